@@ -1,0 +1,12 @@
+# Writes a C++ file that holds every sql/NNNN_name.sql as a string, in order.
+set(body "// Generated from sql/*.sql by cmake/embed_migrations.cmake. Do not edit.\n#include \"rodeknop/store/migrations.hpp\"\n\nnamespace rodeknop::store {\n\nstd::span<const migration> embedded_migrations() {\n  static const migration all[] = {\n")
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" num ${name})
+  math(EXPR num "${num} + 0")
+  file(READ ${f} sql)
+  set(body "${body}    {${num}, \"${name}\", R\"rk_sql(${sql})rk_sql\"},\n")
+endforeach()
+set(body "${body}  };\n  return all;\n}\n\n}  // namespace rodeknop::store\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

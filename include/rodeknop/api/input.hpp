@@ -1,0 +1,43 @@
+#pragma once
+// Reading untrusted request bodies: media types, strict JSON objects, HTML forms.
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "rodeknop/http/message.hpp"
+#include "rodeknop/util/url.hpp"
+
+namespace rodeknop::api {
+
+enum class body_kind { json, form };
+
+/// The kind of body by Content-Type: JSON always, an HTML form where `form_allowed`;
+/// anything else is 415.
+body_kind require_body_kind(const http::request& req, bool form_allowed);
+
+/// The body as a JSON object: 400 when not valid JSON or not an object.
+nlohmann::json parse_json_object(const http::request& req);
+
+/// The body as application/x-www-form-urlencoded: 400 when malformed.
+util::param_list parse_form_body(const http::request& req);
+
+/// Strict access to a JSON object's fields: unknown keys are refused (400, no mass
+/// assignment); a field of the wrong JSON type is 400.
+class json_fields {
+ public:
+  json_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed);
+
+  /// A string field; "" when absent or null.
+  std::string text(std::string_view name) const;
+  bool has(std::string_view name) const;
+
+ private:
+  const nlohmann::json& object_;
+};
+
+/// True when the client prefers an HTML page to JSON (browsers' navigation requests).
+bool wants_html(const http::request& req);
+
+}  // namespace rodeknop::api

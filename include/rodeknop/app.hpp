@@ -1,0 +1,61 @@
+#pragma once
+// The application: wires configuration, storage, templates and the route table, and is the
+// request handler the HTTP server calls. Handlers live in api/ and web/.
+
+#include <atomic>
+#include <memory>
+
+#include "rodeknop/config.hpp"
+#include "rodeknop/http/router.hpp"
+#include "rodeknop/http/server.hpp"
+#include "rodeknop/http/static_files.hpp"
+#include "rodeknop/metrics.hpp"
+#include "rodeknop/store/catalog.hpp"
+#include "rodeknop/store/database.hpp"
+#include "rodeknop/store/writer.hpp"
+#include "rodeknop/web/template.hpp"
+
+namespace rodeknop {
+
+/// What handlers use: one instance per running server.
+struct services {
+  const config& cfg;
+  store::writer& writer;
+  store::read_pool& readers;
+  web::template_set& templates;
+  metrics& stats;
+  const http::server_stats* server = nullptr;  // set while serving
+
+  /// The active departments and categories (cached; reloaded when they change).
+  std::shared_ptr<const store::catalog> catalog() const { return catalog_.load(); }
+  void reload_catalog();
+
+  std::atomic<std::shared_ptr<const store::catalog>>& catalog_;
+};
+
+class application {
+ public:
+  explicit application(config cfg);
+  ~application();
+
+  /// Runs the HTTP server until SIGINT/SIGTERM.
+  void serve();
+
+ private:
+  boost::asio::awaitable<http::response> handle(http::exchange& ex);
+
+  config cfg_;
+  std::unique_ptr<store::writer> writer_;
+  std::unique_ptr<store::read_pool> readers_;
+  std::unique_ptr<web::template_set> templates_;
+  std::unique_ptr<http::static_files> files_;
+  metrics metrics_;
+  std::atomic<std::shared_ptr<const store::catalog>> catalog_;
+  std::unique_ptr<services> services_;
+  http::router router_;
+};
+
+/// "HOST:PORT" → parts; throws std::invalid_argument when malformed.
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& listen);
+
+}  // namespace rodeknop

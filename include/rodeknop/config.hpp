@@ -1,0 +1,28 @@
+#pragma once
+// The server's configuration: one struct with documented defaults, filled from command-line
+// flags and RODEKNOP_* environment variables (see cli/commands.cpp and the README).
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace rodeknop {
+
+struct config {
+  std::string listen = "127.0.0.1:8080";   // --listen, RODEKNOP_LISTEN (HOST:PORT; port 0 = ephemeral)
+  std::string db = "data/rodeknop.db";     // --db, RODEKNOP_DB (created with its schema when missing)
+  std::string static_dir;                  // --static, RODEKNOP_STATIC (default: ./static, else the source tree's)
+  unsigned threads = 0;                    // --threads, RODEKNOP_THREADS (0 = one per core)
+  std::string base_url;                    // --base-url, RODEKNOP_BASE_URL (public URL for tracking links)
+  std::string synchronous = "FULL";        // --synchronous, RODEKNOP_SYNCHRONOUS (FULL or NORMAL)
+  std::string log_level = "info";          // --log-level, RODEKNOP_LOG_LEVEL
+  bool access_log = true;                  // --access-log, RODEKNOP_ACCESS_LOG
+  std::size_t body_limit = 64 * 1024;      // bytes; larger bodies get 413
+  std::size_t header_limit = 8 * 1024;     // bytes; larger headers get 431
+  std::chrono::seconds header_timeout{15}; // --header-timeout: idle keep-alive and slow headers
+  std::chrono::seconds body_timeout{30};   // --body-timeout
+  std::chrono::seconds shutdown_grace{10}; // --shutdown-grace: in-flight requests on SIGTERM
+  std::size_t max_connections = 4096;      // --max-connections
+};
+
+}  // namespace rodeknop

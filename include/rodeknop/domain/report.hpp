@@ -1,0 +1,93 @@
+#pragma once
+// What a report is: its statuses, priorities and outcomes, the workflow between statuses,
+// and the rules for what a reporter may submit.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rodeknop::domain {
+
+inline constexpr std::string_view statuses[] = {"new",      "needs_info", "accepted", "in_progress",
+                                                "resolved", "wont_fix",   "rejected", "duplicate"};
+inline constexpr std::string_view closed_statuses[] = {"resolved", "wont_fix", "rejected", "duplicate"};
+inline constexpr std::string_view priorities[] = {"low", "normal", "high", "urgent"};
+inline constexpr std::string_view outcomes[] = {"rule_abolished",    "rule_changed",      "procedure_changed",
+                                                "room_within_rules", "tailored_solution", "explained"};
+
+bool is_status(std::string_view s);
+bool is_closed_status(std::string_view s);
+bool is_priority(std::string_view s);
+bool is_outcome(std::string_view s);
+
+/// The workflow of PRODUCT.md as one table: from → allowed targets. The server enforces it
+/// and /api/v1/meta publishes it.
+const std::map<std::string, std::vector<std::string>>& transitions();
+bool transition_allowed(std::string_view from, std::string_view to);
+
+/// Dutch labels for pages.
+std::string_view status_label_nl(std::string_view status);
+
+/// Field limits in characters (Unicode code points) as the contract sets them.
+struct field_limits {
+  static constexpr std::size_t title = 200;
+  static constexpr std::size_t procedure = 200;
+  static constexpr std::size_t description = 10000;
+  static constexpr std::size_t impact = 5000;
+  static constexpr std::size_t suggestion = 5000;
+  static constexpr std::size_t reporter_name = 200;
+  static constexpr std::size_t reporter_email = 254;
+  static constexpr std::size_t reply_body = 5000;
+};
+
+/// What a reporter submits, after decoding from JSON or an HTML form.
+struct report_submission {
+  std::string title;
+  std::string procedure;
+  std::string description;
+  std::string impact;
+  std::string suggestion;
+  std::string department;
+  std::string category;
+  std::string reporter_name;
+  std::string reporter_email;
+};
+
+/// Why a field is not acceptable; the API turns it into English, the pages into Dutch.
+enum class field_problem { required, too_long, invalid_email, unknown_key, invalid_text };
+
+struct field_error {
+  std::string field;
+  field_problem problem;
+  std::size_t limit = 0;  // for too_long
+};
+
+using field_errors = std::vector<field_error>;
+
+/// The keys a submission may use for department and category (the active ones).
+struct reference_lists {
+  std::set<std::string, std::less<>> departments;
+  std::set<std::string, std::less<>> categories;
+};
+
+/// Trims surrounding white space, normalises line endings, and checks every rule of the
+/// contract. Returns the problems in form order; empty when acceptable.
+field_errors validate(report_submission& s, const reference_lists& lists);
+
+/// Validation of a reporter's reply text (trimmed in place).
+field_errors validate_reply(std::string& body);
+
+/// English message for the API, Dutch message for the pages.
+std::string message_en(const field_error& e);
+std::string message_nl(const field_error& e);
+
+/// Number of Unicode code points in valid UTF-8.
+std::size_t utf8_length(std::string_view s);
+bool valid_utf8(std::string_view s);
+bool valid_email(std::string_view s);
+
+}  // namespace rodeknop::domain

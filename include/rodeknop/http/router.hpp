@@ -1,0 +1,61 @@
+#pragma once
+// The route table: {method, path pattern, handler}. Patterns are literal segments and
+// `{name}` parameters ("/api/v1/reports/{id}"). A path that matches with another method is a
+// 405 with `Allow`; a path that matches nothing is a 404.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rodeknop/http/message.hpp"
+#include "rodeknop/util/url.hpp"
+
+namespace rodeknop::http {
+
+/// Everything a handler gets about the request it answers.
+struct request_context {
+  request& req;
+  util::target target;                                  // decoded path and query parameters
+  std::map<std::string, std::string, std::less<>> params;  // from the route pattern
+  boost::asio::ip::address peer;
+
+  /// A path parameter (empty when absent).
+  std::string_view param(std::string_view name) const;
+  /// The first query parameter of that name, if any.
+  const std::string* query(std::string_view name) const { return util::find_param(target.query, name); }
+};
+
+using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
+
+class router {
+ public:
+  struct route {
+    verb method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    handler fn;
+  };
+
+  void add(verb method, std::string pattern, handler fn);
+
+  struct match {
+    const route* found = nullptr;                           // null: no route for this method
+    std::map<std::string, std::string, std::less<>> params;
+    std::vector<verb> allowed;                              // methods the path does have
+  };
+
+  /// HEAD is answered by the GET route.
+  match find(verb method, std::string_view path) const;
+
+  const std::vector<route>& routes() const { return routes_; }
+
+ private:
+  std::vector<route> routes_;
+};
+
+}  // namespace rodeknop::http

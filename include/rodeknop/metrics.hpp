@@ -1,0 +1,45 @@
+#pragma once
+// Request metrics and their Prometheus text rendering for GET /metrics.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace rodeknop {
+
+namespace store {
+struct writer_stats;
+}
+namespace http {
+struct server_stats;
+}
+
+class metrics {
+ public:
+  static constexpr std::array<double, 12> latency_buckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                          0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+
+  void observe_request(std::string_view route, std::string_view method, unsigned status, double seconds);
+
+  /// The whole exposition: requests, latency, connections, the writer, reports by status.
+  std::string render(const store::writer_stats& writer, const http::server_stats* server,
+                     const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status) const;
+
+ private:
+  struct histogram {
+    std::array<std::uint64_t, latency_buckets.size() + 1> counts{};
+    double sum = 0;
+    std::uint64_t count = 0;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;
+  std::map<std::string, histogram> latency_;
+};
+
+}  // namespace rodeknop

@@ -1,0 +1,68 @@
+#pragma once
+// The report repository: every SQL statement about reports, their history and messages.
+// Functions take a connection (the writer's for changes, a pooled reader's for queries).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/domain/report.hpp"
+#include "rodeknop/store/database.hpp"
+
+namespace rodeknop::store {
+
+struct created_report {
+  std::int64_t id = 0;
+  std::string reference;
+  std::string status;
+  domain::sys_seconds created_at{};
+};
+
+/// Inserts a validated submission with its `created` event and the next reference number of
+/// its year (Europe/Amsterdam). Runs inside the writer's transaction.
+created_report insert_report(connection& c, const domain::report_submission& s, std::string_view tracking_hash,
+                             domain::sys_seconds now);
+
+/// "RK-2026-00042".
+std::string format_reference(int year, std::int64_t number);
+
+struct tracking_message {
+  bool from_team = false;
+  domain::sys_seconds at{};
+  std::string body;
+};
+
+/// What the reporter may see of their own report, and nothing more.
+struct tracking_view {
+  std::int64_t id = 0;
+  std::string reference;
+  std::string title;
+  std::string status;
+  domain::sys_seconds created_at{};
+  domain::sys_seconds updated_at{};
+  std::vector<tracking_message> messages;  // oldest first
+};
+
+std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_hash);
+
+struct reply_result {
+  std::int64_t id = 0;
+  std::string reference;
+  std::string status;  // after the reply
+};
+
+/// Stores a reporter's reply with its `reply` event; a report in needs_info goes back to new
+/// (with a `status` event by the reporter). nullopt for an unknown tracking token.
+std::optional<reply_result> insert_reply(connection& c, std::string_view tracking_hash, std::string_view body,
+                                         domain::sys_seconds now);
+
+/// Number of reports in each status (for /metrics).
+std::vector<std::pair<std::string, std::int64_t>> count_by_status(connection& c);
+
+/// A trivial query: true when the database answers.
+bool ping(connection& c);
+
+}  // namespace rodeknop::store

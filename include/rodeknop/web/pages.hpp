@@ -1,0 +1,39 @@
+#pragma once
+// The server-rendered pages: the report form (/), the tracking and confirmation page
+// (/volg/{token}) and Dutch error pages. Templates are in static/templates/.
+
+#include <optional>
+#include <string>
+
+#include "rodeknop/app.hpp"
+#include "rodeknop/domain/report.hpp"
+#include "rodeknop/http/router.hpp"
+#include "rodeknop/store/reports.hpp"
+
+namespace rodeknop::web {
+
+/// GET / and GET /volg/{token}.
+void register_page_routes(http::router& r, services& s);
+
+/// The report form, empty or refilled with the submission and its problems.
+http::response report_form_page(services& s, http::status status, const domain::report_submission* values,
+                                const domain::field_errors* errors);
+
+struct tracking_page_state {
+  bool just_submitted = false;
+  bool reply_sent = false;
+  std::string reply_error;
+  std::string reply_body;
+};
+
+/// The reporter's view of their report.
+http::response tracking_page(services& s, http::status status, const store::tracking_view& view,
+                             std::string_view token, const http::request& req, const tracking_page_state& state);
+
+/// A Dutch error page.
+http::response error_page(services& s, http::status status, std::string title, std::string message);
+
+/// The link a reporter keeps: base URL (configured, else from the Host header) + /volg/token.
+std::string tracking_url(const services& s, const http::request& req, std::string_view token);
+
+}  // namespace rodeknop::web

@@ -1,0 +1,70 @@
+#include "rodeknop/api/input.hpp"
+
+#include <algorithm>
+#include <boost/beast/core/string.hpp>
+
+namespace rodeknop::api {
+
+namespace {
+
+std::string_view media_type(const http::request& req) {
+  std::string_view ct = req[http::field::content_type];
+  ct = ct.substr(0, ct.find(';'));
+  while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
+  return ct;
+}
+
+}  // namespace
+
+body_kind require_body_kind(const http::request& req, bool form_allowed) {
+  const auto mt = media_type(req);
+  if (boost::beast::iequals(mt, "application/json")) return body_kind::json;
+  if (form_allowed && boost::beast::iequals(mt, "application/x-www-form-urlencoded")) return body_kind::form;
+  throw http::api_error(http::status::unsupported_media_type, "unsupported_media_type",
+                        form_allowed ? "send application/json or application/x-www-form-urlencoded"
+                                     : "send application/json");
+}
+
+nlohmann::json parse_json_object(const http::request& req) {
+  auto j = nlohmann::json::parse(req.body(), nullptr, false);
+  if (j.is_discarded()) throw http::api_error(http::status::bad_request, "invalid_json", "the body is not valid JSON");
+  if (!j.is_object()) throw http::api_error(http::status::bad_request, "invalid_json", "the body must be a JSON object");
+  return j;
+}
+
+util::param_list parse_form_body(const http::request& req) {
+  auto params = util::parse_form(req.body());
+  if (!params) throw http::api_error(http::status::bad_request, "invalid_form", "the form data is malformed");
+  return std::move(*params);
+}
+
+json_fields::json_fields(const nlohmann::json& object, std::initializer_list<std::string_view> allowed)
+    : object_(object) {
+  std::map<std::string, std::string> unknown;
+  for (const auto& [key, value] : object.items())
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) unknown[key] = "is not a known field";
+  if (!unknown.empty())
+    throw http::api_error(http::status::bad_request, "unknown_field", "the body has fields this endpoint does not take",
+                          std::move(unknown));
+}
+
+bool json_fields::has(std::string_view name) const {
+  const auto it = object_.find(name);
+  return it != object_.end() && !it->is_null();
+}
+
+std::string json_fields::text(std::string_view name) const {
+  const auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) return {};
+  if (!it->is_string())
+    throw http::api_error(http::status::bad_request, "wrong_type", "a field has the wrong JSON type",
+                          {{std::string(name), "must be a string"}});
+  return it->get<std::string>();
+}
+
+bool wants_html(const http::request& req) {
+  const std::string_view accept = req[http::field::accept];
+  return accept.find("text/html") != std::string_view::npos;
+}
+
+}  // namespace rodeknop::api

@@ -1,0 +1,104 @@
+#include "rodeknop/api/operations.hpp"
+
+#include "rodeknop/domain/report.hpp"
+#include "rodeknop/log.hpp"
+#include "rodeknop/store/reports.hpp"
+
+namespace rodeknop::api {
+
+namespace net = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+template <std::size_t N>
+json string_array(const std::string_view (&list)[N]) {
+  json out = json::array();
+  for (auto s : list) out.push_back(s);
+  return out;
+}
+
+json entries(const std::vector<store::list_entry>& list) {
+  json out = json::array();
+  for (const auto& e : list) out.push_back({{"key", e.key}, {"label", e.label}});
+  return out;
+}
+
+json status_labels() {
+  json out = json::object();
+  for (auto st : domain::statuses) out[std::string(st)] = domain::status_label_nl(st);
+  return out;
+}
+
+net::awaitable<http::response> meta(services& s) {
+  const auto catalog = s.catalog();
+  json transitions = json::object();
+  for (const auto& [from, to] : domain::transitions()) transitions[from] = to;
+  co_return http::json_response(
+      http::status::ok,
+      {{"departments", entries(catalog->departments)},
+       {"categories", entries(catalog->categories)},
+       {"statuses", string_array(domain::statuses)},
+       {"closed_statuses", string_array(domain::closed_statuses)},
+       {"priorities", string_array(domain::priorities)},
+       {"outcomes", string_array(domain::outcomes)},
+       {"transitions", transitions},
+       {"labels",
+        {{"statuses", status_labels()},
+         {"priorities", {{"low", "Laag"}, {"normal", "Normaal"}, {"high", "Hoog"}, {"urgent", "Urgent"}}},
+         {"outcomes",
+          {{"rule_abolished", "Regel afgeschaft"},
+           {"rule_changed", "Regel of beleid aangepast"},
+           {"procedure_changed", "Werkwijze aangepast"},
+           {"room_within_rules", "Ruimte binnen de regels"},
+           {"tailored_solution", "Maatwerk"},
+           {"explained", "Uitgelegd, regel blijft"}}}}},
+       {"limits",
+        {{"title", domain::field_limits::title},
+         {"procedure", domain::field_limits::procedure},
+         {"description", domain::field_limits::description},
+         {"impact", domain::field_limits::impact},
+         {"suggestion", domain::field_limits::suggestion},
+         {"reporter_name", domain::field_limits::reporter_name},
+         {"reporter_email", domain::field_limits::reporter_email}}}});
+}
+
+net::awaitable<http::response> healthz(services& s) {
+  try {
+    auto conn = s.readers.acquire();
+    if (store::ping(*conn)) co_return http::json_response(http::status::ok, {{"status", "ok"}});
+  } catch (const std::exception& e) {
+    log::event(log::level::warn, "health_check_failed", {{"error", e.what()}});
+  }
+  auto res = http::json_response(http::status::service_unavailable,
+                                 {{"status", "unavailable"},
+                                  {"error", {{"code", "storage_unavailable"},
+                                             {"message", "the database does not answer"},
+                                             {"fields", json::object()}}}});
+  res.set(http::field::retry_after, "5");
+  co_return res;
+}
+
+net::awaitable<http::response> prometheus(services& s) {
+  std::vector<std::pair<std::string, std::int64_t>> by_status;
+  {
+    auto conn = s.readers.acquire();
+    by_status = store::count_by_status(*conn);
+  }
+  http::response res{http::status::ok, 11};
+  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.body() = s.stats.render(s.writer.stats(), s.server, by_status);
+  res.prepare_payload();
+  co_return res;
+}
+
+}  // namespace
+
+void register_operations_routes(http::router& r, services& s) {
+  r.add(http::verb::get, "/api/v1/meta", [&s](http::request_context&) { return meta(s); });
+  r.add(http::verb::get, "/healthz", [&s](http::request_context&) { return healthz(s); });
+  r.add(http::verb::get, "/metrics", [&s](http::request_context&) { return prometheus(s); });
+}
+
+}  // namespace rodeknop::api

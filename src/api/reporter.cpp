@@ -1,0 +1,205 @@
+#include "rodeknop/api/reporter.hpp"
+
+#include <SQLiteCpp/Exception.h>
+
+#include "rodeknop/api/input.hpp"
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/log.hpp"
+#include "rodeknop/store/reports.hpp"
+#include "rodeknop/util/crypto.hpp"
+#include "rodeknop/web/pages.hpp"
+
+namespace rodeknop::api {
+
+namespace net = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+domain::report_submission submission_from_json(const json& body) {
+  const json_fields f(body, {"title", "procedure", "description", "impact", "suggestion", "department", "category",
+                             "reporter_name", "reporter_email"});
+  return {f.text("title"),      f.text("procedure"),  f.text("description"),
+          f.text("impact"),     f.text("suggestion"), f.text("department"),
+          f.text("category"),   f.text("reporter_name"), f.text("reporter_email")};
+}
+
+domain::report_submission submission_from_form(const util::param_list& form) {
+  domain::report_submission s;
+  const auto get = [&](const char* name) {
+    const auto* v = util::find_param(form, name);
+    return v ? *v : std::string{};
+  };
+  s.title = get("title");
+  s.procedure = get("procedure");
+  s.description = get("description");
+  s.impact = get("impact");
+  s.suggestion = get("suggestion");
+  s.department = get("department");
+  s.category = get("category");
+  s.reporter_name = get("reporter_name");
+  s.reporter_email = get("reporter_email");
+  return s;
+}
+
+http::api_error validation_error(const domain::field_errors& errors) {
+  std::map<std::string, std::string> fields;
+  for (const auto& e : errors) fields.emplace(e.field, domain::message_en(e));
+  return {http::status::unprocessable_entity, "validation_failed", "one or more fields are not acceptable",
+          std::move(fields)};
+}
+
+http::api_error unavailable(const std::exception& e) {
+  log::event(log::level::err, "storage_unavailable", {{"error", e.what()}});
+  return http::api_error(http::status::service_unavailable, "storage_unavailable",
+                         "the report could not be stored; please try again shortly")
+      .with_header(http::field::retry_after, "5");
+}
+
+json message_json(const store::tracking_message& m) {
+  return {{"at", domain::format_rfc3339(m.at)}, {"author", m.from_team ? "team" : "reporter"}, {"body", m.body}};
+}
+
+/// Looks up the report behind a tracking token, or nullopt (never distinguishing a
+/// malformed token from an unknown one).
+std::optional<store::tracking_view> find_view(services& s, std::string_view token) {
+  if (!util::plausible_token(token)) return std::nullopt;
+  auto conn = s.readers.acquire();
+  try {
+    return store::find_tracking_view(*conn, util::token_hash(token));
+  } catch (const SQLite::Exception& e) {
+    if (store::is_storage_failure(e.getExtendedErrorCode())) throw store::storage_unavailable(e.what());
+    throw;
+  }
+}
+
+net::awaitable<http::response> create_report(services& s, http::request_context& ctx) {
+  const auto kind = require_body_kind(ctx.req, true);
+  auto submission = kind == body_kind::json ? submission_from_json(parse_json_object(ctx.req))
+                                            : submission_from_form(parse_form_body(ctx.req));
+  const auto catalog = s.catalog();
+  const auto errors = domain::validate(submission, catalog->keys);
+  if (!errors.empty()) {
+    if (kind == body_kind::form)
+      co_return web::report_form_page(s, http::status::unprocessable_entity, &submission, &errors);
+    throw validation_error(errors);
+  }
+
+  const auto token = util::random_token();
+  const auto hash = util::token_hash(token);
+  const auto now = domain::now();
+  store::created_report created;
+  // Named, not a temporary: GCC 12 destroys temporaries of a co_await expression twice.
+  auto job = [submission = std::move(submission), hash, now](store::connection& c) {
+    return store::insert_report(c, submission, hash, now);
+  };
+  try {
+    created = co_await s.writer.async_run<store::created_report>(std::move(job));
+  } catch (const store::storage_unavailable& e) {
+    throw unavailable(e);
+  } catch (const SQLite::Exception& e) {
+    if (store::is_constraint_failure(e.getErrorCode())) {
+      // A department or category was deactivated between validation and commit.
+      s.reload_catalog();
+      throw http::api_error(http::status::unprocessable_entity, "validation_failed",
+                            "one or more fields are not acceptable",
+                            {{"department", "is not a known key (see /api/v1/meta)"},
+                             {"category", "is not a known key (see /api/v1/meta)"}});
+    }
+    throw;
+  }
+  log::event(log::level::info, "report_created", {{"id", created.id}, {"reference", created.reference}});
+
+  if (kind == body_kind::form) co_return http::redirect_response("/volg/" + token + "?ontvangen=1");
+
+  auto res = http::json_response(http::status::created,
+                                 {{"id", created.id},
+                                  {"reference", created.reference},
+                                  {"status", created.status},
+                                  {"tracking_token", token},
+                                  {"tracking_url", web::tracking_url(s, ctx.req, token)},
+                                  {"created_at", domain::format_rfc3339(created.created_at)}});
+  res.set(http::field::location, "/api/v1/reports/" + std::to_string(created.id));
+  co_return res;
+}
+
+net::awaitable<http::response> track(services& s, http::request_context& ctx) {
+  const auto view = find_view(s, ctx.param("tracking_token"));
+  if (!view) throw http::api_error(http::status::not_found, "not_found", "no report has this tracking token");
+  json messages = json::array();
+  for (const auto& m : view->messages) messages.push_back(message_json(m));
+  co_return http::json_response(http::status::ok, {{"reference", view->reference},
+                                                   {"title", view->title},
+                                                   {"status", view->status},
+                                                   {"created_at", domain::format_rfc3339(view->created_at)},
+                                                   {"updated_at", domain::format_rfc3339(view->updated_at)},
+                                                   {"messages", messages}});
+}
+
+net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
+  const auto token = std::string(ctx.param("tracking_token"));
+  const auto kind = require_body_kind(ctx.req, true);
+  std::string body;
+  if (kind == body_kind::json) {
+    const auto obj = parse_json_object(ctx.req);
+    body = json_fields(obj, {"body"}).text("body");
+  } else {
+    const auto form = parse_form_body(ctx.req);
+    if (const auto* v = util::find_param(form, "body")) body = *v;
+  }
+
+  if (!util::plausible_token(token)) {
+    if (kind == body_kind::form)
+      co_return web::error_page(s, http::status::not_found, "Melding niet gevonden",
+                                "Deze volglink hoort niet bij een melding. Controleer of u de hele link hebt gebruikt.");
+    throw http::api_error(http::status::not_found, "not_found", "no report has this tracking token");
+  }
+
+  const auto errors = domain::validate_reply(body);
+  if (!errors.empty()) {
+    if (kind == body_kind::form) {
+      const auto view = find_view(s, token);
+      if (!view)
+        co_return web::error_page(s, http::status::not_found, "Melding niet gevonden",
+                                  "Deze volglink hoort niet bij een melding.");
+      co_return web::tracking_page(s, http::status::unprocessable_entity, *view, token, ctx.req,
+                                   {false, false, domain::message_nl(errors.front()), body});
+    }
+    throw validation_error(errors);
+  }
+
+  const auto hash = util::token_hash(token);
+  const auto now = domain::now();
+  std::optional<store::reply_result> result;
+  auto job = [hash, body, now](store::connection& c) { return store::insert_reply(c, hash, body, now); };
+  try {
+    result = co_await s.writer.async_run<std::optional<store::reply_result>>(std::move(job));
+  } catch (const store::storage_unavailable& e) {
+    throw unavailable(e);
+  }
+  if (!result) {
+    if (kind == body_kind::form)
+      co_return web::error_page(s, http::status::not_found, "Melding niet gevonden",
+                                "Deze volglink hoort niet bij een melding.");
+    throw http::api_error(http::status::not_found, "not_found", "no report has this tracking token");
+  }
+  log::event(log::level::info, "reply_added", {{"id", result->id}, {"reference", result->reference}});
+
+  if (kind == body_kind::form) co_return http::redirect_response("/volg/" + token + "?reactie=verzonden");
+  co_return http::json_response(
+      http::status::created,
+      {{"reference", result->reference},
+       {"status", result->status},
+       {"message", message_json({false, now, body})}});
+}
+
+}  // namespace
+
+void register_reporter_routes(http::router& r, services& s) {
+  r.add(http::verb::post, "/api/v1/reports", [&s](http::request_context& c) { return create_report(s, c); });
+  r.add(http::verb::get, "/api/v1/track/{tracking_token}", [&s](http::request_context& c) { return track(s, c); });
+  r.add(http::verb::post, "/api/v1/track/{tracking_token}/replies",
+        [&s](http::request_context& c) { return reply(s, c); });
+}
+
+}  // namespace rodeknop::api

@@ -1,0 +1,176 @@
+#include "rodeknop/app.hpp"
+
+#include <SQLiteCpp/Exception.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "rodeknop/api/input.hpp"
+#include "rodeknop/api/operations.hpp"
+#include "rodeknop/api/reporter.hpp"
+#include "rodeknop/log.hpp"
+#include "rodeknop/util/crypto.hpp"
+#include "rodeknop/web/pages.hpp"
+
+namespace rodeknop {
+
+namespace net = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string default_static_dir() {
+  if (fs::is_directory("static/templates")) return "static";
+  return RODEKNOP_SOURCE_STATIC_DIR;
+}
+
+const char* method_name(http::verb v) {
+  const auto s = boost::beast::http::to_string(v);
+  return s.data();
+}
+
+std::string allow_header(const std::vector<http::verb>& allowed) {
+  std::string out;
+  for (auto v : allowed) {
+    if (!out.empty()) out += ", ";
+    out += std::string(boost::beast::http::to_string(v));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size())
+    throw std::invalid_argument("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto port_text = listen.substr(colon + 1);
+  if (port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5)
+    throw std::invalid_argument("--listen port must be a number from 0 to 65535");
+  const auto port = std::stoul(port_text);
+  if (port > 65535) throw std::invalid_argument("--listen port must be a number from 0 to 65535");
+  boost::system::error_code ec;
+  net::ip::make_address(host, ec);
+  if (ec) throw std::invalid_argument("--listen host must be an IP address, e.g. 127.0.0.1 or 0.0.0.0");
+  return {host, static_cast<std::uint16_t>(port)};
+}
+
+void services::reload_catalog() {
+  auto conn = readers.acquire();
+  catalog_.store(store::load_catalog(*conn));
+}
+
+application::application(config cfg) : cfg_(std::move(cfg)) {
+  util::init_crypto();
+  if (cfg_.static_dir.empty()) cfg_.static_dir = default_static_dir();
+  if (cfg_.threads == 0) cfg_.threads = std::max(1u, std::thread::hardware_concurrency());
+
+  const fs::path db_path(cfg_.db);
+  if (db_path.has_parent_path()) fs::create_directories(db_path.parent_path());
+  const store::db_options db{cfg_.db, cfg_.synchronous};
+  store::initialise_database(db);
+  writer_ = std::make_unique<store::writer>(db);
+  readers_ = std::make_unique<store::read_pool>(db);
+  templates_ = std::make_unique<web::template_set>(fs::path(cfg_.static_dir) / "templates");
+  files_ = std::make_unique<http::static_files>(cfg_.static_dir);
+  services_.reset(new services{cfg_, *writer_, *readers_, *templates_, metrics_, nullptr, catalog_});
+  services_->reload_catalog();
+
+  web::register_page_routes(router_, *services_);
+  api::register_reporter_routes(router_, *services_);
+  api::register_operations_routes(router_, *services_);
+}
+
+application::~application() {
+  if (writer_) writer_->stop();
+}
+
+net::awaitable<http::response> application::handle(http::exchange& ex) {
+  auto& req = ex.req;
+  auto target = util::parse_target(req.target());
+  if (!target) {
+    ex.route = "(invalid)";
+    throw http::api_error(http::status::bad_request, "bad_request", "the request target is malformed");
+  }
+  const bool is_api = target->path.rfind("/api/", 0) == 0;
+  auto match = router_.find(req.method(), target->path);
+  try {
+    if (!match.found) {
+      if (match.allowed.empty()) {
+        if (!is_api && (req.method() == http::verb::get || req.method() == http::verb::head)) {
+          if (auto file = files_->serve(target->path, req)) {
+            ex.route = "(static)";
+            co_return std::move(*file);
+          }
+        }
+        ex.route = "(none)";
+        if (!is_api && api::wants_html(req))
+          co_return web::error_page(*services_, http::status::not_found, "Pagina niet gevonden",
+                                    "Deze pagina bestaat niet (meer). Controleer het adres of ga naar de startpagina.");
+        throw http::api_error(http::status::not_found, "not_found", "no such resource");
+      }
+      ex.route = "(method)";
+      throw http::api_error(http::status::method_not_allowed, "method_not_allowed",
+                            std::string("this resource does not support ") + method_name(req.method()))
+          .with_header(http::field::allow, allow_header(match.allowed));
+    }
+    ex.route = match.found->pattern;
+    http::request_context ctx{req, std::move(*target), std::move(match.params), ex.peer};
+    co_return co_await match.found->fn(ctx);
+  } catch (const store::storage_unavailable& e) {
+    log::event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});
+    throw http::api_error(http::status::service_unavailable, "storage_unavailable",
+                          "the database is not available right now; please try again shortly")
+        .with_header(http::field::retry_after, "5");
+  } catch (const SQLite::Exception& e) {
+    if (!store::is_storage_failure(e.getExtendedErrorCode())) throw;
+    log::event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});
+    throw http::api_error(http::status::service_unavailable, "storage_unavailable",
+                          "the database is not available right now; please try again shortly")
+        .with_header(http::field::retry_after, "5");
+  }
+}
+
+void application::serve() {
+  const auto [host, port] = parse_listen(cfg_.listen);
+  http::server_options opts;
+  opts.host = host;
+  opts.port = port;
+  opts.threads = cfg_.threads;
+  opts.header_limit = cfg_.header_limit;
+  opts.body_limit = cfg_.body_limit;
+  opts.header_timeout = cfg_.header_timeout;
+  opts.body_timeout = cfg_.body_timeout;
+  opts.shutdown_grace = cfg_.shutdown_grace;
+  opts.max_connections = cfg_.max_connections;
+
+  const bool access_log = cfg_.access_log;
+  http::server srv(
+      opts, [this](http::exchange& ex) { return handle(ex); },
+      [this, access_log](const http::exchange& ex, unsigned status, double seconds, std::size_t bytes) {
+        const auto method = method_name(ex.req.method());
+        metrics_.observe_request(ex.route, method, status, seconds);
+        if (access_log)
+          log::event(log::level::info, "request",
+                     {{"method", method},
+                      {"route", ex.route},
+                      {"status", status},
+                      {"duration_ms", std::round(seconds * 1e5) / 100},
+                      {"bytes", bytes}});
+      });
+  services_->server = &srv.stats();
+  log::event(log::level::info, "starting",
+             {{"version", RODEKNOP_VERSION},
+              {"listen", cfg_.listen},
+              {"db", cfg_.db},
+              {"static", cfg_.static_dir},
+              {"threads", cfg_.threads}});
+  srv.run();
+  services_->server = nullptr;
+  writer_->stop();
+  log::event(log::level::info, "stopped");
+}
+
+}  // namespace rodeknop

@@ -1,0 +1,131 @@
+#include "rodeknop/cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "rodeknop/app.hpp"
+#include "rodeknop/config.hpp"
+#include "rodeknop/log.hpp"
+#include "rodeknop/store/database.hpp"
+#include "rodeknop/store/maintenance.hpp"
+
+namespace rodeknop::cli {
+
+namespace {
+
+void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server");
+  serve->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0: ephemeral)")
+      ->envname("RODEKNOP_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--db", cfg.db, "SQLite database file (created when missing)")
+      ->envname("RODEKNOP_DB")
+      ->capture_default_str();
+  serve->add_option("--static", cfg.static_dir, "Directory with the pages, templates and assets")
+      ->envname("RODEKNOP_STATIC");
+  serve->add_option("--threads", cfg.threads, "I/O threads (0: one per core)")
+      ->envname("RODEKNOP_THREADS")
+      ->check(CLI::Range(0u, 256u))
+      ->capture_default_str();
+  serve->add_option("--base-url", cfg.base_url, "Public URL of the site, for tracking links (e.g. https://rodeknop.intranet)")
+      ->envname("RODEKNOP_BASE_URL");
+  serve->add_option("--synchronous", cfg.synchronous, "SQLite synchronous mode for commits: FULL or NORMAL")
+      ->envname("RODEKNOP_SYNCHRONOUS")
+      ->check(CLI::IsMember({"FULL", "NORMAL", "full", "normal"}))
+      ->capture_default_str();
+  serve->add_option("--log-level", cfg.log_level, "debug, info, warn or error")
+      ->envname("RODEKNOP_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  serve->add_option("--access-log", cfg.access_log, "One JSON line per request on stdout (true/false)")
+      ->envname("RODEKNOP_ACCESS_LOG")
+      ->capture_default_str();
+  serve->add_option("--max-connections", cfg.max_connections, "Open connections at most")
+      ->envname("RODEKNOP_MAX_CONNECTIONS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
+  serve->add_option("--header-timeout", cfg.header_timeout, "Seconds to receive a request header (and idle keep-alive)")
+      ->envname("RODEKNOP_HEADER_TIMEOUT")
+      ->capture_default_str();
+  serve->add_option("--body-timeout", cfg.body_timeout, "Seconds to receive a request body")
+      ->envname("RODEKNOP_BODY_TIMEOUT")
+      ->capture_default_str();
+  serve->add_option("--shutdown-grace", cfg.shutdown_grace, "Seconds in-flight requests get on SIGTERM")
+      ->envname("RODEKNOP_SHUTDOWN_GRACE")
+      ->capture_default_str();
+  action = {};
+  serve->callback([&cfg, &action] {
+    action = [&cfg] {
+      log::init(cfg.log_level);
+      application server(cfg);
+      server.serve();
+      return 0;
+    };
+  });
+}
+
+void add_backup(CLI::App& app, std::string& db, std::string& to, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("backup", "Write a consistent copy of the database, also while the server runs");
+  cmd->add_option("--db", db, "SQLite database file")->envname("RODEKNOP_DB")->required();
+  cmd->add_option("--to", to, "The file to write (replaced atomically)")->required();
+  cmd->callback([&db, &to, &action] {
+    action = [&db, &to] {
+      const auto r = store::backup({db}, to);
+      std::cerr << "backup written to " << to << ": " << r.reports << " reports, " << r.pages << " pages\n";
+      return 0;
+    };
+  });
+}
+
+void add_seed(CLI::App& app, std::string& db, std::int64_t& count, std::uint64_t& seed, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand("seed", "Add deterministic, realistic demo reports spread over the past months");
+  cmd->add_option("--db", db, "SQLite database file (created when missing)")->envname("RODEKNOP_DB")->required();
+  cmd->add_option("--count", count, "Number of reports")->required()->check(CLI::Range(std::int64_t{0}, std::int64_t{10000000}));
+  cmd->add_option("--seed", seed, "Seed of the generator (the same seed gives the same data)")->capture_default_str();
+  cmd->callback([&db, &count, &seed, &action] {
+    action = [&db, &count, &seed] {
+      const auto r = store::seed({db}, count, seed);
+      std::cerr << "seeded " << r.reports << " reports with " << r.events << " events\n";
+      return 0;
+    };
+  });
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"Rode Knop: the red button for procedures that block good service"};
+  app.set_version_flag("--version", RODEKNOP_VERSION);
+  app.require_subcommand(1);
+
+  config cfg;
+  std::string db, to;
+  std::int64_t count = 0;
+  std::uint64_t seed = 1;
+  std::function<int()> action;
+  add_serve(app, cfg, action);
+  add_backup(app, db, to, action);
+  add_seed(app, db, count, seed, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "rodeknop: " << e.what() << " (see rodeknop --help)\n";
+    return 2;
+  }
+  try {
+    return action ? action() : 2;
+  } catch (const std::exception& e) {
+    std::cerr << "rodeknop: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace rodeknop::cli

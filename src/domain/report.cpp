@@ -1,0 +1,229 @@
+#include "rodeknop/domain/report.hpp"
+
+#include <algorithm>
+
+namespace rodeknop::domain {
+
+namespace {
+
+template <std::size_t N>
+bool contains(const std::string_view (&list)[N], std::string_view s) {
+  return std::find(std::begin(list), std::end(list), s) != std::end(list);
+}
+
+// Trims ASCII and Unicode-agnostic white space at both ends and turns CRLF/CR into LF.
+void normalise(std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r') {
+      out.push_back('\n');
+      if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f'; };
+  std::size_t b = 0, e = out.size();
+  while (b < e && is_space(out[b])) ++b;
+  while (e > b && is_space(out[e - 1])) --e;
+  s = out.substr(b, e - b);
+}
+
+// Control characters other than tab and newline have no place in a report.
+bool has_forbidden_controls(std::string_view s, bool allow_newlines) {
+  return std::any_of(s.begin(), s.end(), [&](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n' || c == '\t') return !allow_newlines && c == '\n';
+    return c < 0x20 || c == 0x7f;
+  });
+}
+
+void check_text(field_errors& errors, const char* field, std::string& value, std::size_t limit, bool required,
+                bool multiline) {
+  normalise(value);
+  if (!valid_utf8(value) || has_forbidden_controls(value, multiline)) {
+    errors.push_back({field, field_problem::invalid_text, 0});
+  } else if (value.empty()) {
+    if (required) errors.push_back({field, field_problem::required, 0});
+  } else if (utf8_length(value) > limit) {
+    errors.push_back({field, field_problem::too_long, limit});
+  }
+}
+
+void check_key(field_errors& errors, const char* field, std::string& value,
+               const std::set<std::string, std::less<>>& allowed) {
+  normalise(value);
+  if (value.empty())
+    errors.push_back({field, field_problem::required, 0});
+  else if (!allowed.contains(value))
+    errors.push_back({field, field_problem::unknown_key, 0});
+}
+
+}  // namespace
+
+bool is_status(std::string_view s) { return contains(statuses, s); }
+bool is_closed_status(std::string_view s) { return contains(closed_statuses, s); }
+bool is_priority(std::string_view s) { return contains(priorities, s); }
+bool is_outcome(std::string_view s) { return contains(outcomes, s); }
+
+const std::map<std::string, std::vector<std::string>>& transitions() {
+  static const std::map<std::string, std::vector<std::string>> table{
+      {"new", {"accepted", "rejected", "duplicate", "needs_info"}},
+      {"needs_info", {"new"}},
+      {"accepted", {"in_progress", "resolved", "wont_fix"}},
+      {"in_progress", {"resolved", "wont_fix"}},
+      {"resolved", {"accepted"}},
+      {"wont_fix", {"accepted"}},
+      {"rejected", {"accepted"}},
+      {"duplicate", {"accepted"}},
+  };
+  return table;
+}
+
+bool transition_allowed(std::string_view from, std::string_view to) {
+  const auto& t = transitions();
+  const auto it = t.find(std::string{from});
+  return it != t.end() && std::find(it->second.begin(), it->second.end(), to) != it->second.end();
+}
+
+std::string_view status_label_nl(std::string_view status) {
+  if (status == "new") return "Nieuw, wacht op beoordeling";
+  if (status == "needs_info") return "Meer informatie nodig";
+  if (status == "accepted") return "Geaccepteerd";
+  if (status == "in_progress") return "In behandeling";
+  if (status == "resolved") return "Opgelost";
+  if (status == "wont_fix") return "Niet opgelost";
+  if (status == "rejected") return "Afgewezen";
+  if (status == "duplicate") return "Dubbele melding";
+  return "Onbekend";
+}
+
+field_errors validate(report_submission& s, const reference_lists& lists) {
+  field_errors errors;
+  check_text(errors, "title", s.title, field_limits::title, true, false);
+  check_text(errors, "procedure", s.procedure, field_limits::procedure, true, false);
+  check_text(errors, "description", s.description, field_limits::description, true, true);
+  check_text(errors, "impact", s.impact, field_limits::impact, false, true);
+  check_text(errors, "suggestion", s.suggestion, field_limits::suggestion, false, true);
+  check_key(errors, "department", s.department, lists.departments);
+  check_key(errors, "category", s.category, lists.categories);
+  check_text(errors, "reporter_name", s.reporter_name, field_limits::reporter_name, false, false);
+  const auto before = errors.size();
+  check_text(errors, "reporter_email", s.reporter_email, field_limits::reporter_email, false, false);
+  if (errors.size() == before && !s.reporter_email.empty() && !valid_email(s.reporter_email))
+    errors.push_back({"reporter_email", field_problem::invalid_email, 0});
+  return errors;
+}
+
+field_errors validate_reply(std::string& body) {
+  field_errors errors;
+  check_text(errors, "body", body, field_limits::reply_body, true, true);
+  return errors;
+}
+
+std::string message_en(const field_error& e) {
+  switch (e.problem) {
+    case field_problem::required: return "is required";
+    case field_problem::too_long: return "must be at most " + std::to_string(e.limit) + " characters";
+    case field_problem::invalid_email: return "is not a valid e-mail address";
+    case field_problem::unknown_key: return "is not a known key (see /api/v1/meta)";
+    case field_problem::invalid_text: return "contains invalid UTF-8 or control characters";
+  }
+  return "is not acceptable";
+}
+
+std::string message_nl(const field_error& e) {
+  const std::string& f = e.field;
+  switch (e.problem) {
+    case field_problem::required:
+      if (f == "title") return "Geef uw melding een korte titel.";
+      if (f == "procedure") return "Noem de procedure, regel, het formulier of systeem waar het om gaat.";
+      if (f == "description") return "Beschrijf wat er misgaat, het liefst met een voorbeeld.";
+      if (f == "department") return "Kies uw dienst.";
+      if (f == "category") return "Kies een categorie.";
+      if (f == "body") return "Schrijf uw aanvulling.";
+      return "Vul dit veld in.";
+    case field_problem::too_long:
+      return "Dit veld mag maximaal " + std::to_string(e.limit) + " tekens bevatten.";
+    case field_problem::invalid_email: return "Vul een geldig e-mailadres in, bijvoorbeeld naam@denhaag.nl.";
+    case field_problem::unknown_key: return "Kies een waarde uit de lijst.";
+    case field_problem::invalid_text: return "Dit veld bevat tekens die niet zijn toegestaan.";
+  }
+  return "Dit veld is niet goed ingevuld.";
+}
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07u;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;  // truncated sequence
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+std::size_t utf8_length(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+bool valid_email(std::string_view s) {
+  // A pragmatic check of the addr-spec: local@domain, no spaces, a dot in the domain,
+  // labels of letters, digits and hyphens. International addresses are accepted as UTF-8.
+  if (s.size() > field_limits::reporter_email) return false;
+  const auto at = s.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at > 64 || at + 1 >= s.size()) return false;
+  const auto local = s.substr(0, at);
+  const auto domain = s.substr(at + 1);
+  for (char ch : local) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c == 0x7f || ch == '@' || ch == '"' || ch == '(' || ch == ')' || ch == ',' || ch == ':' ||
+        ch == ';' || ch == '<' || ch == '>' || ch == '[' || ch == ']' || ch == '\\')
+      return false;
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
+  if (domain.find('.') == std::string_view::npos) return false;
+  std::size_t start = 0;
+  while (start <= domain.size()) {
+    auto end = domain.find('.', start);
+    if (end == std::string_view::npos) end = domain.size();
+    const auto label = domain.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char ch : label) {
+      const auto c = static_cast<unsigned char>(ch);
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ch == '-' ||
+                      c >= 0x80;
+      if (!ok) return false;
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
+}  // namespace rodeknop::domain

@@ -1,0 +1,69 @@
+#include "rodeknop/http/router.hpp"
+
+#include <algorithm>
+
+namespace rodeknop::http {
+
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    out.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+bool is_param(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool matches(const router::route& r, const std::vector<std::string>& segments,
+             std::map<std::string, std::string, std::less<>>& params) {
+  if (r.segments.size() != segments.size()) return false;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (is_param(r.segments[i])) {
+      if (segments[i].empty()) return false;
+      params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
+    } else if (r.segments[i] != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view request_context::param(std::string_view name) const {
+  const auto it = params.find(name);
+  return it == params.end() ? std::string_view{} : std::string_view{it->second};
+}
+
+void router::add(verb method, std::string pattern, handler fn) {
+  auto segments = split_path(pattern);
+  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(fn)});
+}
+
+router::match router::find(verb method, std::string_view path) const {
+  match m;
+  if (path.empty() || path.front() != '/') return m;
+  const auto segments = split_path(path);
+  const verb wanted = method == verb::head ? verb::get : method;
+  for (const auto& r : routes_) {
+    std::map<std::string, std::string, std::less<>> params;
+    if (!matches(r, segments, params)) continue;
+    if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) m.allowed.push_back(r.method);
+    if (r.method == wanted && !m.found) {
+      m.found = &r;
+      m.params = std::move(params);
+    }
+  }
+  if (std::find(m.allowed.begin(), m.allowed.end(), verb::get) != m.allowed.end()) m.allowed.push_back(verb::head);
+  return m;
+}
+
+}  // namespace rodeknop::http

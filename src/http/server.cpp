@@ -1,0 +1,327 @@
+#include "rodeknop/http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <iostream>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "rodeknop/log.hpp"
+
+namespace rodeknop::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+struct connection {
+  explicit connection(tcp::socket&& s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool busy = false;          // a request is being handled; touched on the strand only
+  bool close_requested = false;
+};
+
+/// Checks that Beast 1.81 lets through but that could smuggle a request past a proxy.
+std::optional<std::string> smuggling_problem(const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& h = parser.get();
+  const auto te = h.count(field::transfer_encoding);
+  const auto cl = h.count(field::content_length);
+  if (te > 0 && cl > 0) return "both Transfer-Encoding and Content-Length";
+  if (te > 1) return "more than one Transfer-Encoding header";
+  if (te == 1) {
+    if (h.version() < 11) return "Transfer-Encoding on HTTP/1.0";
+    if (!beast::iequals(h[field::transfer_encoding], "chunked")) return "Transfer-Encoding other than chunked";
+  }
+  if (cl > 1) return "more than one Content-Length header";
+  if (cl == 1) {
+    const auto v = h[field::content_length];
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos)
+      return "malformed Content-Length";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct server::impl {
+  impl(server_options o, request_handler h, completion_hook c)
+      : options(std::move(o)), on_request(std::move(h)), on_complete(std::move(c)), ioc(static_cast<int>(options.threads)),
+        acceptor(net::make_strand(ioc)), signals(ioc, SIGINT, SIGTERM), grace_timer(net::make_strand(ioc)) {}
+
+  server_options options;
+  request_handler on_request;
+  completion_hook on_complete;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  net::steady_timer grace_timer;
+  server_stats stats;
+  std::atomic<bool> stopping{false};
+  std::mutex connections_mutex;
+  std::uint64_t next_id = 0;
+  std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections;
+
+  net::awaitable<void> accept_loop();
+  net::awaitable<void> session(std::shared_ptr<connection> c, std::uint64_t id);
+  net::awaitable<bool> send(connection& c, response& res, exchange& ex, bool keep_alive,
+                            std::chrono::steady_clock::time_point started);
+  void begin_stop();
+  void finish_if_drained();
+};
+
+server::server(server_options options, request_handler on_request, completion_hook on_complete)
+    : impl_(std::make_unique<impl>(std::move(options), std::move(on_request), std::move(on_complete))) {}
+
+server::~server() = default;
+
+const server_stats& server::stats() const { return impl_->stats; }
+
+void server::stop() {
+  net::post(impl_->ioc, [i = impl_.get()] { i->begin_stop(); });
+}
+
+void server::run() {
+  auto& s = *impl_;
+  const auto address = net::ip::make_address(s.options.host);
+  tcp::endpoint endpoint{address, s.options.port};
+  s.acceptor.open(endpoint.protocol());
+  s.acceptor.set_option(net::socket_base::reuse_address(true));
+  s.acceptor.bind(endpoint);
+  s.acceptor.listen(net::socket_base::max_listen_connections);
+  const auto bound = s.acceptor.local_endpoint();
+
+  s.signals.async_wait([&s](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    log::event(log::level::info, "stopping", {{"signal", signo}});
+    s.begin_stop();
+  });
+
+  net::co_spawn(s.acceptor.get_executor(), s.accept_loop(), net::detached);
+
+  std::string host = bound.address().to_string();
+  if (bound.address().is_v6()) host = "[" + host + "]";
+  std::cout << "listening on http://" << host << ":" << bound.port() << std::endl;
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < s.options.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : pool) t.join();
+}
+
+void server::impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  signals.cancel();
+  net::post(acceptor.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+  });
+  // Idle connections close now; busy ones close after their response.
+  std::lock_guard lock(connections_mutex);
+  for (auto& [id, weak] : connections) {
+    if (auto c = weak.lock()) {
+      net::post(c->stream.get_executor(), [c] {
+        c->close_requested = true;
+        if (!c->busy) c->stream.cancel();
+      });
+    }
+  }
+  // Requests that do not finish within the grace period are cut off.
+  net::post(grace_timer.get_executor(), [this] {
+    grace_timer.expires_after(options.shutdown_grace);
+    grace_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      log::event(log::level::warn, "shutdown_grace_expired");
+      ioc.stop();
+    });
+  });
+  finish_if_drained();
+}
+
+void server::impl::finish_if_drained() {
+  net::post(grace_timer.get_executor(), [this] {
+    if (!stopping) return;
+    std::lock_guard lock(connections_mutex);
+    if (connections.empty()) grace_timer.cancel();
+  });
+}
+
+net::awaitable<void> server::impl::accept_loop() {
+  for (;;) {
+    auto strand = net::make_strand(ioc);
+    auto [ec, socket] = co_await acceptor.async_accept(strand, use_tuple);
+    if (stopping || ec == net::error::operation_aborted || !acceptor.is_open()) break;
+    if (ec) {
+      // Out of file descriptors or a similar passing condition: wait a little, keep accepting.
+      log::event(log::level::warn, "accept_failed", {{"error", ec.message()}});
+      net::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
+    stats.accepted.fetch_add(1, std::memory_order_relaxed);
+    if (static_cast<std::size_t>(stats.open_connections.load()) >= options.max_connections) {
+      stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto c = std::make_shared<connection>(std::move(socket));
+    std::uint64_t id = 0;
+    {
+      std::lock_guard lock(connections_mutex);
+      id = next_id++;
+      connections.emplace(id, c);
+    }
+    stats.open_connections.fetch_add(1, std::memory_order_relaxed);
+    auto ex = c->stream.get_executor();
+    net::co_spawn(ex, session(std::move(c), id), [this, id](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& err) {
+          log::event(log::level::err, "connection_failed", {{"error", err.what()}});
+        }
+      }
+      stats.open_connections.fetch_sub(1, std::memory_order_relaxed);
+      {
+        std::lock_guard lock(connections_mutex);
+        connections.erase(id);
+      }
+      finish_if_drained();
+    });
+  }
+}
+
+net::awaitable<bool> server::impl::send(connection& c, response& res, exchange& ex, bool keep_alive,
+                                        std::chrono::steady_clock::time_point started) {
+  apply_security_headers(res);
+  res.version(11);
+  res.keep_alive(keep_alive);
+  const bool head = ex.req.method() == verb::head;
+  if (head) {
+    const auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  } else {
+    res.prepare_payload();
+  }
+  const auto status_code = res.result_int();
+  c.stream.expires_after(options.write_timeout);
+  auto [ec, bytes] = co_await bhttp::async_write(c.stream, res, use_tuple);
+  if (on_complete) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    on_complete(ex, status_code, seconds, bytes);
+  }
+  co_return !ec && keep_alive;
+}
+
+net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::uint64_t) {
+  beast::flat_buffer buffer(options.header_limit + options.body_limit + 4096);
+  exchange ex;
+  {
+    boost::system::error_code ec;
+    const auto remote = c->stream.socket().remote_endpoint(ec);
+    if (!ec) ex.peer = remote.address();
+  }
+  for (std::size_t served = 0;; ++served) {
+    if (c->close_requested || stopping) break;
+    bhttp::request_parser<bhttp::string_body> parser;  // a fresh parser for every request
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    parser.body_limit(options.body_limit);
+    c->busy = false;
+    c->stream.expires_after(options.header_timeout);
+    auto [ec, n] = co_await bhttp::async_read_header(c->stream, buffer, parser, use_tuple);
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+        ec == net::error::connection_reset || ec == net::error::eof)
+      break;
+    c->busy = true;
+    const auto started = std::chrono::steady_clock::now();
+    ex.req = {};
+    ex.route.clear();
+
+    // A protocol error is answered and the connection closed. (The response is built in a
+    // named variable: GCC 12 mishandles non-trivial temporaries in co_await expressions.)
+    std::optional<api_error> protocol_error;
+    if (ec == bhttp::error::header_limit)
+      protocol_error.emplace(status::request_header_fields_too_large, "headers_too_large",
+                             "request headers exceed " + std::to_string(options.header_limit) + " bytes");
+    else if (ec == bhttp::error::body_limit || ec == net::error::message_size || ec == bhttp::error::buffer_overflow)
+      protocol_error.emplace(status::payload_too_large, "body_too_large",
+                             "request body exceeds " + std::to_string(options.body_limit) + " bytes");
+    else if (ec)
+      protocol_error.emplace(status::bad_request, "bad_request", "malformed HTTP request");
+    else if (auto problem = smuggling_problem(parser))
+      protocol_error.emplace(status::bad_request, "bad_request", "ambiguous request framing: " + *problem);
+    if (protocol_error) {
+      ex.route = "(protocol)";
+      ex.req.method(parser.get().method());
+      auto res = error_response(*protocol_error);
+      co_await send(*c, res, ex, false, started);
+      break;
+    }
+
+    if (!parser.is_done()) {
+      if (beast::iequals(parser.get()[field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> cont{status::continue_, 11};
+        c->stream.expires_after(options.write_timeout);
+        auto [cec, cn] = co_await bhttp::async_write(c->stream, cont, use_tuple);
+        if (cec) break;
+      }
+      c->stream.expires_after(options.body_timeout);
+      auto [bec, bn] = co_await bhttp::async_read(c->stream, buffer, parser, use_tuple);
+      if (bec == bhttp::error::body_limit || bec == net::error::message_size || bec == bhttp::error::buffer_overflow)
+        protocol_error.emplace(status::payload_too_large, "body_too_large",
+                               "request body exceeds " + std::to_string(options.body_limit) + " bytes");
+      else if (bec == beast::error::timeout)
+        protocol_error.emplace(status::request_timeout, "request_timeout", "the request body was not received in time");
+      else if (bec)
+        break;
+      if (protocol_error) {
+        ex.route = "(protocol)";
+        auto res = error_response(*protocol_error);
+        co_await send(*c, res, ex, false, started);
+        break;
+      }
+    }
+
+    ex.req = parser.release();
+    response res;
+    try {
+      res = co_await on_request(ex);
+    } catch (const api_error& e) {
+      res = error_response(e);
+    } catch (const std::exception& e) {
+      log::event(log::level::err, "handler_failed", {{"route", ex.route}, {"error", e.what()}});
+      res = error_response(api_error(status::internal_server_error, "internal_error", "internal server error"));
+    }
+    const bool keep_alive = ex.req.keep_alive() && !stopping && !c->close_requested &&
+                            served + 1 < options.max_requests_per_connection;
+    if (!co_await send(*c, res, ex, keep_alive, started)) break;
+  }
+  boost::system::error_code ignored;
+  c->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  c->stream.close();
+}
+
+}  // namespace rodeknop::http

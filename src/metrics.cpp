@@ -1,0 +1,100 @@
+#include "rodeknop/metrics.hpp"
+
+#include <sstream>
+
+#include "rodeknop/http/server.hpp"
+#include "rodeknop/store/writer.hpp"
+
+namespace rodeknop {
+
+namespace {
+
+// Label values are route patterns and fixed words, but escape anyway.
+std::string label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+void metrics::observe_request(std::string_view route, std::string_view method, unsigned status, double seconds) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{std::string(route), std::string(method), status}];
+  auto& h = latency_[std::string(route)];
+  std::size_t b = 0;
+  while (b < latency_buckets.size() && seconds > latency_buckets[b]) ++b;
+  ++h.counts[b];
+  h.sum += seconds;
+  ++h.count;
+}
+
+std::string metrics::render(const store::writer_stats& writer, const http::server_stats* server,
+                            const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status) const {
+  std::ostringstream out;
+  {
+    std::lock_guard lock(mutex_);
+    out << "# HELP rodeknop_http_requests_total HTTP requests by route pattern, method and status.\n"
+           "# TYPE rodeknop_http_requests_total counter\n";
+    for (const auto& [key, n] : requests_) {
+      const auto& [route, method, status] = key;
+      out << "rodeknop_http_requests_total{route=\"" << label(route) << "\",method=\"" << label(method)
+          << "\",status=\"" << status << "\"} " << n << "\n";
+    }
+    out << "# HELP rodeknop_http_request_duration_seconds Time from request header to response written.\n"
+           "# TYPE rodeknop_http_request_duration_seconds histogram\n";
+    for (const auto& [route, h] : latency_) {
+      std::uint64_t cumulative = 0;
+      for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
+        cumulative += h.counts[i];
+        out << "rodeknop_http_request_duration_seconds_bucket{route=\"" << label(route) << "\",le=\""
+            << latency_buckets[i] << "\"} " << cumulative << "\n";
+      }
+      cumulative += h.counts[latency_buckets.size()];
+      out << "rodeknop_http_request_duration_seconds_bucket{route=\"" << label(route) << "\",le=\"+Inf\"} "
+          << cumulative << "\n";
+      out << "rodeknop_http_request_duration_seconds_sum{route=\"" << label(route) << "\"} " << h.sum << "\n";
+      out << "rodeknop_http_request_duration_seconds_count{route=\"" << label(route) << "\"} " << h.count << "\n";
+    }
+  }
+  if (server) {
+    out << "# HELP rodeknop_http_open_connections Open client connections.\n"
+           "# TYPE rodeknop_http_open_connections gauge\n"
+        << "rodeknop_http_open_connections " << server->open_connections.load() << "\n"
+        << "# HELP rodeknop_http_connections_rejected_total Connections closed at once because of the limit.\n"
+           "# TYPE rodeknop_http_connections_rejected_total counter\n"
+        << "rodeknop_http_connections_rejected_total " << server->rejected_connections.load() << "\n";
+  }
+  out << "# HELP rodeknop_db_commit_duration_seconds Duration of the writer's group commits.\n"
+         "# TYPE rodeknop_db_commit_duration_seconds histogram\n";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < std::size(store::writer_stats::bucket_ms); ++i) {
+    cumulative += writer.buckets[i].load();
+    out << "rodeknop_db_commit_duration_seconds_bucket{le=\"" << store::writer_stats::bucket_ms[i] / 1000.0 << "\"} "
+        << cumulative << "\n";
+  }
+  cumulative += writer.buckets[std::size(store::writer_stats::bucket_ms)].load();
+  out << "rodeknop_db_commit_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << "\n"
+      << "rodeknop_db_commit_duration_seconds_sum " << static_cast<double>(writer.commit_micros_total.load()) / 1e6
+      << "\n"
+      << "rodeknop_db_commit_duration_seconds_count " << writer.commits.load() << "\n"
+      << "# HELP rodeknop_db_commit_jobs_total Write jobs committed (batch size = jobs / commits).\n"
+         "# TYPE rodeknop_db_commit_jobs_total counter\n"
+      << "rodeknop_db_commit_jobs_total " << writer.batch_size_total.load() << "\n"
+      << "# HELP rodeknop_db_failed_commits_total Group commits that failed (disk full, read-only, I/O).\n"
+         "# TYPE rodeknop_db_failed_commits_total counter\n"
+      << "rodeknop_db_failed_commits_total " << writer.failed_commits.load() << "\n";
+  out << "# HELP rodeknop_reports Reports by current status.\n# TYPE rodeknop_reports gauge\n";
+  for (const auto& [status, n] : reports_by_status)
+    out << "rodeknop_reports{status=\"" << label(status) << "\"} " << n << "\n";
+  return out.str();
+}
+
+}  // namespace rodeknop

@@ -1,0 +1,98 @@
+#include "rodeknop/store/database.hpp"
+
+#include <sqlite3.h>
+
+#include "rodeknop/store/migrations.hpp"
+
+namespace rodeknop::store {
+
+namespace {
+
+int open_flags(bool writer) {
+  return writer ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+                : SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+}
+
+std::string checked_synchronous(const std::string& s) {
+  if (s == "FULL" || s == "full") return "FULL";
+  if (s == "NORMAL" || s == "normal") return "NORMAL";
+  if (s == "EXTRA" || s == "extra") return "EXTRA";
+  throw std::invalid_argument("synchronous must be FULL, NORMAL or EXTRA");
+}
+
+}  // namespace
+
+connection::connection(const db_options& options, bool writer)
+    : db_(options.path, open_flags(writer), options.busy_timeout_ms) {
+  db_.exec("PRAGMA foreign_keys = ON");
+  if (writer) {
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec("PRAGMA synchronous = " + checked_synchronous(options.synchronous));
+    // Checkpoints happen automatically in the writer after commits; keep the WAL bounded.
+    db_.exec("PRAGMA wal_autocheckpoint = 1000");
+  } else {
+    db_.exec("PRAGMA query_only = ON");
+  }
+  db_.exec("PRAGMA cache_size = -4096");  // 4 MiB per connection
+  db_.exec("PRAGMA temp_store = MEMORY");
+}
+
+SQLite::Statement& connection::prepare(const char* sql) {
+  auto& slot = statements_[sql];
+  if (!slot) {
+    slot = std::make_unique<SQLite::Statement>(db_, sql);
+  } else {
+    slot->reset();
+    slot->clearBindings();
+  }
+  return *slot;
+}
+
+void initialise_database(const db_options& options) {
+  connection c(options, true);
+  migrate(c.db());
+}
+
+read_pool::lease::~lease() {
+  if (!conn_) return;
+  std::lock_guard lock(pool_->mutex_);
+  pool_->idle_.push_back(std::move(conn_));
+}
+
+read_pool::lease read_pool::acquire() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return lease(*this, std::move(c));
+    }
+  }
+  try {
+    return lease(*this, std::make_unique<connection>(options_, false));
+  } catch (const SQLite::Exception& e) {
+    throw storage_unavailable(std::string("cannot open the database for reading: ") + e.what());
+  }
+}
+
+bool is_constraint_failure(int code) { return (code & 0xff) == SQLITE_CONSTRAINT; }
+
+bool is_storage_failure(int extended_code) {
+  switch (extended_code & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_CANTOPEN:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_PROTOCOL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace rodeknop::store

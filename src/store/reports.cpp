@@ -1,0 +1,153 @@
+#include "rodeknop/store/reports.hpp"
+
+#include <cstdio>
+
+namespace rodeknop::store {
+
+namespace {
+
+std::int64_t seconds(domain::sys_seconds t) { return t.time_since_epoch().count(); }
+domain::sys_seconds from_seconds(std::int64_t s) { return domain::sys_seconds{std::chrono::seconds{s}}; }
+
+void bind_text_or_null(SQLite::Statement& st, int index, const std::string& value) {
+  if (value.empty())
+    st.bind(index);
+  else
+    st.bind(index, value);
+}
+
+void bind_blob(SQLite::Statement& st, int index, std::string_view bytes) {
+  st.bind(index, static_cast<const void*>(bytes.data()), static_cast<int>(bytes.size()));
+}
+
+}  // namespace
+
+std::string format_reference(int year, std::int64_t number) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "RK-%04d-%05lld", year, static_cast<long long>(number));
+  return buf;
+}
+
+created_report insert_report(connection& c, const domain::report_submission& s, std::string_view tracking_hash,
+                             domain::sys_seconds now) {
+  const int year = domain::amsterdam_year(now);
+  auto& counter = c.prepare(
+      "INSERT INTO reference_counters (year, last_number) VALUES (?1, 1) "
+      "ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1 RETURNING last_number");
+  counter.bind(1, year);
+  counter.executeStep();
+  const std::int64_t number = counter.getColumn(0).getInt64();
+  counter.reset();
+
+  created_report out{0, format_reference(year, number), "new", now};
+
+  auto& insert = c.prepare(
+      "INSERT INTO reports (reference, tracking_hash, title, procedure, description, impact, suggestion, "
+      "department, category, reporter_name, reporter_email, created_at, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)");
+  insert.bind(1, out.reference);
+  bind_blob(insert, 2, tracking_hash);
+  insert.bind(3, s.title);
+  insert.bind(4, s.procedure);
+  insert.bind(5, s.description);
+  insert.bind(6, s.impact);
+  insert.bind(7, s.suggestion);
+  insert.bind(8, s.department);
+  insert.bind(9, s.category);
+  bind_text_or_null(insert, 10, s.reporter_name);
+  bind_text_or_null(insert, 11, s.reporter_email);
+  insert.bind(12, seconds(now));
+  insert.exec();
+  out.id = c.db().getLastInsertRowid();
+
+  auto& event = c.prepare(
+      "INSERT INTO events (report_id, at, actor, type, to_value) VALUES (?1, ?2, 'reporter', 'created', 'new')");
+  event.bind(1, out.id);
+  event.bind(2, seconds(now));
+  event.exec();
+  return out;
+}
+
+std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_hash) {
+  auto& st = c.prepare(
+      "SELECT id, reference, title, status, created_at, updated_at FROM reports WHERE tracking_hash = ?1");
+  bind_blob(st, 1, tracking_hash);
+  if (!st.executeStep()) return std::nullopt;
+  tracking_view v;
+  v.id = st.getColumn(0).getInt64();
+  v.reference = st.getColumn(1).getString();
+  v.title = st.getColumn(2).getString();
+  v.status = st.getColumn(3).getString();
+  v.created_at = from_seconds(st.getColumn(4).getInt64());
+  v.updated_at = from_seconds(st.getColumn(5).getInt64());
+  st.reset();
+
+  // Comments meant for the reporter, the reporter's own replies, and the notes of the team's
+  // status decisions (the answer to the report), oldest first.
+  auto& msgs = c.prepare(
+      "SELECT at, author <> 'reporter', body, id, 0 FROM comments WHERE report_id = ?1 AND visibility = 'reporter' "
+      "UNION ALL "
+      "SELECT at, 1, note, id, 1 FROM events WHERE report_id = ?1 AND type = 'status' AND actor <> 'reporter' "
+      "AND note IS NOT NULL AND note <> '' "
+      "ORDER BY 1, 5, 4");
+  msgs.bind(1, v.id);
+  while (msgs.executeStep())
+    v.messages.push_back(
+        {msgs.getColumn(1).getInt() != 0, from_seconds(msgs.getColumn(0).getInt64()), msgs.getColumn(2).getString()});
+  return v;
+}
+
+std::optional<reply_result> insert_reply(connection& c, std::string_view tracking_hash, std::string_view body,
+                                         domain::sys_seconds now) {
+  auto& find = c.prepare("SELECT id, reference, status FROM reports WHERE tracking_hash = ?1");
+  bind_blob(find, 1, tracking_hash);
+  if (!find.executeStep()) return std::nullopt;
+  reply_result r{find.getColumn(0).getInt64(), find.getColumn(1).getString(), find.getColumn(2).getString()};
+  find.reset();
+
+  auto& comment = c.prepare(
+      "INSERT INTO comments (report_id, at, author, visibility, body) VALUES (?1, ?2, 'reporter', 'reporter', ?3)");
+  comment.bind(1, r.id);
+  comment.bind(2, seconds(now));
+  comment.bind(3, std::string(body));
+  comment.exec();
+  const auto comment_id = c.db().getLastInsertRowid();
+
+  auto& event = c.prepare(
+      "INSERT INTO events (report_id, at, actor, type, comment_id) VALUES (?1, ?2, 'reporter', 'reply', ?3)");
+  event.bind(1, r.id);
+  event.bind(2, seconds(now));
+  event.bind(3, comment_id);
+  event.exec();
+
+  if (r.status == "needs_info") {
+    auto& status = c.prepare(
+        "INSERT INTO events (report_id, at, actor, type, from_value, to_value) "
+        "VALUES (?1, ?2, 'reporter', 'status', 'needs_info', 'new')");
+    status.bind(1, r.id);
+    status.bind(2, seconds(now));
+    status.exec();
+    r.status = "new";
+  }
+  auto& update = c.prepare(
+      "UPDATE reports SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1");
+  update.bind(1, r.id);
+  update.bind(2, r.status);
+  update.bind(3, seconds(now));
+  update.exec();
+  return r;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> count_by_status(connection& c) {
+  auto& st = c.prepare("SELECT status, count(*) FROM reports GROUP BY status ORDER BY status");
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (st.executeStep()) out.emplace_back(st.getColumn(0).getString(), st.getColumn(1).getInt64());
+  return out;
+}
+
+bool ping(connection& c) {
+  auto& st = c.prepare("SELECT count(*) FROM departments");
+  return st.executeStep();
+}
+
+}  // namespace rodeknop::store

@@ -1,0 +1,142 @@
+#include "rodeknop/web/pages.hpp"
+
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/util/crypto.hpp"
+
+namespace rodeknop::web {
+
+namespace net = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+json options(const std::vector<store::list_entry>& list, std::string_view selected) {
+  json out = json::array();
+  for (const auto& e : list) out.push_back({{"key", e.key}, {"label", e.label}, {"selected", e.key == selected}});
+  return out;
+}
+
+bool valid_host(std::string_view h) {
+  if (h.empty() || h.size() > 255) return false;
+  for (char c : h) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                    c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+http::response page(services& s, http::status status, std::string_view name, const json& data) {
+  return http::html_response(status, s.templates.render(name, data));
+}
+
+}  // namespace
+
+std::string tracking_url(const services& s, const http::request& req, std::string_view token) {
+  std::string base = s.cfg.base_url;
+  if (base.empty()) {
+    const std::string_view host = req[http::field::host];
+    if (valid_host(host)) base = "http://" + std::string(host);
+  }
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/volg/" + std::string(token);
+}
+
+http::response report_form_page(services& s, http::status status, const domain::report_submission* values,
+                                const domain::field_errors* errors) {
+  const auto catalog = s.catalog();
+  const domain::report_submission empty;
+  const auto& v = values ? *values : empty;
+  json data = {
+      {"departments", options(catalog->departments, v.department)},
+      {"categories", options(catalog->categories, v.category)},
+      {"values",
+       {{"title", v.title},
+        {"procedure", v.procedure},
+        {"description", v.description},
+        {"impact", v.impact},
+        {"suggestion", v.suggestion},
+        {"reporter_name", v.reporter_name},
+        {"reporter_email", v.reporter_email}}},
+      {"has_errors", errors && !errors->empty()},
+      {"errors", json::array()},
+      {"error", json::object()},
+      {"limits",
+       {{"title", domain::field_limits::title},
+        {"procedure", domain::field_limits::procedure},
+        {"description", domain::field_limits::description},
+        {"impact", domain::field_limits::impact},
+        {"suggestion", domain::field_limits::suggestion},
+        {"reporter_name", domain::field_limits::reporter_name},
+        {"reporter_email", domain::field_limits::reporter_email}}},
+  };
+  if (errors) {
+    for (const auto& e : *errors) {
+      const auto msg = domain::message_nl(e);
+      data["errors"].push_back({{"field", e.field}, {"message", msg}});
+      if (!data["error"].contains(e.field)) data["error"][e.field] = msg;
+    }
+  }
+  return page(s, status, "index", data);
+}
+
+http::response tracking_page(services& s, http::status status, const store::tracking_view& view,
+                             std::string_view token, const http::request& req, const tracking_page_state& state) {
+  json messages = json::array();
+  for (const auto& m : view.messages)
+    messages.push_back({{"from_team", m.from_team},
+                        {"author_label", m.from_team ? "Ontregelteam" : "U"},
+                        {"at", domain::format_rfc3339(m.at)},
+                        {"at_local", domain::format_dutch_datetime(m.at)},
+                        {"body", m.body}});
+  const json data = {{"reference", view.reference},
+                     {"title", view.title},
+                     {"status", view.status},
+                     {"status_label", domain::status_label_nl(view.status)},
+                     {"created_at", domain::format_rfc3339(view.created_at)},
+                     {"created_local", domain::format_dutch_datetime(view.created_at)},
+                     {"updated_at", domain::format_rfc3339(view.updated_at)},
+                     {"updated_local", domain::format_dutch_datetime(view.updated_at)},
+                     {"just_submitted", state.just_submitted},
+                     {"tracking_url", tracking_url(s, req, token)},
+                     {"token", token},
+                     {"needs_info", view.status == "needs_info"},
+                     {"messages", messages},
+                     {"reply_sent", state.reply_sent},
+                     {"reply_error", state.reply_error},
+                     {"reply_body", state.reply_body}};
+  auto res = page(s, status, "volg", data);
+  // The page holds the tracking token: never cache it, never send it on as a referrer.
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+http::response error_page(services& s, http::status status, std::string title, std::string message) {
+  return page(s, status, "error",
+              {{"status", static_cast<unsigned>(status)}, {"title", std::move(title)}, {"message", std::move(message)}});
+}
+
+void register_page_routes(http::router& r, services& s) {
+  r.add(http::verb::get, "/", [&s](http::request_context&) -> net::awaitable<http::response> {
+    co_return report_form_page(s, http::status::ok, nullptr, nullptr);
+  });
+  r.add(http::verb::get, "/volg/{tracking_token}",
+        [&s](http::request_context& ctx) -> net::awaitable<http::response> {
+          const auto token = ctx.param("tracking_token");
+          std::optional<store::tracking_view> view;
+          if (util::plausible_token(token)) {
+            auto conn = s.readers.acquire();
+            view = store::find_tracking_view(*conn, util::token_hash(token));
+          }
+          if (!view)
+            co_return error_page(s, http::status::not_found, "Melding niet gevonden",
+                                 "Deze volglink hoort niet bij een melding. Controleer of u de hele link hebt "
+                                 "gebruikt, zoals u die na het versturen kreeg.");
+          tracking_page_state state;
+          if (const auto* v = ctx.query("ontvangen")) state.just_submitted = *v == "1";
+          if (const auto* v = ctx.query("reactie")) state.reply_sent = *v == "verzonden";
+          co_return tracking_page(s, http::status::ok, *view, token, ctx.req, state);
+        });
+}
+
+}  // namespace rodeknop::web
