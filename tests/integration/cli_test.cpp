@@ -1,0 +1,88 @@
+// The command line of CONTRACT.md.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include "harness.hpp"
+
+using namespace rk_test;
+
+TEST_CASE("serve creates the database and its schema when missing", "[cli]") {
+  temp_dir dir;
+  const auto db = dir.file("nieuw/rk.db");
+  {
+    server_process srv(db);
+    REQUIRE(get(srv.port(), "/healthz").status == 200);
+  }
+  SQLite::Database check(db);
+  REQUIRE(check.execAndGet("PRAGMA user_version").getInt() >= 1);
+  REQUIRE(check.execAndGet("PRAGMA application_id").getInt() == 0x524B4E50);
+  REQUIRE(check.execAndGet("PRAGMA journal_mode").getString() == "wal");
+}
+
+TEST_CASE("a database newer than the program is refused with a clear message", "[cli]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  { server_process srv(db); }
+  {
+    SQLite::Database d(db, SQLite::OPEN_READWRITE);
+    d.exec("PRAGMA user_version = 999");
+  }
+  const auto r = run_command({"serve", "--listen", "127.0.0.1:0", "--db", db});
+  REQUIRE(r.exit_status != 0);
+  REQUIRE(r.err.find("newer") != std::string::npos);
+}
+
+TEST_CASE("listen and db can come from the environment", "[cli]") {
+  temp_dir dir;
+  // --listen and --db are given by the harness; here RODEKNOP_THREADS comes from the environment.
+  server_process srv(dir.file("rk.db"), {}, {{"RODEKNOP_THREADS", "1"}});
+  REQUIRE(get(srv.port(), "/healthz").status == 200);
+  const auto bad = run_command({"serve", "--listen", "nonsense", "--db", dir.file("x.db")});
+  REQUIRE(bad.exit_status != 0);
+  REQUIRE_FALSE(bad.err.empty());
+  REQUIRE(bad.err.find('\n') == bad.err.size() - 1);  // one line
+}
+
+TEST_CASE("backup makes a consistent copy while the server runs", "[cli][backup]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  server_process srv(db);
+  for (int i = 0; i < 20; ++i) REQUIRE(post_json(srv.port(), "/api/v1/reports", valid_report()).status == 201);
+  const auto r = run_command({"backup", "--db", db, "--to", dir.file("copy.db")});
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  SQLite::Database copy(dir.file("copy.db"), SQLite::OPEN_READONLY);
+  REQUIRE(copy.execAndGet("PRAGMA integrity_check").getString() == "ok");
+  REQUIRE(copy.execAndGet("SELECT count(*) FROM reports").getInt() == 20);
+
+  const auto missing = run_command({"backup", "--db", dir.file("missing.db"), "--to", dir.file("c2.db")});
+  REQUIRE(missing.exit_status != 0);
+  REQUIRE_FALSE(std::filesystem::exists(dir.file("c2.db")));
+}
+
+TEST_CASE("seed creates deterministic demo data", "[cli][seed]") {
+  temp_dir dir;
+  const auto a = run_command({"seed", "--db", dir.file("a.db"), "--count", "300", "--seed", "7"});
+  const auto b = run_command({"seed", "--db", dir.file("b.db"), "--count", "300", "--seed", "7"});
+  REQUIRE(a.exit_status == 0);
+  REQUIRE(b.exit_status == 0);
+  const auto dump = [](const std::string& file) {
+    SQLite::Database d(file, SQLite::OPEN_READONLY);
+    SQLite::Statement st(d, "SELECT reference, title, department, category, status FROM reports ORDER BY id");
+    std::string out;
+    while (st.executeStep())
+      for (int i = 0; i < 5; ++i) out += st.getColumn(i).getString() + "|";
+    return out;
+  };
+  const auto da = dump(dir.file("a.db"));
+  REQUIRE(da == dump(dir.file("b.db")));
+  SQLite::Database d(dir.file("a.db"), SQLite::OPEN_READONLY);
+  REQUIRE(d.execAndGet("SELECT count(*) FROM reports").getInt() == 300);
+  REQUIRE(d.execAndGet("SELECT count(DISTINCT status) FROM reports").getInt() >= 5);
+  REQUIRE(d.execAndGet("SELECT count(DISTINCT department) FROM reports").getInt() == 6);
+  REQUIRE(d.execAndGet("SELECT count(*) FROM events").getInt() > 300);
+
+  const auto bad = run_command({"seed", "--db", dir.file("c.db"), "--count", "-1"});
+  REQUIRE(bad.exit_status != 0);
+}

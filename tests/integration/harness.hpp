@@ -1,0 +1,100 @@
+#pragma once
+// Integration-test harness: runs the real `rodeknop` binary on 127.0.0.1:0 with a real SQLite
+// file in a temporary directory, and talks HTTP/1.1 to it with Boost.Beast.
+
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace rk_test {
+
+/// A temporary directory removed at the end of the scope.
+class temp_dir {
+ public:
+  temp_dir();
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// Result of running a rodeknop command to completion.
+struct command_result {
+  int exit_status = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `rodeknop args...` with optional stdin and waits (at most 60 s).
+command_result run_command(const std::vector<std::string>& args, const std::string& input = {});
+
+/// A running `rodeknop serve` process, stopped (SIGTERM, then SIGKILL) on destruction.
+class server_process {
+ public:
+  explicit server_process(std::string db_path, std::vector<std::string> extra_args = {},
+                          std::map<std::string, std::string> env = {});
+  ~server_process();
+  server_process(const server_process&) = delete;
+  server_process& operator=(const server_process&) = delete;
+
+  unsigned short port() const { return port_; }
+  /// SIGTERM and wait; returns the exit status (or -1 if it had to be killed).
+  int stop(std::chrono::seconds timeout = std::chrono::seconds(20));
+  /// SIGKILL without warning.
+  void kill_hard();
+  /// Everything the server wrote to stdout so far.
+  std::string output() const;
+
+ private:
+  void reap();
+  int pid_ = -1;
+  int out_fd_ = -1;
+  unsigned short port_ = 0;
+  std::thread reader_;
+  mutable std::mutex mutex_;
+  std::string output_;
+  bool exited_ = false;
+  int exit_status_ = -1;
+};
+
+struct response {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+
+  std::string header(const std::string& name) const;
+  nlohmann::json json() const;
+};
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+/// One request on a new connection.
+response request(unsigned short port, boost::beast::http::verb method, const std::string& target,
+                 const std::string& body = {}, const header_list& headers = {});
+
+inline response get(unsigned short port, const std::string& target, const header_list& headers = {}) {
+  return request(port, boost::beast::http::verb::get, target, {}, headers);
+}
+response post_json(unsigned short port, const std::string& target, const nlohmann::json& body,
+                   const header_list& headers = {});
+response post_form(unsigned short port, const std::string& target, const std::string& body);
+
+/// Sends raw bytes and returns everything the server answers until it closes (or 5 s pass).
+std::string raw_exchange(unsigned short port, const std::string& bytes, std::chrono::milliseconds wait = std::chrono::milliseconds(5000));
+
+/// A valid report body, with a title of your choice.
+nlohmann::json valid_report(const std::string& title = "Drie keer dezelfde gegevens invullen");
+
+}  // namespace rk_test

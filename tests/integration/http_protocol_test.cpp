@@ -1,0 +1,177 @@
+// HTTP behaviour every client relies on: routing, limits, framing, keep-alive, static files,
+// security headers, health, logs and a graceful stop.
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+
+using namespace rk_test;
+namespace http = boost::beast::http;
+
+TEST_CASE("unknown paths are 404 and wrong methods 405 with Allow, as JSON errors", "[http][routing]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto missing = get(srv.port(), "/api/v1/does-not-exist");
+  REQUIRE(missing.status == 404);
+  REQUIRE(missing.json().at("error").at("code") == "not_found");
+
+  const auto wrong = request(srv.port(), http::verb::put, "/api/v1/reports", "{}", {{"Content-Type", "application/json"}});
+  REQUIRE(wrong.status == 405);
+  REQUIRE(wrong.header("allow") == "POST");
+  REQUIRE(wrong.json().at("error").at("code") == "method_not_allowed");
+
+  const auto meta = request(srv.port(), http::verb::delete_, "/api/v1/meta");
+  REQUIRE(meta.status == 405);
+  REQUIRE(meta.header("allow").find("GET") != std::string::npos);
+
+  const auto page = get(srv.port(), "/bestaat-niet", {{"Accept", "text/html"}});
+  REQUIRE(page.status == 404);
+  REQUIRE(page.header("content-type") == "text/html; charset=utf-8");
+  REQUIRE(page.body.find("Pagina niet gevonden") != std::string::npos);
+}
+
+TEST_CASE("health answers while the database does", "[http][operations]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto r = get(srv.port(), "/healthz");
+  REQUIRE(r.status == 200);
+  REQUIRE(r.json() == nlohmann::json({{"status", "ok"}}));
+  const auto m = get(srv.port(), "/metrics");
+  REQUIRE(m.status == 200);
+  REQUIRE(m.body.find("rodeknop_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1") !=
+          std::string::npos);
+  REQUIRE(m.body.find("rodeknop_db_commit_duration_seconds_count") != std::string::npos);
+}
+
+TEST_CASE("every response carries the security headers", "[http][security]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  for (const auto& r : {get(srv.port(), "/"), get(srv.port(), "/healthz"), get(srv.port(), "/nope"),
+                        get(srv.port(), "/css/rodeknop.css"),
+                        post_json(srv.port(), "/api/v1/reports", nlohmann::json::object())}) {
+    const auto csp = r.header("content-security-policy");
+    REQUIRE_FALSE(csp.empty());
+    REQUIRE(csp.find("unsafe-inline") == std::string::npos);
+    REQUIRE(csp.find("frame-ancestors 'none'") != std::string::npos);
+    REQUIRE(r.header("x-content-type-options") == "nosniff");
+    REQUIRE_FALSE(r.header("referrer-policy").empty());
+  }
+}
+
+TEST_CASE("static files: right types, ETag revalidation, and no way out of static/", "[http][static]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto css = get(srv.port(), "/css/rodeknop.css");
+  REQUIRE(css.status == 200);
+  REQUIRE(css.header("content-type") == "text/css; charset=utf-8");
+  const auto etag = css.header("etag");
+  REQUIRE_FALSE(etag.empty());
+  REQUIRE_FALSE(css.header("cache-control").empty());
+  const auto again = get(srv.port(), "/css/rodeknop.css", {{"If-None-Match", etag}});
+  REQUIRE(again.status == 304);
+  REQUIRE(again.body.empty());
+
+  const auto home = get(srv.port(), "/");
+  REQUIRE(home.status == 200);
+  REQUIRE(home.header("content-type") == "text/html; charset=utf-8");
+
+  for (const char* evil : {"/../CMakeLists.txt", "/%2e%2e/CMakeLists.txt", "/css/..%2f..%2fCMakeLists.txt",
+                           "/css/%2e%2e/%2e%2e/CMakeLists.txt", "/..%5c..%5cCMakeLists.txt", "/templates/index.html",
+                           "/.hidden", "/css/../../README.md", "/%00", "//etc/passwd"}) {
+    INFO(evil);
+    const auto r = get(srv.port(), evil);
+    REQUIRE((r.status == 404 || r.status == 400));
+    REQUIRE(r.body.find("cmake_minimum_required") == std::string::npos);
+    REQUIRE(r.body.find("{{") == std::string::npos);
+  }
+}
+
+TEST_CASE("oversized headers are 431 and oversized bodies 413 before they are read", "[http][limits]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto big = get(srv.port(), "/healthz", {{"X-Padding", std::string(9000, 'a')}});
+  REQUIRE(big.status == 431);
+  REQUIRE(big.json().at("error").at("code") == "headers_too_large");
+
+  // Announces 10 MB but sends nothing: the answer must come at once, not after a timeout.
+  const auto answer = raw_exchange(srv.port(),
+                                   "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                   "Content-Length: 10000000\r\n\r\n",
+                                   std::chrono::milliseconds(3000));
+  REQUIRE(answer.rfind("HTTP/1.1 413", 0) == 0);
+}
+
+TEST_CASE("ambiguous framing that could smuggle requests is refused and the connection closed", "[http][smuggling]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const std::string head = "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+  for (const std::string& framing : {std::string("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"),
+                                     std::string("Transfer-Encoding: gzip, chunked\r\n"),
+                                     std::string("Content-Length: 5\r\nContent-Length: 6\r\n"),
+                                     std::string("Content-Length: +5\r\n")}) {
+    INFO(framing);
+    const auto answer = raw_exchange(srv.port(), head + framing + "\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(answer.rfind("HTTP/1.1 400", 0) == 0);
+    // Only one response: the smuggled second request was never served.
+    REQUIRE(answer.find("HTTP/1.1", 5) == std::string::npos);
+  }
+  const auto http10 = raw_exchange(srv.port(),
+                                   "POST /api/v1/reports HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  REQUIRE(http10.rfind("HTTP/1.1 400", 0) == 0);
+}
+
+TEST_CASE("keep-alive serves several requests on one connection", "[http][keepalive]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const std::string one = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const auto answer = raw_exchange(srv.port(), one + one + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::size_t count = 0, pos = 0;
+  while ((pos = answer.find("HTTP/1.1 200 OK", pos)) != std::string::npos) {
+    ++count;
+    ++pos;
+  }
+  REQUIRE(count == 3);
+}
+
+TEST_CASE("an idle client is dropped after the header timeout and does not block others", "[http][timeouts]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"), {"--header-timeout", "1"});
+  const auto started = std::chrono::steady_clock::now();
+  std::thread slow([&] { raw_exchange(srv.port(), "GET /healthz HTTP/1.1\r\nHost:", std::chrono::milliseconds(5000)); });
+  REQUIRE(get(srv.port(), "/healthz").status == 200);
+  slow.join();
+  const auto waited = std::chrono::steady_clock::now() - started;
+  REQUIRE(waited < std::chrono::milliseconds(4000));
+}
+
+TEST_CASE("SIGTERM stops the server gracefully with exit status 0", "[http][lifecycle]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  REQUIRE(get(srv.port(), "/healthz").status == 200);
+  REQUIRE(srv.stop() == 0);
+}
+
+TEST_CASE("the access log has one JSON line per request and never a tracking token or name", "[http][logging]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto token =
+      post_json(srv.port(), "/api/v1/reports", valid_report()).json().at("tracking_token").get<std::string>();
+  get(srv.port(), "/api/v1/track/" + token);
+  get(srv.port(), "/volg/" + token);
+  REQUIRE(srv.stop() == 0);
+  const auto out = srv.output();
+  REQUIRE(out.find(token) == std::string::npos);
+  REQUIRE(out.find("Fatima") == std::string::npos);
+  REQUIRE(out.find("f.elamrani") == std::string::npos);
+  std::size_t requests = 0;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("listening on", 0) == 0) continue;
+    const auto j = nlohmann::json::parse(line);  // every other line is JSON
+    if (j.at("event") == "request") {
+      ++requests;
+      REQUIRE(j.contains("status"));
+      REQUIRE(j.contains("duration_ms"));
+    }
+  }
+  REQUIRE(requests == 3);
+}

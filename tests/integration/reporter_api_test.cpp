@@ -1,0 +1,298 @@
+// The reporter's endpoints of CONTRACT.md over real HTTP against the real server.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+
+#include "harness.hpp"
+
+using namespace rk_test;
+using nlohmann::json;
+namespace http = boost::beast::http;
+
+namespace {
+
+void require_error_shape(const response& r, unsigned status, const std::string& code) {
+  INFO(r.body);
+  REQUIRE(r.status == status);
+  REQUIRE(r.header("content-type") == "application/json");
+  const auto j = r.json();
+  REQUIRE(j.at("error").at("code") == code);
+  REQUIRE(j.at("error").at("message").is_string());
+  REQUIRE_FALSE(j.at("error").at("message").get<std::string>().empty());
+  REQUIRE(j.at("error").at("fields").is_object());
+}
+
+}  // namespace
+
+TEST_CASE("a JSON report is created with a reference and a private tracking link", "[reporter][create]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto r = post_json(srv.port(), "/api/v1/reports", valid_report());
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  const auto j = r.json();
+  REQUIRE(j.at("id").is_number_integer());
+  REQUIRE(r.header("location") == "/api/v1/reports/" + std::to_string(j.at("id").get<long>()));
+  REQUIRE(std::regex_match(j.at("reference").get<std::string>(), std::regex(R"(RK-\d{4}-\d{5,})")));
+  REQUIRE(j.at("status") == "new");
+  const auto token = j.at("tracking_token").get<std::string>();
+  REQUIRE(token.size() >= 22);  // at least 128 bits in base64url
+  REQUIRE(j.at("tracking_url").get<std::string>().find("/volg/" + token) != std::string::npos);
+  REQUIRE(std::regex_match(j.at("created_at").get<std::string>(),
+                           std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+}
+
+TEST_CASE("references count up per year and never repeat; tokens are all different", "[reporter][create]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  std::set<std::string> references, tokens;
+  std::string year;
+  for (int i = 1; i <= 12; ++i) {
+    const auto j = post_json(srv.port(), "/api/v1/reports", valid_report("Melding " + std::to_string(i))).json();
+    const auto ref = j.at("reference").get<std::string>();
+    year = ref.substr(3, 4);
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "RK-%s-%05d", year.c_str(), i);
+    REQUIRE(ref == expected);
+    references.insert(ref);
+    tokens.insert(j.at("tracking_token").get<std::string>());
+  }
+  REQUIRE(references.size() == 12);
+  REQUIRE(tokens.size() == 12);
+}
+
+TEST_CASE("the tracking view shows the reporter's own report and nothing about identity", "[reporter][track]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto created = post_json(srv.port(), "/api/v1/reports", valid_report("Parkeervergunning <b>vet</b>")).json();
+  const auto token = created.at("tracking_token").get<std::string>();
+
+  const auto r = get(srv.port(), "/api/v1/track/" + token);
+  REQUIRE(r.status == 200);
+  const auto j = r.json();
+  REQUIRE(j.at("reference") == created.at("reference"));
+  REQUIRE(j.at("title") == "Parkeervergunning <b>vet</b>");
+  REQUIRE(j.at("status") == "new");
+  REQUIRE(j.at("created_at") == created.at("created_at"));
+  REQUIRE(j.at("updated_at").is_string());
+  REQUIRE(j.at("messages").is_array());
+  REQUIRE(j.at("messages").empty());
+  REQUIRE(r.body.find("Fatima") == std::string::npos);
+  REQUIRE(r.body.find("denhaag.nl") == std::string::npos);
+  REQUIRE_FALSE(j.contains("id"));
+
+  require_error_shape(get(srv.port(), "/api/v1/track/" + std::string(43, 'A')), 404, "not_found");
+  require_error_shape(get(srv.port(), "/api/v1/track/short"), 404, "not_found");
+}
+
+TEST_CASE("a reporter's reply is stored and shown in the tracking view", "[reporter][reply]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto token = post_json(srv.port(), "/api/v1/reports", valid_report()).json().at("tracking_token").get<std::string>();
+
+  const auto r = post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", "Nog een voorbeeld: vorige week."}});
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  REQUIRE(r.json().at("status") == "new");
+
+  const auto view = get(srv.port(), "/api/v1/track/" + token).json();
+  REQUIRE(view.at("messages").size() == 1);
+  REQUIRE(view.at("messages")[0].at("body") == "Nog een voorbeeld: vorige week.");
+  REQUIRE(view.at("messages")[0].at("author") == "reporter");
+
+  require_error_shape(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", "   "}}), 422,
+                      "validation_failed");
+  require_error_shape(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", 5}}), 400, "wrong_type");
+  require_error_shape(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", "x"}, {"status", "new"}}),
+                      400, "unknown_field");
+  require_error_shape(post_json(srv.port(), "/api/v1/track/" + std::string(43, 'B') + "/replies", {{"body", "x"}}),
+                      404, "not_found");
+  REQUIRE(get(srv.port(), "/api/v1/track/" + token).json().at("messages").size() == 1);
+}
+
+TEST_CASE("bad report bodies get the contract's error statuses and name the fields", "[reporter][errors]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto port = srv.port();
+
+  SECTION("not JSON is 400") {
+    require_error_shape(request(port, http::verb::post, "/api/v1/reports", "{nope", {{"Content-Type", "application/json"}}),
+                        400, "invalid_json");
+  }
+  SECTION("not an object is 400") {
+    require_error_shape(post_json(port, "/api/v1/reports", json::array({1, 2})), 400, "invalid_json");
+  }
+  SECTION("a field of the wrong type is 400 and named") {
+    auto body = valid_report();
+    body["title"] = 42;
+    const auto r = post_json(port, "/api/v1/reports", body);
+    require_error_shape(r, 400, "wrong_type");
+    REQUIRE(r.json()["error"]["fields"].contains("title"));
+  }
+  SECTION("an unknown field is 400 (no mass assignment)") {
+    auto body = valid_report();
+    body["status"] = "resolved";
+    const auto r = post_json(port, "/api/v1/reports", body);
+    require_error_shape(r, 400, "unknown_field");
+    REQUIRE(r.json()["error"]["fields"].contains("status"));
+  }
+  SECTION("missing required fields are 422, each named") {
+    const auto r = post_json(port, "/api/v1/reports", json::object());
+    require_error_shape(r, 422, "validation_failed");
+    const auto fields = r.json()["error"]["fields"];
+    for (const char* f : {"title", "procedure", "description", "department", "category"}) REQUIRE(fields.contains(f));
+    REQUIRE_FALSE(fields.contains("impact"));
+  }
+  SECTION("empty and whitespace-only required fields are 422") {
+    auto body = valid_report();
+    body["title"] = "   ";
+    body["description"] = "";
+    const auto r = post_json(port, "/api/v1/reports", body);
+    require_error_shape(r, 422, "validation_failed");
+    REQUIRE(r.json()["error"]["fields"].contains("title"));
+    REQUIRE(r.json()["error"]["fields"].contains("description"));
+  }
+  SECTION("too long is 422; the limit counts characters, not bytes") {
+    auto body = valid_report();
+    std::string title;
+    for (int i = 0; i < 200; ++i) title += "é";
+    body["title"] = title;
+    REQUIRE(post_json(port, "/api/v1/reports", body).status == 201);
+    body["title"] = title + "x";
+    const auto r = post_json(port, "/api/v1/reports", body);
+    require_error_shape(r, 422, "validation_failed");
+    REQUIRE(r.json()["error"]["fields"].contains("title"));
+    body = valid_report();
+    body["description"] = std::string(10001, 'a');
+    REQUIRE(post_json(port, "/api/v1/reports", body).json()["error"]["fields"].contains("description"));
+  }
+  SECTION("a bad e-mail address is 422") {
+    auto body = valid_report();
+    body["reporter_email"] = "niet-een-adres@";
+    const auto r = post_json(port, "/api/v1/reports", body);
+    require_error_shape(r, 422, "validation_failed");
+    REQUIRE(r.json()["error"]["fields"].contains("reporter_email"));
+  }
+  SECTION("unknown department or category keys are 422") {
+    auto body = valid_report();
+    body["department"] = "dienst_bestaat_niet";
+    body["category"] = "Anders";
+    const auto r = post_json(port, "/api/v1/reports", body);
+    require_error_shape(r, 422, "validation_failed");
+    REQUIRE(r.json()["error"]["fields"].contains("department"));
+    REQUIRE(r.json()["error"]["fields"].contains("category"));
+  }
+  SECTION("an anonymous report (no name, no e-mail) is fine") {
+    auto body = valid_report();
+    body.erase("reporter_name");
+    body["reporter_email"] = nullptr;
+    REQUIRE(post_json(port, "/api/v1/reports", body).status == 201);
+  }
+  SECTION("a wrong media type is 415") {
+    require_error_shape(request(port, http::verb::post, "/api/v1/reports", valid_report().dump(),
+                                {{"Content-Type", "text/plain"}}),
+                        415, "unsupported_media_type");
+  }
+  SECTION("a body over 64 KiB is 413") {
+    auto body = valid_report();
+    body["description"] = std::string(70 * 1024, 'a');
+    require_error_shape(post_json(port, "/api/v1/reports", body), 413, "body_too_large");
+  }
+  // Nothing of the refused requests was stored.
+  const auto health = get(port, "/healthz");
+  REQUIRE(health.status == 200);
+}
+
+TEST_CASE("the HTML form posts without JavaScript and lands on the confirmation", "[reporter][form]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const std::string form =
+      "title=Dubbele+controle&procedure=Werkinstructie+intake&description=Twee+keer+dezelfde+controle.%0D%0AEcht."
+      "&impact=&suggestion=&department=dpz&category=interne_werkwijze&reporter_name=&reporter_email=";
+  const auto r = post_form(srv.port(), "/api/v1/reports", form);
+  REQUIRE(r.status == 303);
+  const auto location = r.header("location");
+  REQUIRE(std::regex_match(location, std::regex(R"(/volg/[A-Za-z0-9_-]{43}\?ontvangen=1)")));
+
+  const auto page = get(srv.port(), location);
+  REQUIRE(page.status == 200);
+  REQUIRE(page.header("content-type") == "text/html; charset=utf-8");
+  REQUIRE(page.body.find("RK-") != std::string::npos);
+  REQUIRE(page.body.find("Dubbele controle") != std::string::npos);
+  const auto token = location.substr(6, 43);
+  REQUIRE(page.body.find("/volg/" + token) != std::string::npos);
+}
+
+TEST_CASE("an invalid form gives a Dutch page that names each problem", "[reporter][form]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto r = post_form(srv.port(), "/api/v1/reports", "title=&procedure=&description=&department=&category=&reporter_email=x%40");
+  REQUIRE(r.status == 422);
+  REQUIRE(r.header("content-type") == "text/html; charset=utf-8");
+  REQUIRE(r.body.find("lang=\"nl\"") != std::string::npos);
+  REQUIRE(r.body.find("Geef uw melding een korte titel.") != std::string::npos);
+  REQUIRE(r.body.find("Kies uw dienst.") != std::string::npos);
+  REQUIRE(r.body.find("Kies een categorie.") != std::string::npos);
+  REQUIRE(r.body.find("geldig e-mailadres") != std::string::npos);
+}
+
+TEST_CASE("typed text is shown as text, never as markup", "[reporter][form][security]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const std::string evil = "<script>alert(1)</script>";
+  auto body = valid_report(evil);
+  const auto token = post_json(srv.port(), "/api/v1/reports", body).json().at("tracking_token").get<std::string>();
+  REQUIRE(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", "<img src=x onerror=alert(2)>"}}).status == 201);
+  const auto page = get(srv.port(), "/volg/" + token);
+  REQUIRE(page.status == 200);
+  REQUIRE(page.body.find(evil) == std::string::npos);
+  REQUIRE(page.body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  REQUIRE(page.body.find("<img src=x") == std::string::npos);
+
+  // Refilled form values on a validation error are escaped too.
+  const auto form = post_form(srv.port(), "/api/v1/reports", "title=%22%3E%3Cscript%3Ealert(3)%3C%2Fscript%3E&procedure=");
+  REQUIRE(form.status == 422);
+  REQUIRE(form.body.find("<script>alert(3)") == std::string::npos);
+}
+
+TEST_CASE("the tracking page has a reply box that works without JavaScript", "[reporter][form]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto token = post_json(srv.port(), "/api/v1/reports", valid_report()).json().at("tracking_token").get<std::string>();
+  const auto page = get(srv.port(), "/volg/" + token);
+  REQUIRE(page.body.find("action=\"/api/v1/track/" + token + "/replies\"") != std::string::npos);
+
+  const auto r = post_form(srv.port(), "/api/v1/track/" + token + "/replies", "body=Aanvulling+zonder+script");
+  REQUIRE(r.status == 303);
+  REQUIRE(r.header("location") == "/volg/" + token + "?reactie=verzonden");
+  REQUIRE(get(srv.port(), r.header("location")).body.find("Aanvulling zonder script") != std::string::npos);
+
+  const auto empty = post_form(srv.port(), "/api/v1/track/" + token + "/replies", "body=");
+  REQUIRE(empty.status == 422);
+  REQUIRE(empty.body.find("Schrijf uw aanvulling.") != std::string::npos);
+
+  const auto unknown = get(srv.port(), "/volg/" + std::string(43, 'x'), {{"Accept", "text/html"}});
+  REQUIRE(unknown.status == 404);
+  REQUIRE(unknown.body.find("Melding niet gevonden") != std::string::npos);
+}
+
+TEST_CASE("meta lists the departments and categories from the database and the workflow", "[meta]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto r = get(srv.port(), "/api/v1/meta");
+  REQUIRE(r.status == 200);
+  const auto j = r.json();
+  REQUIRE(j.at("departments").size() == 6);
+  REQUIRE(j.at("departments")[0] == json({{"key", "bsd"}, {"label", "Bestuursdienst"}}));
+  REQUIRE(j.at("departments")[5].at("label") == "Dienst Onderwijs, Cultuur en Welzijn");
+  REQUIRE(j.at("categories").size() == 7);
+  REQUIRE(j.at("categories")[6].at("label") == "Anders");
+  REQUIRE(j.at("statuses") == json::array({"new", "needs_info", "accepted", "in_progress", "resolved", "wont_fix",
+                                           "rejected", "duplicate"}));
+  REQUIRE(j.at("priorities") == json::array({"low", "normal", "high", "urgent"}));
+  REQUIRE(j.at("outcomes").size() == 6);
+  REQUIRE(j.at("transitions").at("new") == json::array({"accepted", "rejected", "duplicate", "needs_info"}));
+  REQUIRE(j.at("transitions").at("needs_info") == json::array({"new"}));
+  REQUIRE(j.at("transitions").at("resolved") == json::array({"accepted"}));
+}
