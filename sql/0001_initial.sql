@@ -102,3 +102,8 @@ CREATE TRIGGER events_are_append_only BEFORE UPDATE ON events
 BEGIN
   SELECT RAISE(ABORT, 'events are append-only');
 END;
+
+CREATE TRIGGER events_are_never_deleted BEFORE DELETE ON events
+BEGIN
+  SELECT RAISE(ABORT, 'events are append-only');
+END;

@@ -30,13 +30,23 @@ void normalise(std::string& s) {
   s = out.substr(b, e - b);
 }
 
-// Control characters other than tab and newline have no place in a report.
+// Control characters other than tab and newline (C0, DEL and the C1 range U+0080..U+009F,
+// encoded as C2 80..C2 9F) have no place in a report.
 bool has_forbidden_controls(std::string_view s, bool allow_newlines) {
-  return std::any_of(s.begin(), s.end(), [&](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '\n' || c == '\t') return !allow_newlines && c == '\n';
-    return c < 0x20 || c == 0x7f;
-  });
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      if (!allow_newlines) return true;
+    } else if (c == '\t') {
+      continue;
+    } else if (c < 0x20 || c == 0x7f) {
+      return true;
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+               static_cast<unsigned char>(s[i + 1]) >= 0x80) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void check_text(field_errors& errors, const char* field, std::string& value, std::size_t limit, bool required,

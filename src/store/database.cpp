@@ -42,7 +42,8 @@ SQLite::Statement& connection::prepare(const char* sql) {
   if (!slot) {
     slot = std::make_unique<SQLite::Statement>(db_, sql);
   } else {
-    slot->reset();
+    // tryReset: reset() would rethrow the error of the statement's previous failed run.
+    slot->tryReset();
     slot->clearBindings();
   }
   return *slot;

@@ -173,9 +173,12 @@ seed_result seed(const db_options& options, std::int64_t count, std::uint64_t se
       std::string priority = "normal";
       std::string assignee;
       std::string owner;
+      // Moves the clock on; a step that would land in the future does not happen.
       const auto step = [&](std::int64_t max_days) {
-        t += 3600 + static_cast<std::int64_t>(r.below(static_cast<std::uint64_t>(max_days * 86400)));
-        return t < now_s;
+        const auto next = t + 3600 + static_cast<std::int64_t>(r.below(static_cast<std::uint64_t>(max_days * 86400)));
+        if (next >= now_s) return false;
+        t = next;
+        return true;
       };
       const auto event = [&](const char* type, const std::string& from, const std::string& to, const std::string& note,
                              const std::string& out) {

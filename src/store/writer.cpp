@@ -26,6 +26,7 @@ void writer::stop() {
 }
 
 void writer::submit(job_fn job, done_fn done) {
+  bool stopping = false;
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < wopts_.max_queue) {
@@ -33,8 +34,9 @@ void writer::submit(job_fn job, done_fn done) {
       cv_.notify_one();
       return;
     }
+    stopping = stopping_;
   }
-  done(std::make_exception_ptr(storage_unavailable(stopping_ ? "the server is stopping" : "the write queue is full")));
+  done(std::make_exception_ptr(storage_unavailable(stopping ? "the server is stopping" : "the write queue is full")));
 }
 
 void writer::loop() {

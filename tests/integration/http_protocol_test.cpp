@@ -2,6 +2,9 @@
 // security headers, health, logs and a graceful stop.
 #include <catch2/catch.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+
 #include "harness.hpp"
 
 using namespace rk_test;
@@ -174,4 +177,35 @@ TEST_CASE("the access log has one JSON line per request and never a tracking tok
     }
   }
   REQUIRE(requests == 3);
+}
+
+TEST_CASE("a request in flight during SIGTERM is finished before the server exits", "[http][lifecycle]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto body = valid_report("Verstuurd tijdens het stoppen").dump();
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect({net::ip::make_address("127.0.0.1"), srv.port()});
+  const std::string head = "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n";
+  // Header and half the body, then the stop signal, then the rest.
+  net::write(socket, net::buffer(head + body.substr(0, body.size() / 2)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  int exit_status = -2;
+  std::thread stopper([&] { exit_status = srv.stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  net::write(socket, net::buffer(body.substr(body.size() / 2)));
+  std::string answer;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (;;) {
+    const auto n = socket.read_some(net::buffer(buf), ec);
+    if (ec) break;
+    answer.append(buf, n);
+  }
+  stopper.join();
+  REQUIRE(exit_status == 0);
+  REQUIRE(answer.rfind("HTTP/1.1 201", 0) == 0);
+  REQUIRE(answer.find("Connection: close") != std::string::npos);
 }
