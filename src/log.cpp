@@ -14,13 +14,18 @@ void init(std::string_view min_level) {
   if (!logger) logger = spdlog::stdout_logger_mt("rodeknop");
   logger->set_pattern("%v");
   logger->set_level(spdlog::level::from_str(std::string(min_level)));
-  logger->flush_on(spdlog::level::trace);
+  // Warnings and errors reach stdout at once; other lines at least every second (one write
+  // per request would cost a system call each).
+  logger->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
   spdlog::set_default_logger(logger);
 }
 
+void shutdown() { spdlog::shutdown(); }
+
 void event(level::level_enum lvl, std::string_view name, nlohmann::json fields) {
   auto logger = spdlog::default_logger_raw();
-  if (!logger->should_log(lvl)) return;
+  if (!logger || !logger->should_log(lvl)) return;
   const auto now = std::chrono::system_clock::now();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   auto stamp = domain::format_rfc3339(std::chrono::floor<std::chrono::seconds>(now));

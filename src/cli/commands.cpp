@@ -58,8 +58,11 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
   serve->callback([&cfg, &action] {
     action = [&cfg] {
       log::init(cfg.log_level);
-      application server(cfg);
-      server.serve();
+      {
+        application server(cfg);
+        server.serve();
+      }
+      log::shutdown();
       return 0;
     };
   });

@@ -41,15 +41,17 @@ response redirect_response(std::string location, unsigned version) {
   return res;
 }
 
-void apply_security_headers(response& res) {
-  res.set("Content-Security-Policy", content_security_policy);
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set("X-Frame-Options", "DENY");
-  res.set("Cross-Origin-Opener-Policy", "same-origin");
-  res.set("Cross-Origin-Resource-Policy", "same-origin");
-  res.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-  res.set(field::server, "rodeknop");
+const std::string& security_headers() {
+  static const std::string block = std::string("Content-Security-Policy: ") + content_security_policy +
+                                   "\r\n"
+                                   "X-Content-Type-Options: nosniff\r\n"
+                                   "Referrer-Policy: no-referrer\r\n"
+                                   "X-Frame-Options: DENY\r\n"
+                                   "Cross-Origin-Opener-Policy: same-origin\r\n"
+                                   "Cross-Origin-Resource-Policy: same-origin\r\n"
+                                   "Permissions-Policy: camera=(), microphone=(), geolocation=()\r\n"
+                                   "Server: rodeknop\r\n";
+  return block;
 }
 
 }  // namespace rodeknop::http

@@ -15,6 +15,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
 
 #include <iostream>
 #include <mutex>
@@ -35,12 +36,53 @@ namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
+// Each connection lives on one io_context run by one thread, so its state needs no strand.
+using executor_type = net::io_context::executor_type;
+using stream_type = beast::basic_stream<tcp, executor_type>;
+using socket_type = tcp::socket::rebind_executor<executor_type>::other;
+
 struct connection {
-  explicit connection(tcp::socket&& s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
-  bool busy = false;          // a request is being handled; touched on the strand only
+  explicit connection(socket_type&& s) : stream(std::move(s)) {}
+  stream_type stream;
+  std::string out;            // the serialised response, reused across requests
+  bool busy = false;          // a request is being handled; touched on the connection's thread only
   bool close_requested = false;
 };
+
+/// Status line, headers and body in one buffer: one write, no generic serializer.
+void serialise(const response& res, bool keep_alive, unsigned request_version, bool head, std::string& out) {
+  out.clear();
+  const unsigned code = res.result_int();
+  out += "HTTP/1.1 ";
+  out += std::to_string(code);
+  out += ' ';
+  const auto reason = res.reason().empty() ? boost::beast::http::obsolete_reason(res.result()) : res.reason();
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  for (const auto& f : res) {
+    const auto name = f.name();
+    if (name == field::content_length || name == field::connection || name == field::transfer_encoding) continue;
+    const auto n = f.name_string();
+    const auto v = f.value();
+    out.append(n.data(), n.size());
+    out += ": ";
+    out.append(v.data(), v.size());
+    out += "\r\n";
+  }
+  out += security_headers();
+  if (!keep_alive)
+    out += "Connection: close\r\n";
+  else if (request_version < 11)
+    out += "Connection: keep-alive\r\n";
+  const bool bodyless = code < 200 || code == 204 || code == 304;
+  if (!bodyless) {
+    out += "Content-Length: ";
+    out += std::to_string(res.body().size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+  if (!bodyless && !head) out += res.body();
+}
 
 /// Checks that Beast 1.81 lets through but that could smuggle a request past a proxy.
 std::optional<std::string> smuggling_problem(const bhttp::request_parser<bhttp::string_body>& parser) {
@@ -66,13 +108,28 @@ std::optional<std::string> smuggling_problem(const bhttp::request_parser<bhttp::
 
 struct server::impl {
   impl(server_options o, request_handler h, completion_hook c)
-      : options(std::move(o)), on_request(std::move(h)), on_complete(std::move(c)), ioc(static_cast<int>(options.threads)),
-        acceptor(net::make_strand(ioc)), signals(ioc, SIGINT, SIGTERM), grace_timer(net::make_strand(ioc)) {}
+      : options(std::move(o)),
+        on_request(std::move(h)),
+        on_complete(std::move(c)),
+        contexts(make_contexts(std::max(1u, options.threads))),
+        acceptor(*contexts[0]),
+        signals(*contexts[0], SIGINT, SIGTERM),
+        grace_timer(*contexts[0]) {}
+
+  static std::vector<std::unique_ptr<net::io_context>> make_contexts(unsigned n) {
+    std::vector<std::unique_ptr<net::io_context>> out;
+    for (unsigned i = 0; i < n; ++i) out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
 
   server_options options;
   request_handler on_request;
   completion_hook on_complete;
-  net::io_context ioc;
+  // One io_context per thread; connections are spread over them. The acceptor, the signals
+  // and the shutdown timer live on the first.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<net::executor_work_guard<executor_type>> keep_running;
+  std::size_t next_context = 0;
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer grace_timer;
@@ -84,7 +141,7 @@ struct server::impl {
 
   net::awaitable<void> accept_loop();
   net::awaitable<void> session(std::shared_ptr<connection> c, std::uint64_t id);
-  net::awaitable<bool> send(connection& c, response& res, exchange& ex, bool keep_alive,
+  net::awaitable<bool> send(connection& c, const response& res, exchange& ex, bool keep_alive,
                             std::chrono::steady_clock::time_point started);
   void begin_stop();
   void finish_if_drained();
@@ -98,7 +155,7 @@ server::~server() = default;
 const server_stats& server::stats() const { return impl_->stats; }
 
 void server::stop() {
-  net::post(impl_->ioc, [i = impl_.get()] { i->begin_stop(); });
+  net::post(*impl_->contexts[0], [i = impl_.get()] { i->begin_stop(); });
 }
 
 void server::run() {
@@ -123,19 +180,20 @@ void server::run() {
   if (bound.address().is_v6()) host = "[" + host + "]";
   std::cout << "listening on http://" << host << ":" << bound.port() << std::endl;
 
+  for (std::size_t i = 1; i < s.contexts.size(); ++i) s.keep_running.push_back(net::make_work_guard(*s.contexts[i]));
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < s.options.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
-  s.ioc.run();
+  for (std::size_t i = 1; i < s.contexts.size(); ++i) pool.emplace_back([&s, i] { s.contexts[i]->run(); });
+  s.contexts[0]->run();
   for (auto& t : pool) t.join();
 }
 
 void server::impl::begin_stop() {
   if (stopping.exchange(true)) return;
+  // Runs on the first context (signal handler or server::stop), which owns the acceptor.
   signals.cancel();
-  net::post(acceptor.get_executor(), [this] {
-    boost::system::error_code ignored;
-    acceptor.close(ignored);
-  });
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  for (auto& guard : keep_running) guard.reset();
   // Idle connections close now; busy ones close after their response.
   std::lock_guard lock(connections_mutex);
   for (auto& [id, weak] : connections) {
@@ -147,19 +205,17 @@ void server::impl::begin_stop() {
     }
   }
   // Requests that do not finish within the grace period are cut off.
-  net::post(grace_timer.get_executor(), [this] {
-    grace_timer.expires_after(options.shutdown_grace);
-    grace_timer.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
-      log::event(log::level::warn, "shutdown_grace_expired");
-      ioc.stop();
-    });
+  grace_timer.expires_after(options.shutdown_grace);
+  grace_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    log::event(log::level::warn, "shutdown_grace_expired");
+    for (auto& ctx : contexts) ctx->stop();
   });
   finish_if_drained();
 }
 
 void server::impl::finish_if_drained() {
-  net::post(grace_timer.get_executor(), [this] {
+  net::post(*contexts[0], [this] {
     if (!stopping) return;
     std::lock_guard lock(connections_mutex);
     if (connections.empty()) grace_timer.cancel();
@@ -168,8 +224,8 @@ void server::impl::finish_if_drained() {
 
 net::awaitable<void> server::impl::accept_loop() {
   for (;;) {
-    auto strand = net::make_strand(ioc);
-    auto [ec, socket] = co_await acceptor.async_accept(strand, use_tuple);
+    auto target = contexts[next_context++ % contexts.size()]->get_executor();
+    auto [ec, socket] = co_await acceptor.async_accept(target, use_tuple);
     if (stopping || ec == net::error::operation_aborted || !acceptor.is_open()) break;
     if (ec) {
       // Out of file descriptors or a similar passing condition: wait a little, keep accepting.
@@ -213,22 +269,12 @@ net::awaitable<void> server::impl::accept_loop() {
   }
 }
 
-net::awaitable<bool> server::impl::send(connection& c, response& res, exchange& ex, bool keep_alive,
+net::awaitable<bool> server::impl::send(connection& c, const response& res, exchange& ex, bool keep_alive,
                                         std::chrono::steady_clock::time_point started) {
-  apply_security_headers(res);
-  res.version(11);
-  res.keep_alive(keep_alive);
-  const bool head = ex.req.method() == verb::head;
-  if (head) {
-    const auto length = res.body().size();
-    res.body().clear();
-    res.content_length(length);
-  } else {
-    res.prepare_payload();
-  }
+  serialise(res, keep_alive, ex.req.version() ? ex.req.version() : 11, ex.req.method() == verb::head, c.out);
   const auto status_code = res.result_int();
   c.stream.expires_after(options.write_timeout);
-  auto [ec, bytes] = co_await bhttp::async_write(c.stream, res, use_tuple);
+  auto [ec, bytes] = co_await net::async_write(c.stream, net::buffer(c.out), use_tuple);
   if (on_complete) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     on_complete(ex, status_code, seconds, bytes);

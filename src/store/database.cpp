@@ -8,7 +8,18 @@ namespace rodeknop::store {
 
 namespace {
 
+// Before the first connection: no global memory statistics (their mutex is taken on every
+// allocation, and we never read them).
+bool configure_library() {
+  static const bool done = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  return done;
+}
+
 int open_flags(bool writer) {
+  configure_library();
   return writer ? SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX
                 : SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 }
@@ -28,8 +39,9 @@ connection::connection(const db_options& options, bool writer)
   if (writer) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = " + checked_synchronous(options.synchronous));
-    // Checkpoints happen automatically in the writer after commits; keep the WAL bounded.
-    db_.exec("PRAGMA wal_autocheckpoint = 1000");
+    // Checkpoints run on the writer's own checkpoint thread (store/writer), not inside COMMIT.
+    db_.exec("PRAGMA wal_autocheckpoint = 0");
+    db_.exec("PRAGMA journal_size_limit = 67108864");
   } else {
     db_.exec("PRAGMA query_only = ON");
   }
@@ -49,6 +61,10 @@ SQLite::Statement& connection::prepare(const char* sql) {
   return *slot;
 }
 
+void connection::reset_statements() noexcept {
+  for (auto& [sql, st] : statements_) st->tryReset();
+}
+
 void initialise_database(const db_options& options) {
   connection c(options, true);
   migrate(c.db());
@@ -56,6 +72,7 @@ void initialise_database(const db_options& options) {
 
 read_pool::lease::~lease() {
   if (!conn_) return;
+  conn_->reset_statements();
   std::lock_guard lock(pool_->mutex_);
   pool_->idle_.push_back(std::move(conn_));
 }

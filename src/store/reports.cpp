@@ -146,8 +146,10 @@ std::vector<std::pair<std::string, std::int64_t>> count_by_status(connection& c)
 }
 
 bool ping(connection& c) {
-  auto& st = c.prepare("SELECT count(*) FROM departments");
-  return st.executeStep();
+  auto& st = c.prepare("SELECT 1 FROM departments LIMIT 1");
+  const bool answered = st.executeStep();
+  st.reset();
+  return answered;
 }
 
 }  // namespace rodeknop::store

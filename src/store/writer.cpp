@@ -8,9 +8,59 @@
 
 namespace rodeknop::store {
 
+namespace {
+
+constexpr int checkpoint_after_pages = 1000;
+
+// Called by SQLite after each commit with the number of pages in the WAL.
+int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
+  if (pages >= checkpoint_after_pages) static_cast<writer*>(self)->request_checkpoint();
+  return SQLITE_OK;
+}
+
+}  // namespace
+
 writer::writer(const db_options& options, writer_options wopts)
-    : options_(options), wopts_(wopts), conn_(std::make_unique<connection>(options, true)) {
+    : options_(options),
+      wopts_(wopts),
+      conn_(std::make_unique<connection>(options, true)),
+      checkpoint_conn_(std::make_unique<connection>(options, true)) {
+  sqlite3_wal_hook(conn_->db().getHandle(), &on_wal_commit, this);
+  checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
   thread_ = std::thread([this] { loop(); });
+}
+
+void writer::request_checkpoint() {
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_wanted_ = true;
+  }
+  checkpoint_cv_.notify_one();
+}
+
+void writer::checkpoint_loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(checkpoint_mutex_);
+      checkpoint_cv_.wait(lock, [&] { return checkpoint_wanted_ || checkpoint_stopping_; });
+      if (checkpoint_stopping_) break;
+      checkpoint_wanted_ = false;
+    }
+    try {
+      // PASSIVE: copies what it can without waiting for readers or blocking the writer.
+      checkpoint_conn_->prepare("PRAGMA wal_checkpoint(PASSIVE)").executeStep();
+      checkpoint_conn_->reset_statements();
+      stats_.checkpoints.fetch_add(1, std::memory_order_relaxed);
+    } catch (const std::exception& e) {
+      log::event(log::level::warn, "checkpoint_failed", {{"error", e.what()}});
+    }
+  }
+  // A last full checkpoint leaves a small WAL behind on a clean stop.
+  try {
+    checkpoint_conn_->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const std::exception& e) {
+    log::event(log::level::warn, "checkpoint_failed", {{"error", e.what()}});
+  }
 }
 
 writer::~writer() { stop(); }
@@ -23,6 +73,12 @@ void writer::stop() {
   }
   cv_.notify_all();
   if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
 void writer::submit(job_fn job, done_fn done) {

@@ -51,8 +51,9 @@ response html_response(status s, std::string body, unsigned version = 11);
 /// 303 See Other to a local path.
 response redirect_response(std::string location, unsigned version = 11);
 
-/// Content-Security-Policy and friends; applied by the server to every response.
-void apply_security_headers(response& res);
+/// Content-Security-Policy and friends as serialised header lines ("Name: value\r\n"...);
+/// the server writes them on every response.
+const std::string& security_headers();
 
 /// The Content-Security-Policy every page is served with.
 extern const char* const content_security_policy;

@@ -44,6 +44,9 @@ class connection {
   SQLite::Database& db() { return db_; }
   /// A prepared statement for `sql` (a string literal), reset and with bindings cleared.
   SQLite::Statement& prepare(const char* sql);
+  /// Resets every cached statement, ending any read transaction a half-stepped query holds
+  /// (an open read snapshot would keep WAL checkpoints from completing).
+  void reset_statements() noexcept;
 
  private:
   SQLite::Database db_;

@@ -41,6 +41,7 @@ struct writer_stats {
   static constexpr double bucket_ms[] = {0.5, 1, 2, 5, 10, 20, 50, 100, 250};
   std::atomic<std::uint64_t> buckets[std::size(bucket_ms) + 1]{};
   std::atomic<std::uint64_t> batch_size_total{0};
+  std::atomic<std::uint64_t> checkpoints{0};
 };
 
 class writer {
@@ -96,6 +97,9 @@ class writer {
   /// Stops after the queued jobs are done; idempotent.
   void stop();
 
+  /// Asks the checkpoint thread for a PASSIVE checkpoint (called after commits).
+  void request_checkpoint();
+
   const writer_stats& stats() const { return stats_; }
 
  private:
@@ -106,6 +110,7 @@ class writer {
 
   void loop();
   void run_batch(std::deque<pending>& batch);
+  void checkpoint_loop();
 
   db_options options_;
   writer_options wopts_;
@@ -115,6 +120,16 @@ class writer {
   std::deque<pending> queue_;
   bool stopping_ = false;
   writer_stats stats_;
+
+  // Checkpoints copy the WAL back into the database on a thread of their own, so that the
+  // writer never pays for them inside a COMMIT. The writer signals when the WAL has grown.
+  std::unique_ptr<connection> checkpoint_conn_;
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stopping_ = false;
+  std::thread checkpoint_thread_;
+
   std::thread thread_;
 };
 
