@@ -27,8 +27,14 @@ std::string label(std::string_view v) {
 
 void metrics::observe_request(std::string_view route, std::string_view method, unsigned status, double seconds) {
   std::lock_guard lock(mutex_);
-  ++requests_[{std::string(route), std::string(method), status}];
-  auto& h = latency_[std::string(route)];
+  // Look up by views first: the keys are allocated once per route, not per request.
+  const auto key = std::make_tuple(route, method, status);
+  auto r = requests_.find(key);
+  if (r == requests_.end()) r = requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0).first;
+  ++r->second;
+  auto l = latency_.find(route);
+  if (l == latency_.end()) l = latency_.emplace(std::string(route), histogram{}).first;
+  auto& h = l->second;
   std::size_t b = 0;
   while (b < latency_buckets.size() && seconds > latency_buckets[b]) ++b;
   ++h.counts[b];

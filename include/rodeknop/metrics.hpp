@@ -38,8 +38,8 @@ class metrics {
     std::uint64_t count = 0;
   };
   mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;
-  std::map<std::string, histogram> latency_;
+  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t, std::less<>> requests_;
+  std::map<std::string, histogram, std::less<>> latency_;
 };
 
 }  // namespace rodeknop

@@ -6,8 +6,9 @@ namespace rodeknop::http {
 
 namespace {
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
+template <class S = std::string>
+std::vector<S> split_path(std::string_view path) {
+  std::vector<S> out;
   std::size_t start = 1;  // paths start with '/'
   while (start <= path.size()) {
     auto end = path.find('/', start);
@@ -22,18 +23,24 @@ bool is_param(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-bool matches(const router::route& r, const std::vector<std::string>& segments,
-             std::map<std::string, std::string, std::less<>>& params) {
+bool matches(const router::route& r, const std::vector<std::string_view>& segments) {
   if (r.segments.size() != segments.size()) return false;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (is_param(r.segments[i])) {
       if (segments[i].empty()) return false;
-      params[r.segments[i].substr(1, r.segments[i].size() - 2)] = segments[i];
     } else if (r.segments[i] != segments[i]) {
       return false;
     }
   }
   return true;
+}
+
+std::map<std::string, std::string, std::less<>> params_of(const router::route& r,
+                                                          const std::vector<std::string_view>& segments) {
+  std::map<std::string, std::string, std::less<>> params;
+  for (std::size_t i = 0; i < segments.size(); ++i)
+    if (is_param(r.segments[i])) params[r.segments[i].substr(1, r.segments[i].size() - 2)] = std::string(segments[i]);
+  return params;
 }
 
 }  // namespace
@@ -51,15 +58,14 @@ void router::add(verb method, std::string pattern, handler fn) {
 router::match router::find(verb method, std::string_view path) const {
   match m;
   if (path.empty() || path.front() != '/') return m;
-  const auto segments = split_path(path);
+  const auto segments = split_path<std::string_view>(path);
   const verb wanted = method == verb::head ? verb::get : method;
   for (const auto& r : routes_) {
-    std::map<std::string, std::string, std::less<>> params;
-    if (!matches(r, segments, params)) continue;
+    if (!matches(r, segments)) continue;
     if (std::find(m.allowed.begin(), m.allowed.end(), r.method) == m.allowed.end()) m.allowed.push_back(r.method);
     if (r.method == wanted && !m.found) {
       m.found = &r;
-      m.params = std::move(params);
+      m.params = params_of(r, segments);
     }
   }
   if (std::find(m.allowed.begin(), m.allowed.end(), verb::get) != m.allowed.end()) m.allowed.push_back(verb::head);
