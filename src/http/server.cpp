@@ -9,7 +9,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -38,16 +37,38 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
 // Each connection lives on one io_context run by one thread, so its state needs no strand.
 using executor_type = net::io_context::executor_type;
-using stream_type = beast::basic_stream<tcp, executor_type>;
 using socket_type = tcp::socket::rebind_executor<executor_type>::other;
+using clock_type = std::chrono::steady_clock;
 
+// A connection's state. Deadlines are plain values that a watchdog checks once a second, so
+// a request costs no timer operations.
 struct connection {
-  explicit connection(socket_type&& s) : stream(std::move(s)) {}
-  stream_type stream;
+  explicit connection(socket_type&& s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
+  socket_type socket;
+  net::steady_timer watchdog;
+  clock_type::time_point deadline = clock_type::time_point::max();
+  bool timed_out = false;     // the watchdog cancelled an operation
+  bool finished = false;      // the session is over; the watchdog stops
   std::string out;            // the serialised response, reused across requests
-  bool busy = false;          // a request is being handled; touched on the connection's thread only
+  bool busy = false;          // a request is being handled; all of this is touched on the connection's thread only
   bool close_requested = false;
+
+  void expires_after(std::chrono::seconds d) { deadline = clock_type::now() + d; }
 };
+
+/// Cancels the connection's I/O when its deadline has passed (slow or idle clients).
+net::awaitable<void> watch(std::shared_ptr<connection> c) {
+  while (!c->finished) {
+    c->watchdog.expires_after(std::chrono::seconds(1));
+    co_await c->watchdog.async_wait(use_tuple);  // cancelled when the session ends
+    if (c->finished) break;
+    if (clock_type::now() >= c->deadline) {
+      c->timed_out = true;
+      boost::system::error_code ignored;
+      c->socket.cancel(ignored);
+    }
+  }
+}
 
 /// Status line, headers and body in one buffer: one write, no generic serializer.
 void serialise(const response& res, bool keep_alive, unsigned request_version, bool head, std::string& out) {
@@ -198,9 +219,10 @@ void server::impl::begin_stop() {
   std::lock_guard lock(connections_mutex);
   for (auto& [id, weak] : connections) {
     if (auto c = weak.lock()) {
-      net::post(c->stream.get_executor(), [c] {
+      net::post(c->socket.get_executor(), [c] {
         c->close_requested = true;
-        if (!c->busy) c->stream.cancel();
+        boost::system::error_code cancel_ec;
+        if (!c->busy) c->socket.cancel(cancel_ec);
       });
     }
   }
@@ -250,7 +272,8 @@ net::awaitable<void> server::impl::accept_loop() {
       connections.emplace(id, c);
     }
     stats.open_connections.fetch_add(1, std::memory_order_relaxed);
-    auto ex = c->stream.get_executor();
+    auto ex = c->socket.get_executor();
+    net::co_spawn(ex, watch(c), net::detached);
     net::co_spawn(ex, session(std::move(c), id), [this, id](std::exception_ptr e) {
       if (e) {
         try {
@@ -273,8 +296,8 @@ net::awaitable<bool> server::impl::send(connection& c, const response& res, exch
                                         std::chrono::steady_clock::time_point started) {
   serialise(res, keep_alive, ex.req.version() ? ex.req.version() : 11, ex.req.method() == verb::head, c.out);
   const auto status_code = res.result_int();
-  c.stream.expires_after(options.write_timeout);
-  auto [ec, bytes] = co_await net::async_write(c.stream, net::buffer(c.out), use_tuple);
+  c.expires_after(options.write_timeout);
+  auto [ec, bytes] = co_await net::async_write(c.socket, net::buffer(c.out), use_tuple);
   if (on_complete) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     on_complete(ex, status_code, seconds, bytes);
@@ -287,7 +310,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
   exchange ex;
   {
     boost::system::error_code ec;
-    const auto remote = c->stream.socket().remote_endpoint(ec);
+    const auto remote = c->socket.remote_endpoint(ec);
     if (!ec) ex.peer = remote.address();
   }
   for (std::size_t served = 0;; ++served) {
@@ -296,9 +319,9 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
     parser.body_limit(options.body_limit);
     c->busy = false;
-    c->stream.expires_after(options.header_timeout);
-    auto [ec, n] = co_await bhttp::async_read_header(c->stream, buffer, parser, use_tuple);
-    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+    c->expires_after(options.header_timeout);
+    auto [ec, n] = co_await bhttp::async_read_header(c->socket, buffer, parser, use_tuple);
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof)
       break;
     c->busy = true;
@@ -330,16 +353,17 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     if (!parser.is_done()) {
       if (beast::iequals(parser.get()[field::expect], "100-continue")) {
         bhttp::response<bhttp::empty_body> cont{status::continue_, 11};
-        c->stream.expires_after(options.write_timeout);
-        auto [cec, cn] = co_await bhttp::async_write(c->stream, cont, use_tuple);
+        c->expires_after(options.write_timeout);
+        auto [cec, cn] = co_await bhttp::async_write(c->socket, cont, use_tuple);
         if (cec) break;
       }
-      c->stream.expires_after(options.body_timeout);
-      auto [bec, bn] = co_await bhttp::async_read(c->stream, buffer, parser, use_tuple);
+      c->expires_after(options.body_timeout);
+      c->timed_out = false;
+      auto [bec, bn] = co_await bhttp::async_read(c->socket, buffer, parser, use_tuple);
       if (bec == bhttp::error::body_limit || bec == net::error::message_size || bec == bhttp::error::buffer_overflow)
         protocol_error.emplace(status::payload_too_large, "body_too_large",
                                "request body exceeds " + std::to_string(options.body_limit) + " bytes");
-      else if (bec == beast::error::timeout)
+      else if (bec == net::error::operation_aborted && c->timed_out)
         protocol_error.emplace(status::request_timeout, "request_timeout", "the request body was not received in time");
       else if (bec)
         break;
@@ -366,8 +390,10 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     if (!co_await send(*c, res, ex, keep_alive, started)) break;
   }
   boost::system::error_code ignored;
-  c->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  c->stream.close();
+  c->socket.shutdown(tcp::socket::shutdown_send, ignored);
+  c->socket.close(ignored);
+  c->finished = true;
+  c->watchdog.cancel();
 }
 
 }  // namespace rodeknop::http
