@@ -75,7 +75,8 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   readers_ = std::make_unique<store::read_pool>(db);
   templates_ = std::make_unique<web::template_set>(fs::path(cfg_.static_dir) / "templates");
   files_ = std::make_unique<http::static_files>(cfg_.static_dir);
-  services_.reset(new services{cfg_, *writer_, *readers_, *templates_, metrics_, nullptr, catalog_});
+  gate_ = std::make_unique<auth::gate>(cfg_, *writer_, *readers_);
+  services_.reset(new services{cfg_, *writer_, *readers_, *templates_, metrics_, *gate_, nullptr, catalog_});
   services_->reload_catalog();
 
   web::register_page_routes(router_, *services_);
@@ -117,7 +118,8 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
           .with_header(http::field::allow, allow_header(match.allowed));
     }
     ex.route = match.found->pattern;
-    http::request_context ctx{req, std::move(*target), std::move(match.params), ex.peer};
+    http::request_context ctx{req, std::move(*target), std::move(match.params), ex.peer, std::nullopt};
+    co_await gate_->admit(ctx, match.found->needs);
     co_return co_await match.found->fn(ctx);
   } catch (const store::storage_unavailable& e) {
     log::event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <memory>
 
+#include "rodeknop/auth/gate.hpp"
 #include "rodeknop/config.hpp"
 #include "rodeknop/http/router.hpp"
 #include "rodeknop/http/server.hpp"
@@ -24,6 +25,7 @@ struct services {
   store::read_pool& readers;
   web::template_set& templates;
   metrics& stats;
+  auth::gate& gate;
   const http::server_stats* server = nullptr;  // set while serving
 
   /// The active departments and categories (cached; reloaded when they change).
@@ -51,6 +53,7 @@ class application {
   std::unique_ptr<http::static_files> files_;
   metrics metrics_;
   std::atomic<std::shared_ptr<const store::catalog>> catalog_;
+  std::unique_ptr<auth::gate> gate_;
   std::unique_ptr<services> services_;
   http::router router_;
 };

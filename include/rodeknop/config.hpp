@@ -23,6 +23,18 @@ struct config {
   std::chrono::seconds body_timeout{30};   // --body-timeout
   std::chrono::seconds shutdown_grace{10}; // --shutdown-grace: in-flight requests on SIGTERM
   std::size_t max_connections = 4096;      // --max-connections
+
+  // Sessions (see auth/gate.hpp).
+  std::chrono::seconds session_idle{8 * 3600};       // --session-idle: ends after this long unused
+  std::chrono::seconds session_absolute{12 * 3600};  // --session-absolute: ends this long after login
+  std::string cookie_secure = "auto";  // --cookie-secure: always, never, or auto (Secure except for
+                                       // plain HTTP from the machine itself, i.e. development)
+
+  // Single sign-on through the intranet's reverse proxy (off while trusted_proxies is empty).
+  std::string trusted_proxies;                     // --trusted-proxies "10.0.0.5,10.1.0.0/16"
+  std::string sso_user_header = "X-Remote-User";   // --sso-user-header
+  std::string sso_groups_header = "X-Remote-Groups";  // --sso-groups-header
+  std::string sso_group_roles;                     // --sso-group-roles "rk-team=triager;rk-mt=manager"
 };
 
 }  // namespace rodeknop

@@ -121,9 +121,9 @@ net::awaitable<http::response> prometheus(services& s) {
 }  // namespace
 
 void register_operations_routes(http::router& r, services& s) {
-  r.add(http::verb::get, "/api/v1/meta", [&s](http::request_context&) { return meta(s); });
-  r.add(http::verb::get, "/healthz", [&s](http::request_context&) { return healthz(s); });
-  r.add(http::verb::get, "/metrics", [&s](http::request_context&) { return prometheus(s); });
+  r.add(http::verb::get, "/api/v1/meta", auth::access::anyone, [&s](http::request_context&) { return meta(s); });
+  r.add(http::verb::get, "/healthz", auth::access::anyone, [&s](http::request_context&) { return healthz(s); });
+  r.add(http::verb::get, "/metrics", auth::access::anyone, [&s](http::request_context&) { return prometheus(s); });
 }
 
 }  // namespace rodeknop::api

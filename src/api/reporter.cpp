@@ -196,9 +196,9 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
 }  // namespace
 
 void register_reporter_routes(http::router& r, services& s) {
-  r.add(http::verb::post, "/api/v1/reports", [&s](http::request_context& c) { return create_report(s, c); });
-  r.add(http::verb::get, "/api/v1/track/{tracking_token}", [&s](http::request_context& c) { return track(s, c); });
-  r.add(http::verb::post, "/api/v1/track/{tracking_token}/replies",
+  r.add(http::verb::post, "/api/v1/reports", auth::access::anyone, [&s](http::request_context& c) { return create_report(s, c); });
+  r.add(http::verb::get, "/api/v1/track/{tracking_token}", auth::access::anyone, [&s](http::request_context& c) { return track(s, c); });
+  r.add(http::verb::post, "/api/v1/track/{tracking_token}/replies", auth::access::anyone,
         [&s](http::request_context& c) { return reply(s, c); });
 }
 

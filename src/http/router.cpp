@@ -50,9 +50,9 @@ std::string_view request_context::param(std::string_view name) const {
   return it == params.end() ? std::string_view{} : std::string_view{it->second};
 }
 
-void router::add(verb method, std::string pattern, handler fn) {
+void router::add(verb method, std::string pattern, auth::access needs, handler fn) {
   auto segments = split_path(pattern);
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(fn)});
+  routes_.push_back({method, std::move(pattern), std::move(segments), needs, std::move(fn)});
 }
 
 router::match router::find(verb method, std::string_view path) const {

@@ -117,10 +117,10 @@ http::response error_page(services& s, http::status status, std::string title, s
 }
 
 void register_page_routes(http::router& r, services& s) {
-  r.add(http::verb::get, "/", [&s](http::request_context&) -> net::awaitable<http::response> {
+  r.add(http::verb::get, "/", auth::access::anyone, [&s](http::request_context&) -> net::awaitable<http::response> {
     co_return report_form_page(s, http::status::ok, nullptr, nullptr);
   });
-  r.add(http::verb::get, "/volg/{tracking_token}",
+  r.add(http::verb::get, "/volg/{tracking_token}", auth::access::anyone,
         [&s](http::request_context& ctx) -> net::awaitable<http::response> {
           const auto token = ctx.param("tracking_token");
           std::optional<store::tracking_view> view;

@@ -22,17 +22,17 @@ http::handler never_run() {
 
 http::router reporter_routes() {
   http::router r;
-  r.add(verb::get, "/", never_run());
-  r.add(verb::get, "/api/v1/meta", never_run());
-  r.add(verb::get, "/api/v1/reports", never_run());
-  r.add(verb::post, "/api/v1/reports", never_run());
-  r.add(verb::get, "/api/v1/reports/export", never_run());
-  r.add(verb::get, "/api/v1/reports/{id}", never_run());
-  r.add(verb::patch, "/api/v1/reports/{id}", never_run());
-  r.add(verb::post, "/api/v1/reports/{id}/comments", never_run());
-  r.add(verb::get, "/api/v1/track/{tracking_token}", never_run());
-  r.add(verb::post, "/api/v1/track/{tracking_token}/replies", never_run());
-  r.add(verb::get, "/api/v1/a/{x}/b/{y}", never_run());
+  r.add(verb::get, "/", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::get, "/api/v1/meta", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::get, "/api/v1/reports", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::post, "/api/v1/reports", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::get, "/api/v1/reports/export", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::get, "/api/v1/reports/{id}", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::patch, "/api/v1/reports/{id}", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::post, "/api/v1/reports/{id}/comments", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::get, "/api/v1/track/{tracking_token}", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::post, "/api/v1/track/{tracking_token}/replies", rodeknop::auth::access::anyone, never_run());
+  r.add(verb::get, "/api/v1/a/{x}/b/{y}", rodeknop::auth::access::anyone, never_run());
   return r;
 }
 
@@ -93,7 +93,7 @@ TEST_CASE("{param} segments match any non-empty segment and are extracted", "[ro
 
 TEST_CASE("request_context::param gives a path parameter or empty", "[router][params]") {
   http::request req;
-  http::request_context ctx{req, {}, {{"id", "7"}}, {}};
+  http::request_context ctx{req, {}, {{"id", "7"}}, {}, std::nullopt};
   CHECK(ctx.param("id") == "7");
   CHECK(ctx.param("other").empty());
 }

@@ -8,10 +8,12 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "rodeknop/auth/access.hpp"
 #include "rodeknop/http/message.hpp"
 #include "rodeknop/util/url.hpp"
 
@@ -23,6 +25,9 @@ struct request_context {
   util::target target;                                  // decoded path and query parameters
   std::map<std::string, std::string, std::less<>> params;  // from the route pattern
   boost::asio::ip::address peer;
+  /// The authenticated caller; set before the handler runs for every route that needs a
+  /// login, and for `anyone` routes when the caller happens to be identified (SSO).
+  std::optional<auth::principal> who;
 
   /// A path parameter (empty when absent).
   std::string_view param(std::string_view name) const;
@@ -38,10 +43,12 @@ class router {
     verb method;
     std::string pattern;
     std::vector<std::string> segments;
+    auth::access needs;
     handler fn;
   };
 
-  void add(verb method, std::string pattern, handler fn);
+  /// Every route says who may use it: there is no way to add one without that decision.
+  void add(verb method, std::string pattern, auth::access needs, handler fn);
 
   struct match {
     const route* found = nullptr;                           // null: no route for this method

@@ -1,0 +1,77 @@
+#pragma once
+// The gate every request passes before its handler: it identifies the caller (session
+// cookie, `Authorization: Bearer` API token, or the intranet's single sign-on headers from a
+// trusted reverse proxy), checks the route's declared access level (401 / 403) and, for
+// state-changing requests that a browser authenticates by itself (cookie, SSO), the CSRF
+// token and the Origin (403). It also runs logins and logouts.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rodeknop/auth/access.hpp"
+#include "rodeknop/auth/proxy.hpp"
+#include "rodeknop/auth/throttle.hpp"
+#include "rodeknop/config.hpp"
+#include "rodeknop/http/router.hpp"
+#include "rodeknop/store/database.hpp"
+#include "rodeknop/store/writer.hpp"
+
+namespace rodeknop::auth {
+
+/// The name of the session cookie.
+inline constexpr std::string_view session_cookie = "rk_session";
+
+struct login_outcome {
+  principal who;
+  std::string session_id;  // the cookie value; only the client ever holds it
+  std::chrono::seconds max_age{};
+};
+
+class gate {
+ public:
+  gate(const config& cfg, store::writer& writer, store::read_pool& readers);
+  ~gate();
+
+  /// Identifies the caller into `ctx.who` and enforces `needs`; throws http::api_error with
+  /// 401 (`unauthenticated` or `session_expired`) or 403 (`forbidden`, `csrf_failed`).
+  boost::asio::awaitable<void> admit(http::request_context& ctx, access needs);
+
+  /// Checks a username and password (hashing on a worker thread, never on an I/O thread),
+  /// throttled per account and per client address; starts a new session on success.
+  /// Throws http::api_error 401 `invalid_credentials` or 429 `too_many_attempts`.
+  boost::asio::awaitable<login_outcome> login(std::string username, std::string password,
+                                              const http::request_context& ctx);
+
+  /// Ends the caller's session on the server (no-op for tokens and SSO).
+  boost::asio::awaitable<void> logout(const http::request_context& ctx);
+
+  /// `Set-Cookie` value that installs / clears the session cookie for this request.
+  std::string session_cookie_header(const http::request& req, const boost::asio::ip::address& peer,
+                                    std::string_view session_id, std::chrono::seconds max_age) const;
+  std::string clear_cookie_header(const http::request& req, const boost::asio::ip::address& peer) const;
+
+  /// The client's address: the peer, or the address a trusted proxy forwarded for.
+  boost::asio::ip::address client_address(const http::request_context& ctx) const;
+
+ private:
+  std::optional<principal> from_session(const http::request_context& ctx, bool& expired);
+  std::optional<principal> from_token(std::string_view token, const http::request_context& ctx);
+  bool secure_cookie(const http::request& req, const boost::asio::ip::address& peer) const;
+  std::string proxy_csrf_token(std::string_view username) const;
+
+  const config& cfg_;
+  store::writer& writer_;
+  store::read_pool& readers_;
+  sso_settings sso_;
+  login_throttle throttle_;
+  std::string secret_;                 // server key for derived CSRF tokens of SSO users
+  boost::asio::thread_pool hashing_;   // Argon2id runs here, never on the I/O threads
+};
+
+}  // namespace rodeknop::auth

@@ -1,0 +1,55 @@
+#pragma once
+// Throttling of failed logins, per account and per client address, in memory. After a few
+// failures within a window each further attempt must wait, longer with every failure, up to
+// a cap; a success clears the account's record.
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace rodeknop::auth {
+
+struct throttle_policy {
+  unsigned free_account_failures = 5;    // failures per account before waiting starts
+  unsigned free_address_failures = 20;   // failures per address before waiting starts
+  std::chrono::seconds first_wait{30};   // doubles with every further failure
+  std::chrono::seconds max_wait{15 * 60};
+  std::chrono::seconds forget_after{30 * 60};  // a quiet record is dropped
+  std::size_t max_entries = 100000;      // memory bound; the oldest records go first
+};
+
+class login_throttle {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  explicit login_throttle(throttle_policy p = {}) : policy_(p) {}
+
+  /// How long the caller must still wait before trying this account from this address;
+  /// nullopt when an attempt is allowed now.
+  std::optional<std::chrono::seconds> wait(std::string_view account, std::string_view address,
+                                           clock::time_point now = clock::now());
+
+  void failed(std::string_view account, std::string_view address, clock::time_point now = clock::now());
+  void succeeded(std::string_view account, clock::time_point now = clock::now());
+
+ private:
+  struct record {
+    unsigned failures = 0;
+    clock::time_point last{};
+    clock::time_point blocked_until{};
+  };
+  void bump(std::unordered_map<std::string, record>& map, std::string_view key, unsigned free,
+            clock::time_point now);
+  void prune(std::unordered_map<std::string, record>& map, clock::time_point now);
+
+  throttle_policy policy_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, record> accounts_;
+  std::unordered_map<std::string, record> addresses_;
+};
+
+}  // namespace rodeknop::auth
