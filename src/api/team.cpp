@@ -6,6 +6,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <mutex>
+#include <unordered_map>
 
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/domain/calendar.hpp"
@@ -24,7 +26,7 @@ namespace {
 constexpr std::size_t max_list_limit = 200;
 constexpr std::size_t default_list_limit = 50;
 constexpr std::size_t max_week_limit = 1000;
-constexpr std::size_t default_week_limit = 100;
+constexpr std::size_t default_week_limit = 50;
 
 // --- input ---------------------------------------------------------------------------------------
 
@@ -75,6 +77,62 @@ auto read(services& s, Fn fn) {
   auto conn = s.readers.acquire();
   return fn(*conn);
 }
+
+// --- a short-lived cache for the dashboards' read paths ----------------------------------------
+
+/// Answers to the list and the week view, kept until the next commit of the writer (any change
+/// to the database) and at most one second (ages count in days; other processes may write).
+/// When a change goes out on the event stream, every dashboard reloads the same views at once:
+/// the first computes, the others get the copy.
+class response_cache {
+ public:
+  std::optional<http::response> find(const std::string& key, std::uint64_t generation) {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.generation != generation) return std::nullopt;
+    const auto age = std::chrono::steady_clock::now() - it->second.at;
+    if (age > std::chrono::seconds(1)) {
+      // Only the clock moved on: one request computes afresh, the others keep getting the copy
+      // meanwhile (no stampede of identical queries), for a few seconds at most.
+      if (it->second.refreshing && age < std::chrono::seconds(5)) return it->second.res;
+      it->second.refreshing = true;
+      return std::nullopt;
+    }
+    return it->second.res;
+  }
+  void store(std::string key, std::uint64_t generation, const http::response& res) {
+    std::lock_guard lock(mutex_);
+    if (bytes_ + res.body().size() > max_bytes) {
+      entries_.clear();
+      bytes_ = 0;
+    }
+    if (res.body().size() > max_bytes / 4) return;
+    auto [it, fresh] = entries_.insert_or_assign(std::move(key), entry{generation, std::chrono::steady_clock::now(), res, false});
+    (void)it;
+    (void)fresh;
+    bytes_ += res.body().size();
+  }
+
+ private:
+  static constexpr std::size_t max_bytes = 8 * 1024 * 1024;
+  struct entry {
+    std::uint64_t generation;
+    std::chrono::steady_clock::time_point at;
+    http::response res;
+    bool refreshing;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, entry> entries_;
+  std::size_t bytes_ = 0;
+};
+
+response_cache& cache() {
+  static response_cache c;
+  return c;
+}
+
+/// Every commit of the writer changes this.
+std::uint64_t data_generation(services& s) { return s.writer.stats().commits.load(std::memory_order_acquire); }
 
 // --- output --------------------------------------------------------------------------------------
 
@@ -198,6 +256,9 @@ std::vector<std::string> split_commas(std::string_view s) {
 }
 
 net::awaitable<http::response> list_reports(services& s, http::request_context& ctx) {
+  const auto generation = data_generation(s);
+  std::string key = std::string(sees_identity(ctx) ? "L1" : "L0") + std::string(ctx.req.target());
+  if (auto hit = cache().find(key, generation)) co_return std::move(*hit);
   store::list_query q;
   std::map<std::string, std::string> problems;
   const auto catalog = s.catalog();
@@ -266,9 +327,11 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
   const bool identity = sees_identity(ctx);
   json items = json::array();
   for (const auto& r : page.items) items.push_back(report_json(r, identity));
-  co_return http::json_response(http::status::ok,
-                                {{"items", std::move(items)},
-                                 {"next_cursor", page.next ? json(store::encode_cursor(*page.next)) : json(nullptr)}});
+  auto res = http::json_response(http::status::ok,
+                                 {{"items", std::move(items)},
+                                  {"next_cursor", page.next ? json(store::encode_cursor(*page.next)) : json(nullptr)}});
+  cache().store(std::move(key), generation, res);
+  co_return res;
 }
 
 // --- GET /api/v1/reports/{id} ----------------------------------------------------------------
@@ -454,8 +517,12 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
   if (!week) throw unprocessable("week", "must be an ISO week YYYY-Www that exists (e.g. 2026-W05)");
   const auto range = domain::week_range(*week);
   const auto name = domain::format_iso_week(*week);
+  const bool csv = wants_csv(ctx);
+  const auto generation = data_generation(s);
+  std::string key = std::string(csv ? "C" : "J") + (sees_identity(ctx) ? "1" : "0") + std::string(ctx.req.target());
+  if (auto hit = cache().find(key, generation)) co_return std::move(*hit);
 
-  if (wants_csv(ctx)) {
+  if (csv) {
     util::csv_options options;
     if (const auto* d = ctx.query("delimiter")) {
       const auto delimiter = util::parse_csv_delimiter(*d);
@@ -485,6 +552,7 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
     res.set(http::field::content_disposition, "attachment; filename=\"rodeknop-decisions-" + name + ".csv\"");
     res.body() = out.take();
     res.prepare_payload();
+    cache().store(std::move(key), generation, res);
     co_return res;
   }
 
@@ -507,7 +575,7 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
     j["days_since_event"] = domain::whole_days_between(r.last_event_at, view.as_of);
     stale.push_back(std::move(j));
   }
-  co_return http::json_response(
+  auto res = http::json_response(
       http::status::ok,
       {{"week", name},
        {"starts_at", domain::format_rfc3339(range.begin)},
@@ -519,6 +587,8 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
        {"decisions", std::move(decisions)},
        {"stale", std::move(stale)},
        {"truncated", {{"queue", view.queue_truncated}, {"decisions", view.decisions_truncated}, {"stale", view.stale_truncated}}}});
+  cache().store(std::move(key), generation, res);
+  co_return res;
 }
 
 // --- GET /api/v1/events -------------------------------------------------------------------------

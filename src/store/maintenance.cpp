@@ -273,7 +273,8 @@ seed_result seed(const db_options& options, std::int64_t count, std::uint64_t se
   const std::int64_t end = duration_cast<seconds>(today.time_since_epoch()).count();
   const std::int64_t span = static_cast<std::int64_t>(months_back) * 30 * day;
   const std::int64_t begin = end - span;
-  const std::int64_t now_s = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+  // Histories stop at the start of today too: the same seed gives the same data all day.
+  const std::int64_t now_s = end;
 
   // Creation times, sorted, so that reference numbers follow time; mostly on working days.
   std::vector<std::int64_t> times(static_cast<std::size_t>(count));

@@ -338,7 +338,7 @@ void search_indexer::stop() {
 }
 
 void search_indexer::loop() {
-  constexpr std::int64_t batch = 5000;
+  constexpr std::int64_t batch = 1000;  // a few milliseconds of writer time at most
   int ticks = 0;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -609,7 +609,8 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   d.reset();
 
   auto& s = c.prepare("SELECT " RK_REPORT_COLUMNS
-                      " FROM reports WHERE status IN ('accepted', 'in_progress') AND last_event_at < ?1 "
+                      " FROM reports INDEXED BY reports_open_by_last_event "
+                      "WHERE status IN ('accepted', 'in_progress') AND last_event_at < ?1 "
                       "ORDER BY last_event_at, id LIMIT ?2");
   s.bind(1, seconds(v.as_of) - stale_after_days * 86400);
   s.bind(2, lim);

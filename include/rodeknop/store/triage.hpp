@@ -55,10 +55,10 @@ struct report_record {
 std::int64_t index_pending_reports(connection& c, std::int64_t max);
 
 /// Keeps the full-text index up with new reports: the writer indexes them in batches, at most
-/// `interval` after notify() (and every few seconds anyway, for reports from other processes).
+/// `interval` after notify() (and every second anyway, for reports from other processes).
 class search_indexer {
  public:
-  search_indexer(class writer& w, std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+  search_indexer(class writer& w, std::chrono::milliseconds interval = std::chrono::milliseconds(100));
   ~search_indexer();
   search_indexer(const search_indexer&) = delete;
   search_indexer& operator=(const search_indexer&) = delete;
