@@ -11,6 +11,7 @@
 #include "rodeknop/log.hpp"
 #include "rodeknop/util/crypto.hpp"
 #include "rodeknop/web/pages.hpp"
+#include "rodeknop/web/team_pages.hpp"
 
 namespace rodeknop {
 
@@ -80,6 +81,7 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   services_->reload_catalog();
 
   web::register_page_routes(router_, *services_);
+  web::register_team_page_routes(router_, *services_);
   api::register_reporter_routes(router_, *services_);
   api::register_operations_routes(router_, *services_);
 }
