@@ -1,16 +1,336 @@
 #include "rodeknop/auth/gate.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <sodium.h>
+
+#include "rodeknop/auth/passwords.hpp"
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/log.hpp"
+#include "rodeknop/store/identity.hpp"
+#include "rodeknop/util/crypto.hpp"
+#include "rodeknop/util/url.hpp"
+
 namespace rodeknop::auth {
 
+namespace net = boost::asio;
+using std::chrono::seconds;
+
+namespace {
+
+// Last-seen and last-used times are written at most this often (each write is a commit).
+constexpr seconds touch_interval{60};
+constexpr std::string_view token_prefix = "rk_";
+
+http::api_error unauthenticated(std::string code, std::string message) {
+  return http::api_error(http::status::unauthorized, std::move(code), std::move(message))
+      .with_header(http::field::www_authenticate, "Bearer realm=\"rodeknop\"");
+}
+
+bool same_bytes(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+/// The value of one cookie in a Cookie header, if present.
+std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    const auto end = header.find(';');
+    auto item = header.substr(0, end);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.substr(0, name.size()) == name && item[name.size()] == '=')
+      return item.substr(name.size() + 1);
+    if (end == std::string_view::npos) break;
+    header.remove_prefix(end + 1);
+  }
+  return std::nullopt;
+}
+
+bool is_safe_method(http::verb v) { return v == http::verb::get || v == http::verb::head || v == http::verb::options; }
+
+/// "https://host:port" → "host:port".
+std::string_view origin_authority(std::string_view origin) {
+  const auto p = origin.find("://");
+  if (p == std::string_view::npos) return {};
+  auto rest = origin.substr(p + 3);
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
+  return rest;
+}
+
+template <class Fn>
+auto run_on(net::thread_pool& pool, Fn fn) -> net::awaitable<decltype(fn())> {
+  using R = decltype(fn());
+  auto task = [f = std::move(fn)]() -> net::awaitable<R> { co_return f(); };
+  co_return co_await net::co_spawn(pool.get_executor(), std::move(task), net::use_awaitable);
+}
+
+std::string role_name(const principal& p) { return p.team_role ? std::string(to_string(*p.team_role)) : ""; }
+
+}  // namespace
+
 gate::gate(const config& cfg, store::writer& writer, store::read_pool& readers)
-    : cfg_(cfg), writer_(writer), readers_(readers), hashing_(1) {}
+    : cfg_(cfg),
+      writer_(writer),
+      readers_(readers),
+      sso_(parse_sso_settings(cfg.trusted_proxies, cfg.sso_user_header, cfg.sso_groups_header, cfg.sso_group_roles)),
+      hashing_(1) {
+  const std::string fresh = [] {
+    std::string k(crypto_auth_KEYBYTES, '\0');
+    randombytes_buf(k.data(), k.size());
+    return k;
+  }();
+  secret_ = writer_.run<std::string>([fresh](store::connection& c) { return store::server_key(c, "csrf", fresh); });
+  if (!sso_.trusted_proxies.empty())
+    log::event(log::level::info, "sso_enabled",
+               {{"trusted_proxies", cfg.trusted_proxies},
+                {"user_header", sso_.user_header},
+                {"groups_header", sso_.groups_header},
+                {"mapped_groups", sso_.group_roles.size()}});
+}
 
 gate::~gate() { hashing_.join(); }
 
-boost::asio::awaitable<void> gate::admit(http::request_context&, access needs) {
-  if (needs != access::anyone)
-    throw http::api_error(http::status::unauthorized, "unauthenticated", "log in or send an API token");
+std::string gate::proxy_csrf_token(std::string_view username) const {
+  std::string mac(crypto_auth_BYTES, '\0');
+  const std::string message = "csrf:" + std::string(username);
+  crypto_auth(reinterpret_cast<unsigned char*>(mac.data()), reinterpret_cast<const unsigned char*>(message.data()),
+              message.size(), reinterpret_cast<const unsigned char*>(secret_.data()));
+  std::string out(sodium_base64_ENCODED_LEN(mac.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(mac.data()), mac.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.size() - 1);
+  return out;
+}
+
+net::ip::address gate::client_address(const http::request_context& ctx) const {
+  if (!sso_.trusts(ctx.peer)) return ctx.peer;
+  std::string_view xff = ctx.req["X-Forwarded-For"];
+  if (xff.empty()) return ctx.peer;
+  if (const auto comma = xff.rfind(','); comma != std::string_view::npos) xff = xff.substr(comma + 1);
+  while (!xff.empty() && xff.front() == ' ') xff.remove_prefix(1);
+  boost::system::error_code ec;
+  const auto a = net::ip::make_address(std::string(xff), ec);
+  return ec ? ctx.peer : a;
+}
+
+bool gate::secure_cookie(const http::request& req, const net::ip::address& peer) const {
+  if (cfg_.cookie_secure == "always") return true;
+  if (cfg_.cookie_secure == "never") return false;
+  if (cfg_.base_url.rfind("https://", 0) == 0) return true;
+  if (sso_.trusts(peer)) return req["X-Forwarded-Proto"] != "http";
+  // Plain HTTP from this machine is development; anything else is expected to be HTTPS.
+  const bool mapped_loopback = peer.is_v6() && peer.to_v6().is_v4_mapped() &&
+                              net::ip::make_address_v4(net::ip::v4_mapped, peer.to_v6()).is_loopback();
+  return !peer.is_loopback() && !mapped_loopback;
+}
+
+std::string gate::session_cookie_header(const http::request& req, const net::ip::address& peer,
+                                        std::string_view session_id, seconds max_age) const {
+  std::string c = std::string(session_cookie) + "=" + std::string(session_id) +
+                  "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count());
+  if (secure_cookie(req, peer)) c += "; Secure";
+  return c;
+}
+
+std::string gate::clear_cookie_header(const http::request& req, const net::ip::address& peer) const {
+  return session_cookie_header(req, peer, "", seconds{0});
+}
+
+std::optional<principal> gate::from_session(const http::request_context& ctx, bool& expired) {
+  const auto cookie = cookie_value(ctx.req[http::field::cookie], session_cookie);
+  if (!cookie) return std::nullopt;
+  if (!util::plausible_token(*cookie)) {
+    expired = true;
+    return std::nullopt;
+  }
+  const auto hash = util::token_hash(*cookie);
+  std::optional<store::session_record> s;
+  {
+    auto conn = readers_.acquire();
+    s = store::find_session(*conn, hash);
+  }
+  const auto now = domain::now();
+  if (!s || now - s->last_seen_at > cfg_.session_idle || now - s->created_at > cfg_.session_absolute) {
+    expired = true;
+    if (s) {
+      writer_.submit([hash, now](store::connection& c) { store::end_session(c, hash, now); },
+                     [](std::exception_ptr) {});
+      log::event(log::level::info, "auth.session_expired", {{"username", s->username}});
+    }
+    return std::nullopt;
+  }
+  if (now - s->last_seen_at >= touch_interval)
+    writer_.submit([hash, now](store::connection& c) { store::touch_session(c, hash, now); },
+                   [](std::exception_ptr) {});
+  return principal{s->username, parse_role(s->role), method::session, s->csrf_token};
+}
+
+std::optional<principal> gate::from_token(std::string_view token, const http::request_context& ctx) {
+  std::optional<store::token_record> t;
+  if (token.substr(0, token_prefix.size()) == token_prefix &&
+      util::plausible_token(token.substr(token_prefix.size()))) {
+    auto conn = readers_.acquire();
+    t = store::find_token(*conn, util::token_hash(token));
+  }
+  if (!t) {
+    log::event(log::level::warn, "auth.token_refused",
+               {{"address", client_address(ctx).to_string()}, {"route", std::string(ctx.target.path)}});
+    return std::nullopt;
+  }
+  const auto now = domain::now();
+  if (!t->last_used_at || now - *t->last_used_at >= touch_interval) {
+    const auto id = t->id;
+    writer_.submit([id, now](store::connection& c) { store::touch_token(c, id, now); }, [](std::exception_ptr) {});
+    log::event(log::level::info, "auth.token_used", {{"token", t->name}, {"role", t->role}});
+  }
+  return principal{"token:" + t->name, parse_role(t->role), method::token, {}};
+}
+
+net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
+  const auto& req = ctx.req;
+
+  // Single sign-on headers count only from a trusted proxy.
+  std::optional<principal> proxied;
+  if (const auto user_it = req.find(sso_.user_header); user_it != req.end()) {
+    const std::string_view user = user_it->value();
+    if (!sso_.trusts(ctx.peer)) {
+      log::event(log::level::warn, "auth.untrusted_identity_header",
+                 {{"peer", ctx.peer.to_string()}, {"header", sso_.user_header}});
+    } else if (plausible_sso_user(user)) {
+      proxied = principal{std::string(user), sso_.role_for(req[sso_.groups_header]), method::proxy,
+                          proxy_csrf_token(user)};
+    }
+  }
+
+  if (needs == access::anyone) {
+    // Open routes look no further (no database work on the reporter's and health paths);
+    // a report sent through single sign-on still learns who sent it.
+    ctx.who = std::move(proxied);
+    co_return;
+  }
+
+  bool expired = false;
+  const std::string_view authorization = req[http::field::authorization];
+  if (!authorization.empty()) {
+    if (authorization.size() < 8 || !boost::beast::iequals(authorization.substr(0, 7), "Bearer "))
+      throw unauthenticated("unauthenticated", "the Authorization header must be \"Bearer <token>\"");
+    ctx.who = from_token(authorization.substr(7), ctx);
+    if (!ctx.who) throw unauthenticated("invalid_token", "the API token is unknown or revoked");
+  } else {
+    ctx.who = from_session(ctx, expired);
+    if (!ctx.who && proxied) ctx.who = std::move(proxied);
+  }
+
+  if (!ctx.who) {
+    if (expired) throw unauthenticated("session_expired", "the session has ended; log in again");
+    throw unauthenticated("unauthenticated", "log in first (session cookie or Authorization: Bearer token)");
+  }
+  if (!ctx.who->has(needs)) {
+    log::event(log::level::warn, "auth.refused",
+               {{"username", ctx.who->username}, {"role", role_name(*ctx.who)},
+                {"needs", std::string(to_string(needs))}, {"route", std::string(ctx.target.path)}});
+    throw http::api_error(http::status::forbidden, "forbidden",
+                          ctx.who->team_role ? "your role (" + role_name(*ctx.who) + ") may not do this"
+                                             : "you have no role in the team");
+  }
+
+  // A browser sends cookies and SSO credentials by itself: state changes must prove that the
+  // page that asked is ours.
+  if (!is_safe_method(req.method()) && ctx.who->via != method::token) {
+    const std::string_view origin = req[http::field::origin];
+    if (!origin.empty()) {
+      const bool same = cfg_.base_url.empty() ? origin_authority(origin) == req[http::field::host]
+                                              : cfg_.base_url.rfind(std::string(origin), 0) == 0 &&
+                                                    (cfg_.base_url.size() == origin.size() ||
+                                                     cfg_.base_url[origin.size()] == '/');
+      if (!same) {
+        log::event(log::level::warn, "auth.csrf_refused",
+                   {{"username", ctx.who->username}, {"reason", "cross-origin"}, {"route", std::string(ctx.target.path)}});
+        throw http::api_error(http::status::forbidden, "csrf_failed", "cross-origin requests may not change anything");
+      }
+    }
+    // Scripts send the header; the pages' plain HTML forms (logout) send a hidden field.
+    std::string presented(req["X-CSRF-Token"]);
+    if (presented.empty() && req[http::field::content_type].starts_with("application/x-www-form-urlencoded"))
+      if (const auto form = util::parse_form(req.body()))
+        if (const auto* v = util::find_param(*form, "csrf_token")) presented = *v;
+    if (!same_bytes(presented, ctx.who->csrf_token) || ctx.who->csrf_token.empty()) {
+      log::event(log::level::warn, "auth.csrf_refused",
+                 {{"username", ctx.who->username}, {"reason", "token"}, {"route", std::string(ctx.target.path)}});
+      throw http::api_error(http::status::forbidden, "csrf_failed",
+                            "the X-CSRF-Token header is missing or does not match the session");
+    }
+  }
   co_return;
+}
+
+net::awaitable<login_outcome> gate::login(std::string username, std::string password,
+                                          const http::request_context& ctx) {
+  const auto address = client_address(ctx).to_string();
+  if (const auto wait = throttle_.wait(username, address)) {
+    log::event(log::level::warn, "auth.login_throttled", {{"username", username}, {"address", address}});
+    throw http::api_error(http::status::too_many_requests, "too_many_attempts",
+                          "too many failed logins; try again later")
+        .with_header(http::field::retry_after, std::to_string(wait->count()));
+  }
+
+  std::optional<store::user_record> user;
+  {
+    auto conn = readers_.acquire();
+    user = store::find_user(*conn, username);
+  }
+  const bool usable = user && !user->disabled;
+  const std::string hash = usable ? user->password_hash : decoy_hash();
+  // Argon2id takes tens of milliseconds and megabytes: never on an I/O thread.
+  auto check = [hash, password]() {
+    return std::pair<bool, bool>{verify_password(hash, password), needs_rehash(hash)};
+  };
+  const auto [ok, rehash] = co_await run_on(hashing_, std::move(check));
+  if (!usable || !ok) {
+    throttle_.failed(username, address);
+    log::event(log::level::warn, "auth.login_failed",
+               {{"username", username}, {"address", address}, {"reason", !user ? "unknown_user" : user->disabled ? "disabled" : "wrong_password"}});
+    throw http::api_error(http::status::unauthorized, "invalid_credentials", "unknown user or wrong password");
+  }
+  throttle_.succeeded(username);
+
+  std::string new_hash;
+  if (rehash) {
+    auto make = [password]() { return hash_password(password); };
+    new_hash = co_await run_on(hashing_, std::move(make));
+  }
+
+  // A fresh id at every login; a session the browser still had is ended (no fixation).
+  login_outcome out{principal{user->username, parse_role(user->role), method::session, util::random_token()},
+                    util::random_token(), cfg_.session_absolute};
+  std::string old_hash;
+  if (const auto old = cookie_value(ctx.req[http::field::cookie], session_cookie); old && util::plausible_token(*old))
+    old_hash = util::token_hash(*old);
+  const auto now = domain::now();
+  auto job = [id_hash = util::token_hash(out.session_id), name = user->username, csrf = out.who.csrf_token, old_hash,
+              new_hash, now, idle = cfg_.session_idle, absolute = cfg_.session_absolute](store::connection& c) {
+    if (!old_hash.empty()) store::end_session(c, old_hash, now);
+    store::expire_sessions(c, now - idle, now - absolute);
+    store::insert_session(c, id_hash, name, csrf, now);
+    if (!new_hash.empty()) store::set_user_password(c, name, new_hash, now);
+    return true;
+  };
+  co_await writer_.async_run<bool>(std::move(job));
+  log::event(log::level::info, "auth.login",
+             {{"username", out.who.username}, {"role", role_name(out.who)}, {"address", address}});
+  co_return out;
+}
+
+net::awaitable<void> gate::logout(const http::request_context& ctx) {
+  const auto cookie = cookie_value(ctx.req[http::field::cookie], session_cookie);
+  if (!ctx.who || ctx.who->via != method::session || !cookie) co_return;
+  const auto now = domain::now();
+  auto job = [hash = util::token_hash(*cookie), now](store::connection& c) {
+    store::end_session(c, hash, now);
+    return true;
+  };
+  co_await writer_.async_run<bool>(std::move(job));
+  log::event(log::level::info, "auth.logout", {{"username", ctx.who->username}});
 }
 
 }  // namespace rodeknop::auth

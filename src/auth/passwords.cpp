@@ -1,0 +1,48 @@
+#include "rodeknop/auth/passwords.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include "rodeknop/domain/report.hpp"
+#include "rodeknop/util/crypto.hpp"
+
+namespace rodeknop::auth {
+
+std::optional<std::string> password_problem(std::string_view password) {
+  if (!domain::valid_utf8(password)) return "the password must be valid UTF-8 text";
+  if (domain::utf8_length(password) < min_password_length)
+    return "the password must have at least " + std::to_string(min_password_length) + " characters";
+  if (password.size() > max_password_bytes)
+    return "the password must have at most " + std::to_string(max_password_bytes) + " bytes";
+  return std::nullopt;
+}
+
+std::string hash_password(std::string_view password, hash_cost cost) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost.ops, cost.memory_bytes,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
+    throw std::runtime_error("password hashing ran out of memory");
+  return out;
+}
+
+bool verify_password(std::string_view hash, std::string_view password) {
+  if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES || password.size() > max_password_bytes) return false;
+  const std::string h(hash);  // NUL-terminated
+  return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+bool needs_rehash(std::string_view hash, hash_cost cost) {
+  const std::string h(hash);
+  return crypto_pwhash_str_needs_rehash(h.c_str(), cost.ops, cost.memory_bytes) != 0;
+}
+
+const std::string& decoy_hash() {
+  static const std::string hash = [] {
+    util::init_crypto();
+    return hash_password(util::random_token(24));
+  }();
+  return hash;
+}
+
+}  // namespace rodeknop::auth
