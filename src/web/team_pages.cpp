@@ -3,6 +3,7 @@
 #include <array>
 
 #include "rodeknop/domain/report.hpp"
+#include "rodeknop/web/login_pages.hpp"
 #include "rodeknop/web/pages.hpp"
 
 namespace rodeknop::web {
@@ -29,22 +30,11 @@ std::string range_label(const std::chrono::year_month_day& first, const std::chr
   return std::to_string(static_cast<unsigned>(first.day())) + " t/m " + day_month(last) + " " + year(last);
 }
 
-std::string_view role_label_nl(const std::optional<auth::role>& r) {
-  if (!r) return "medewerker";
-  switch (*r) {
-    case auth::role::triager: return "ontregelteam";
-    case auth::role::manager: return "manager";
-    case auth::role::admin: return "beheerder";
-  }
-  return "medewerker";
-}
-
-// What both team pages show of the logged-in member (the header with the logout button).
-json member(const http::request_context& ctx) {
-  if (!ctx.who) return {{"username", ""}, {"role_label", ""}, {"can_change", false}};
-  return {{"username", ctx.who->username},
-          {"role_label", role_label_nl(ctx.who->team_role)},
-          {"can_change", ctx.who->has(auth::access::change_reports)}};
+// What both team pages need of the logged-in member: the header's `user` (name, role, logout
+// form) and whether to offer decisions (triagers and admins; managers only read).
+void add_member(json& data, const http::request_context& ctx) {
+  data["can_change"] = ctx.who && ctx.who->has(auth::access::change_reports) ? "true" : "false";
+  if (ctx.who) data["user"] = user_json(*ctx.who);
 }
 
 json options(const std::vector<store::list_entry>& list, std::string_view selected) {
@@ -109,7 +99,7 @@ void register_team_page_routes(http::router& r, services& s) {
             week = *parsed;
           }
           const auto nav = navigation_for(week);
-          const json data = {{"week", nav.week},
+          json data = {{"week", nav.week},
                              {"week_number", nav.number},
                              {"week_year", nav.year},
                              {"range", nav.range_nl},
@@ -117,8 +107,8 @@ void register_team_page_routes(http::router& r, services& s) {
                              {"next_week", nav.next},
                              {"this_week", domain::format_iso_week(current)},
                              {"is_this_week", week == current},
-                             {"filters", filters(s, ctx)},
-                             {"member", member(ctx)}};
+                             {"filters", filters(s, ctx)}};
+          add_member(data, ctx);
           co_return http::html_response(http::status::ok, s.templates.render("team", data));
         });
 
@@ -129,7 +119,8 @@ void register_team_page_routes(http::router& r, services& s) {
             co_return error_page(s, http::status::not_found, "Melding niet gevonden",
                                  "Dit adres hoort niet bij een melding. Ga terug naar het weekoverleg en kies de "
                                  "melding daar.");
-          const json data = {{"id", id}, {"member", member(ctx)}};
+          json data = {{"id", id}};
+          add_member(data, ctx);
           co_return http::html_response(http::status::ok, s.templates.render("team-report", data));
         });
 }

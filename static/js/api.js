@@ -337,29 +337,34 @@ export function clearPageAlert() {
   document.getElementById('rk-alerts')?.replaceChildren();
 }
 
-/** The logout button in the header: DELETE /api/v1/session, then to the login page. */
+/**
+ * The logout button in the header is a plain form (POST /logout) that works without script;
+ * with script it becomes DELETE /api/v1/session with the CSRF header, then the login page.
+ */
 export function setupLogout() {
-  const button = document.querySelector('[data-rk-logout]');
-  if (!button) return;
-  button.addEventListener('click', async () => {
-    button.disabled = true;
+  const form = document.querySelector('form.rk-usernav__logout');
+  if (!form) return;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button');
+    if (button) button.disabled = true;
     try {
       await api('DELETE', '/api/v1/session');
     } catch (err) {
-      // Already logged out (401) is fine; anything else: say so, but still leave.
-      if (err instanceof ApiError && err.status !== 401 && err.status !== 0) {
-        showPageAlert('Uitloggen lukte niet helemaal', err.dutch);
-        button.disabled = false;
+      // Already logged out (401) is fine; anything else: say so and stay.
+      if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 0)) {
+        showPageAlert('Uitloggen lukte niet', err instanceof ApiError ? err.dutch : String(err));
+        if (button) button.disabled = false;
         return;
       }
     }
-    location.assign(LOGIN_PATH);
+    location.assign(`${LOGIN_PATH}?reden=uitgelogd`);
   });
 }
 
 /** Whether the logged-in member may change reports (triager, admin), as the server rendered it. */
 export function canChange() {
-  return document.body.dataset.canChange === 'true';
+  return document.getElementById('inhoud')?.dataset.canChange === 'true';
 }
 
 /**
@@ -370,7 +375,8 @@ export function canChange() {
 export function subscribe(onEvent, onState = () => {}) {
   if (typeof EventSource === 'undefined') return null;
   const source = new EventSource('/api/v1/events');
-  for (const type of ['report.created', 'report.updated']) {
+  // resync: the server could not replay everything since Last-Event-ID; reload what is shown.
+  for (const type of ['report.created', 'report.updated', 'resync']) {
     source.addEventListener(type, (event) => {
       let data;
       try {

@@ -252,13 +252,25 @@ function clearFormError(form) {
   box.replaceChildren();
 }
 
-/** Turns "RK-2026-00012", "12" or "#12" into a report id; resolves references via the list API. */
+// References of the reports this page has shown (queue, decisions, similar reports …), so that
+// "RK-2026-00012" can be turned into an id without a search.
+const knownReferences = new Map();
+
+/** Remembers reference → id of reports shown on the page. */
+export function rememberReports(list) {
+  for (const r of list ?? []) {
+    if (r && r.reference && r.id !== undefined && r.id !== null) knownReferences.set(String(r.reference).toUpperCase(), r.id);
+  }
+}
+
+/** Turns "RK-2026-00012", "12" or "#12" into a report id; null when no report is found. */
 export async function resolveReportRef(text) {
   const value = text.trim();
   const digits = /^#?\s*(\d{1,15})$/.exec(value);
   if (digits) return Number(digits[1]);
   if (!/^RK-\d{4}-\d{1,10}$/i.test(value)) return null;
   const reference = value.toUpperCase();
+  if (knownReferences.has(reference)) return knownReferences.get(reference);
   const params = new URLSearchParams({ q: reference, limit: '20' });
   const res = await api('GET', `/api/v1/reports?${params}`);
   const hit = (res.data?.items ?? []).find((r) => String(r.reference).toUpperCase() === reference);
@@ -500,7 +512,7 @@ export class Decisions {
       else {
         try {
           const id = await resolveReportRef(text);
-          if (id === null) problems.push(['duplicate_of', `Er is geen melding gevonden bij ‘${text.trim()}’. Vul het nummer of het kenmerk (RK-jaar-nummer) in.`]);
+          if (id === null) problems.push(['duplicate_of', `Er is geen melding gevonden bij ‘${text.trim()}’. Vul het nummer van de melding in: dat staat achteraan in het adres van de melding (/team/reports/12 heeft nummer 12).`]);
           else if (String(id) === String(this.report.id)) problems.push(['duplicate_of', 'Een melding kan geen dubbel van zichzelf zijn.']);
           else body.duplicate_of = id;
         } catch (err) {

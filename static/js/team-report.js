@@ -25,7 +25,7 @@ import {
   uid,
   versionFromEtag,
 } from './api.js';
-import { clearFieldErrors, Decisions, describeEvent, eventText, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
+import { clearFieldErrors, Decisions, describeEvent, eventText, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const REPORT_ID = main.dataset.reportId;
@@ -101,12 +101,14 @@ function renderReporter(r) {
   if (!('reporter_name' in r) && !('reporter_email' in r)) return null;
   const name = r.reporter_name || '';
   const email = r.reporter_email || '';
-  if (!name && !email) return h('p', { class: 'utrecht-paragraph' }, 'Anoniem gemeld: de melder heeft geen naam of e-mailadres opgegeven.');
+  const identity = r.reporter_identity || '';
+  if (!name && !email && !identity) return h('p', { class: 'utrecht-paragraph' }, 'Anoniem gemeld: de melder heeft geen naam of e-mailadres opgegeven.');
   return h(
     'dl',
     { class: 'utrecht-data-list rk-facts' },
     name ? fact('Naam', name) : null,
-    email ? fact('E-mailadres', h('a', { class: 'utrecht-link utrecht-link--html-a', href: `mailto:${email}` }, email)) : null,
+    email ? fact('E-mailadres', h('a', { class: 'utrecht-link utrecht-link--html-a', href: `mailto:${encodeURIComponent(email).replace(/%40/g, '@')}` }, email)) : null,
+    identity ? fact('Ingelogd als (intranet)', identity) : null,
   );
 }
 
@@ -118,6 +120,7 @@ function similarOf(r) {
 function renderSimilar(r) {
   const m = state.meta;
   const list = similarOf(r);
+  rememberReports(list);
   if (list.length === 0) return h('p', { class: 'utrecht-paragraph rk-muted' }, 'Geen vergelijkbare meldingen gevonden.');
   const mayMarkDuplicate = canChange() && transitionsFrom(m, r.status).includes('duplicate');
   return h(
@@ -412,6 +415,10 @@ async function load() {
     return;
   }
   subscribe((type, data) => {
+    if (type === 'resync') {
+      refresh();
+      return;
+    }
     if (type !== 'report.updated' || String(data.id) !== String(REPORT_ID)) return;
     if (data.version !== undefined && String(data.version) === String(state.report?.version)) return;
     fetchReport()

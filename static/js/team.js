@@ -31,7 +31,7 @@ import {
   uid,
   versionFromEtag,
 } from './api.js';
-import { Decisions } from './decide.js';
+import { Decisions, rememberReports } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const WEEK = main.dataset.week;
@@ -109,7 +109,7 @@ function reportHref(id) {
 
 function fillMeta(entry, report) {
   const m = state.meta;
-  const days = ageInDays(report.created_at);
+  const days = Number.isInteger(report.age_days) ? report.age_days : ageInDays(report.created_at);
   const items = [
     h('li', { class: `rk-card__fact rk-age${days >= 14 ? ' rk-age--old' : ''}` }, ageText(days), ' ', h('span', { class: 'rk-card__date' }, '(', timeElement(report.created_at, formatDate(report.created_at)), ')')),
     h('li', { class: 'rk-card__fact' }, statusBadge(m, report.status)),
@@ -244,6 +244,9 @@ function onSaved(entry, updated, info) {
 async function loadWeek() {
   const res = await api('GET', `/api/v1/triage/${encodeURIComponent(WEEK)}`);
   state.week = res.data ?? {};
+  rememberReports(state.week.queue);
+  rememberReports(state.week.stale);
+  rememberReports(state.week.decisions);
   renderDecisions(state.week.decisions ?? []);
   renderStale(state.week.stale ?? []);
   return state.week;
@@ -272,6 +275,7 @@ async function loadQueue() {
     } else {
       const res = await api('GET', listQuery(null));
       state.nextCursor = res.data?.next_cursor ?? null;
+      rememberReports(res.data?.items);
       renderQueue(res.data?.items ?? []);
     }
     updateSummary();
@@ -398,8 +402,9 @@ function renderStale(list) {
       'ul',
       { class: 'rk-stale__list' },
       list.map((r) => {
-        const last = r.last_event_at ?? r.last_activity_at ?? r.updated_at;
-        const weeks = Math.floor(ageInDays(last) / 7);
+        const last = r.last_event_at ?? r.updated_at;
+        const days = Number.isInteger(r.days_since_event) ? r.days_since_event : ageInDays(last);
+        const weeks = Math.floor(days / 7);
         return h(
           'li',
           { class: 'rk-stale__item' },
@@ -484,6 +489,35 @@ async function onUpdated(data) {
   entry.decisions.update(fresh);
 }
 
+/** After a gap in the event stream: bring every shown item up to date and add what is new. */
+async function resync() {
+  refreshWeekSoon();
+  let items;
+  try {
+    if (isWeekQueue()) items = (await api('GET', `/api/v1/triage/${encodeURIComponent(WEEK)}`)).data?.queue ?? [];
+    else items = (await api('GET', listQuery(null))).data?.items ?? [];
+  } catch {
+    return;
+  }
+  const ids = new Set(items.map((r) => String(r.id)));
+  for (const entry of [...state.entries.values()]) {
+    if (!ids.has(String(entry.report.id)) && isWeekQueue()) await onUpdated({ id: entry.report.id });
+  }
+  for (const r of items) {
+    const entry = state.entries.get(String(r.id));
+    if (!entry) {
+      if (WEEK === THIS_WEEK || !isWeekQueue()) {
+        const added = buildEntry(r, { fresh: true });
+        ensureList().append(added.li);
+      }
+    } else if (String(r.version) !== String(entry.decisions.report.version)) {
+      fillMeta(entry, r);
+      entry.decisions.update(r);
+    }
+  }
+  updateSummary();
+}
+
 function startLive() {
   const indicator = h('p', { class: 'utrecht-paragraph rk-connection', id: 'rk-connection' });
   document.getElementById('rk-live')?.before(indicator);
@@ -491,6 +525,7 @@ function startLive() {
     (type, data) => {
       if (type === 'report.created') onCreated(data);
       else if (type === 'report.updated') onUpdated(data);
+      else if (type === 'resync') resync();
     },
     (s) => {
       indicator.dataset.state = s;
@@ -541,25 +576,6 @@ async function applyFilters(f, speak) {
 
 function setupToolbar() {
   document.getElementById('rk-print')?.addEventListener('click', () => window.print());
-  document.getElementById('rk-csv')?.addEventListener('click', async (event) => {
-    const button = event.currentTarget;
-    button.disabled = true;
-    try {
-      const res = await api('GET', `/api/v1/triage/${encodeURIComponent(WEEK)}`, { accept: 'text/csv', as: 'blob' });
-      const blob = res.data instanceof Blob ? res.data : new Blob([String(res.data ?? '')], { type: 'text/csv' });
-      const url = URL.createObjectURL(blob);
-      const link = h('a', { href: url, download: `besluitenlijst-${WEEK}.csv`, hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      announce('De besluitenlijst is gedownload.');
-    } catch (err) {
-      reportError('De besluitenlijst kon niet worden gedownload', err);
-    } finally {
-      button.disabled = false;
-    }
-  });
 }
 
 // ------------------------------------------------------------------------------ start
