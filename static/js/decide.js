@@ -342,7 +342,7 @@ export class Decisions {
     buttons.push(
       h(
         'button',
-        { type: 'button', class: 'utrecht-button utrecht-button--subtle rk-decide__button rk-decide__assign', 'aria-expanded': 'false', onclick: (e) => this.openAssign(e.currentTarget) },
+        { type: 'button', class: 'utrecht-button utrecht-button--secondary-action rk-decide__button rk-decide__assign', 'aria-expanded': 'false', onclick: (e) => this.openAssign(e.currentTarget) },
         'Toewijzen en prioriteit',
       ),
     );

@@ -138,7 +138,7 @@ function renderSimilar(r) {
               'button',
               {
                 type: 'button',
-                class: 'utrecht-button utrecht-button--subtle rk-similar__mark',
+                class: 'utrecht-button utrecht-button--secondary-action rk-button--small rk-similar__mark',
                 onclick: (e) => {
                   state.decisions.openStatus('duplicate', e.currentTarget, { duplicate: String(s.id) });
                   document.getElementById('besluit')?.scrollIntoView({ block: 'nearest' });

@@ -116,7 +116,7 @@ function fillMeta(entry, report) {
     h('li', { class: 'rk-card__fact' }, h('span', { class: 'rk-visually-hidden' }, 'Dienst van de melder: '), departmentLabel(m, report.department)),
     h('li', { class: 'rk-card__fact' }, h('span', { class: 'rk-visually-hidden' }, 'Categorie: '), categoryLabel(m, report.category)),
   ];
-  if (report.priority) items.push(h('li', { class: `rk-card__fact rk-priority rk-priority--${/^[a-z]+$/.test(report.priority) ? report.priority : 'x'}` }, `Prioriteit: ${priorityLabel(m, report.priority)}`));
+  if (report.priority && report.priority !== 'normal') items.push(h('li', { class: `rk-card__fact rk-priority rk-priority--${/^[a-z]+$/.test(report.priority) ? report.priority : 'x'}` }, `Prioriteit: ${priorityLabel(m, report.priority)}`));
   if (report.assignee) items.push(h('li', { class: 'rk-card__fact' }, `Toegewezen aan: ${report.assignee}`));
   if (report.owner_department) items.push(h('li', { class: 'rk-card__fact' }, `Eigenaar: ${departmentLabel(m, report.owner_department)}`));
   entry.metaList.replaceChildren(...items);
