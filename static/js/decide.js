@@ -608,7 +608,7 @@ export class Decisions {
     const since = before.updated_at ?? '';
     const events = (fresh.history ?? []).filter((ev) => (ev.at ?? '') > since && ev.type !== 'created');
     const actors = [...new Set(events.map((ev) => actorLabel(ev.actor)))];
-    const who = actors.length ? actors.join(' en ') : 'Iemand anders';
+    const who = actors.length ? actors.join(' en ') : 'iemand anders';
     const stillAllowed = info.kind !== 'status' || transitionsFrom(m, fresh.status).includes(info.to);
     const titleId = uid('rk-conflict-title');
     const box = form.querySelector('.rk-conflict');
@@ -637,7 +637,7 @@ export class Decisions {
             'div',
             { class: 'utrecht-alert__message' },
             h('p', { class: 'utrecht-paragraph rk-alert__title', id: titleId, tabindex: '-1' }, 'Iemand anders was u voor'),
-            h('p', { class: 'utrecht-paragraph' }, `${who[0].toUpperCase()}${who.slice(1)} heeft deze melding gewijzigd nadat u hem opende. Uw wijziging is daarom niet opgeslagen; wat u invulde, staat er nog.`),
+            h('p', { class: 'utrecht-paragraph' }, `Deze melding is gewijzigd door ${who}, nadat u hem opende. Uw wijziging is daarom niet opgeslagen; wat u invulde, staat er nog.`),
             h('p', { class: 'utrecht-paragraph rk-conflict__subtitle' }, 'Dit is er intussen veranderd:'),
             h(
               'ul',
