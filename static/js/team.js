@@ -386,7 +386,8 @@ function renderDecisions(list) {
       }),
     ),
   );
-  els.decisions.replaceChildren(h('div', { class: 'rk-table-wrapper' }, table));
+  // On small screens the table scrolls sideways: the region takes the focus so that keyboards can scroll it.
+  els.decisions.replaceChildren(h('div', { class: 'rk-table-wrapper', role: 'region', 'aria-label': 'Besluitenlijst', tabindex: '0' }, table));
 }
 
 function renderStale(list) {
