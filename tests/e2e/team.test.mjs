@@ -12,7 +12,7 @@ import { createReport, fetchMeta, focused, tabTo, useServerAndBrowser, watchPage
 
 const env = useServerAndBrowser();
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const USERS = { anna: 'anna-wachtwoord-2026', bram: 'bram-wachtwoord-2026' };
+const USERS = { anna: 'anna-wachtwoord-2026', bram: 'bram-wachtwoord-2026', mia: 'mia-wachtwoord-2026' };
 
 /** `rodeknop user add` with the password on stdin, while the server runs. */
 function addUser(name, role = 'triager') {
@@ -28,6 +28,7 @@ function ensureUsers() {
   if (usersMade) return;
   addUser('anna');
   addUser('bram');
+  addUser('mia', 'manager');
   usersMade = true;
 }
 
@@ -269,6 +270,54 @@ test('the report page: whole report, comments and history; logging out', async (
   await Promise.all([page.waitForURL(/\/login/), page.getByRole('button', { name: 'Uitloggen' }).click()]);
   const res = await page.request.get(`${env.server.url}/api/v1/session`);
   assert.equal(res.status(), 401);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('filters and full-text search, kept in the address; Back restores the queue', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const wanted = await newReport(meta, 'Reëel probleem met het leerlingenvervoer');
+  const other = await newReport(meta, 'Iets heel anders over afvalpassen');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await card(page, other.reference).waitFor();
+
+  await page.locator('#filter-status').selectOption('');
+  await page.locator('#filter-q').fill('reeel leerlingenvervoer');
+  await page.locator('#filter-q').press('Enter');
+  await page.waitForURL(/[?&]q=reeel\+leerlingenvervoer/);
+  await card(page, other.reference).waitFor({ state: 'detached' });
+  await card(page, wanted.reference).waitFor();
+  assert.match(await page.locator('#rk-queue-summary').textContent(), /1 melding gevonden met alle statussen, zoekterm ‘reeel leerlingenvervoer’/);
+
+  await page.goBack();
+  await card(page, other.reference).waitFor();
+  assert.equal(await page.locator('#filter-q').inputValue(), '');
+  assert.equal(await page.locator('#filter-status').inputValue(), 'new');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a manager reads reports without reporter identity and without decision controls', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Alleen lezen voor managers', { reporter_name: 'Geheime Naam', reporter_email: 'geheim@denhaag.nl' });
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, '/team', 'mia');
+  await card(page, created.reference).waitFor();
+  assert.equal(await page.locator('.rk-decide__button').count(), 0, 'no decisions for managers');
+  await page.goto(`${env.server.url}/team/reports/${created.id}`);
+  await page.locator('.rk-history__list').waitFor();
+  const text = await page.locator('main').textContent();
+  assert.ok(!text.includes('Geheime Naam') && !text.includes('geheim@denhaag.nl'), 'no reporter identity for managers');
+  assert.equal(await page.locator('#besluit').count(), 0);
+  assert.equal(await page.locator('.rk-comment-form').count(), 0);
+  await assertAccessible(page, '/team/reports/{id} for a manager');
   assert.deepEqual(problems, []);
   await context.close();
 });
