@@ -298,9 +298,12 @@ export class Decisions {
     this.render();
   }
 
-  /** True while a form is open: the report is then not replaced under the user's hands. */
+  /**
+   * True while a form is open or the focus is on one of the buttons: the report is then not
+   * replaced under the user's hands (a notice says it changed; saving shows what changed).
+   */
   get busy() {
-    return this.panel !== null;
+    return this.panel !== null || this.element.contains(document.activeElement);
   }
 
   /** A newer version of the report arrived (live update). Returns false when a form is open. */
@@ -355,7 +358,7 @@ export class Decisions {
   }
 
   showChangedNotice(fresh) {
-    this.notice.replaceChildren(
+    this.notice?.replaceChildren(
       h(
         'p',
         { class: 'utrecht-paragraph rk-decide__changed' },
