@@ -8,12 +8,13 @@
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/api/operations.hpp"
 #include "rodeknop/api/reporter.hpp"
-#include "rodeknop/api/team.hpp"
 #include "rodeknop/api/session.hpp"
+#include "rodeknop/api/team.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/util/crypto.hpp"
 #include "rodeknop/web/login_pages.hpp"
 #include "rodeknop/web/pages.hpp"
+#include "rodeknop/web/team_pages.hpp"
 
 namespace rodeknop {
 
@@ -85,6 +86,7 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   services_->reload_catalog();
 
   web::register_page_routes(router_, *services_);
+  web::register_team_page_routes(router_, *services_);
   api::register_reporter_routes(router_, *services_);
   api::register_operations_routes(router_, *services_);
   api::register_session_routes(router_, *services_);
