@@ -23,7 +23,7 @@ struct config {
   std::chrono::seconds body_timeout{30};   // --body-timeout
   std::chrono::seconds shutdown_grace{10}; // --shutdown-grace: in-flight requests on SIGTERM
   std::size_t max_connections = 4096;      // --max-connections
-  std::size_t max_streams = 100;           // --max-streams: open live-update streams (503 beyond)
+  std::size_t max_streams = 2000;          // --max-streams: open live-update streams (503 beyond)
   std::chrono::seconds sse_heartbeat{15};  // --sse-heartbeat: comment line on idle streams
 
   // Sessions (see auth/gate.hpp).

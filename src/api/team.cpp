@@ -515,14 +515,21 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
 /// that nothing published in between is missed).
 struct wake_slot {
   std::mutex mutex;
-  std::function<void()> fn;
-  void operator()() {
+  std::function<void()> wake, close;
+  bool overflowed = false;
+  void operator()(bool overflow) {
     std::lock_guard lock(mutex);
-    if (fn) fn();
+    overflowed = overflowed || overflow;
+    if (overflowed && close)
+      close();  // too slow to keep up: end it now, even in the middle of a blocked write
+    else if (wake)
+      wake();
   }
-  void set(std::function<void()> f) {
+  void set(std::function<void()> w, std::function<void()> c) {
     std::lock_guard lock(mutex);
-    fn = std::move(f);
+    wake = std::move(w);
+    close = std::move(c);
+    if (overflowed) close();
   }
 };
 
@@ -533,7 +540,7 @@ std::string sse_frame(const live::event& e) {
 net::awaitable<void> run_stream(http::stream& out, std::shared_ptr<live::hub::subscription> sub,
                                 std::shared_ptr<wake_slot> slot, std::vector<live::event> backlog, bool gap,
                                 std::chrono::seconds heartbeat) {
-  slot->set(out.waker());
+  slot->set(out.waker(), out.closer());
   std::string first = "retry: 3000\n\n";
   // Some events after the client's Last-Event-ID are gone: it must reload what it shows.
   if (gap) first += "event: resync\ndata: {}\n\n";
@@ -579,7 +586,7 @@ net::awaitable<http::response> events(services& s, http::request_context& ctx) {
     last_id = ec == std::errc{} && p == header.data() + header.size() ? v : ~std::uint64_t{0};
   }
   auto slot = std::make_shared<wake_slot>();
-  auto opened = s.events.subscribe(last_id, [slot] { (*slot)(); });
+  auto opened = s.events.subscribe(last_id, [slot](bool overflowed) { (*slot)(overflowed); });
   if (!opened.sub)
     throw http::api_error(http::status::service_unavailable, "too_many_streams",
                           "too many live-update streams are open; try again shortly")

@@ -351,6 +351,19 @@ class connection_stream final : public stream {
     co_return !ended();
   }
 
+  std::function<void()> closer() override {
+    return [weak = std::weak_ptr<connection>(c_), ex = c_->socket.get_executor()] {
+      net::post(ex, [weak] {
+        if (auto c = weak.lock(); c && c->streaming) {
+          c->stream_stop = true;
+          if (c->wake_timer) c->wake_timer->cancel();
+          boost::system::error_code ignored;
+          c->socket.cancel(ignored);
+        }
+      });
+    };
+  }
+
   std::function<void()> waker() override {
     return [weak = std::weak_ptr<connection>(c_), ex = c_->socket.get_executor()] {
       net::post(ex, [weak] {
@@ -378,6 +391,10 @@ net::awaitable<void> server::impl::send_stream(std::shared_ptr<connection> c, co
   auto [ec, bytes] = co_await net::async_write(c->socket, net::buffer(c->out), use_tuple);
   c->deadline = clock_type::time_point::max();  // a stream is idle between events by design
   if (!ec && !stopping && !c->close_requested) {
+    // A small kernel buffer per stream: a reader that stops reading blocks our writes soon
+    // (and is then dropped by its handler) instead of parking megabytes in the kernel.
+    boost::system::error_code ignored;
+    c->socket.set_option(net::socket_base::send_buffer_size(32 * 1024), ignored);
     c->streaming = true;
     c->wake_timer = std::make_unique<net::steady_timer>(c->socket.get_executor());
     connection_stream s(c, options.write_timeout, stopping);

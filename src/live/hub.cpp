@@ -13,7 +13,7 @@ struct hub::state {
   std::vector<subscription*> subscribers;
 };
 
-hub::subscription::subscription(std::shared_ptr<state> s, std::function<void()> wake)
+hub::subscription::subscription(std::shared_ptr<state> s, std::function<void(bool)> wake)
     : state_(std::move(s)), wake_(std::move(wake)) {}
 
 hub::subscription::~subscription() {
@@ -42,7 +42,7 @@ hub::hub(hub_options options) : state_(std::make_shared<state>()) {
 
 hub::~hub() = default;
 
-hub::opened hub::subscribe(std::optional<std::uint64_t> last_event_id, std::function<void()> wake) {
+hub::opened hub::subscribe(std::optional<std::uint64_t> last_event_id, std::function<void(bool)> wake) {
   opened out;
   std::lock_guard lock(state_->mutex);
   if (state_->subscribers.size() >= state_->options.max_streams) return out;
@@ -64,7 +64,7 @@ hub::opened hub::subscribe(std::optional<std::uint64_t> last_event_id, std::func
 }
 
 std::uint64_t hub::publish(std::string type, std::string data) {
-  std::vector<std::function<void()>*> wakes;
+  std::vector<std::pair<std::function<void(bool)>*, bool>> wakes;
   std::uint64_t id = 0;
   std::unique_lock lock(state_->mutex);
   id = state_->next_id++;
@@ -77,14 +77,14 @@ std::uint64_t hub::publish(std::string type, std::string data) {
     } else {
       s->pending_.push_back(e);
     }
-    wakes.push_back(&s->wake_);
+    wakes.emplace_back(&s->wake_, s->overflowed_);
   }
   state_->ring.push_back(std::move(e));
   while (state_->ring.size() > state_->options.history) state_->ring.pop_front();
   // Wakers only post to the stream's own executor; calling them under the lock keeps a
   // subscription from being destroyed meanwhile, and they never call back into the hub.
-  for (auto* w : wakes)
-    if (*w) (*w)();
+  for (auto& [w, overflowed] : wakes)
+    if (*w) (*w)(overflowed);
   return id;
 }
 

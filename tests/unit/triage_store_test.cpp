@@ -313,7 +313,7 @@ TEST_CASE("similar reports come from the report's own words, never itself", "[tr
 TEST_CASE("the hub numbers events, replays after Last-Event-ID and drops a reader that falls behind", "[live]") {
   live::hub h({4, 2, 3});
   int woken = 0;
-  auto first = h.subscribe(std::nullopt, [&] { ++woken; });
+  auto first = h.subscribe(std::nullopt, [&](bool) { ++woken; });
   REQUIRE(first.sub);
   const auto id1 = h.publish("report.created", "{}");
   const auto id2 = h.publish("report.updated", "{}");
@@ -325,19 +325,19 @@ TEST_CASE("the hub numbers events, replays after Last-Event-ID and drops a reade
   REQUIRE(got.size() == 2);
   CHECK(got[0].id == id1);
 
-  auto resumed = h.subscribe(id1, [] {});
+  auto resumed = h.subscribe(id1, [](bool) {});
   REQUIRE(resumed.sub);
   CHECK_FALSE(resumed.gap);
   REQUIRE(resumed.backlog.size() == 1);
   CHECK(resumed.backlog[0].id == id2);
   // The cap: two streams are open.
-  CHECK_FALSE(h.subscribe(std::nullopt, [] {}).sub);
+  CHECK_FALSE(h.subscribe(std::nullopt, [](bool) {}).sub);
   resumed.sub.reset();
   CHECK(h.open_streams() == 1);
 
   // More than the ring holds: resuming from the first id is a gap.
   for (int i = 0; i < 6; ++i) h.publish("report.updated", "{}");
-  auto late = h.subscribe(id1, [] {});
+  auto late = h.subscribe(id1, [](bool) {});
   CHECK(late.gap);
   CHECK(late.backlog.size() == 4);
   // The first stream did not read: it overflowed and must end.
@@ -345,5 +345,5 @@ TEST_CASE("the hub numbers events, replays after Last-Event-ID and drops a reade
   CHECK(overflowed);
   // An id from before a restart (smaller than any of ours) or from the future is a gap too.
   late.sub.reset();
-  CHECK(h.subscribe(std::uint64_t{5}, [] {}).gap);
+  CHECK(h.subscribe(std::uint64_t{5}, [](bool) {}).gap);
 }

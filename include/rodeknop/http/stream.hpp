@@ -22,6 +22,9 @@ class stream {
   virtual boost::asio::awaitable<bool> wait(std::chrono::milliseconds timeout) = 0;
   /// A function that wakes wait(); callable from any thread, also after the stream ended.
   virtual std::function<void()> waker() = 0;
+  /// A function that ends the stream at once, also in the middle of a blocked write (a reader
+  /// that fell too far behind); callable from any thread, also after the stream ended.
+  virtual std::function<void()> closer() = 0;
 };
 
 /// Writes a streaming body; the response it belongs to is sent without Content-Length and

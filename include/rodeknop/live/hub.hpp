@@ -34,7 +34,7 @@ class hub {
   /// One open stream. Destroying it closes the stream's slot.
   class subscription {
    public:
-    subscription(std::shared_ptr<state> s, std::function<void()> wake);
+    subscription(std::shared_ptr<state> s, std::function<void(bool)> wake);
     ~subscription();
     subscription(const subscription&) = delete;
     subscription& operator=(const subscription&) = delete;
@@ -46,7 +46,7 @@ class hub {
    private:
     friend class hub;
     std::shared_ptr<state> state_;
-    std::function<void()> wake_;
+    std::function<void(bool)> wake_;
     std::deque<event> pending_;
     bool overflowed_ = false;
   };
@@ -62,8 +62,9 @@ class hub {
     bool gap = false;                   // some events after `last_event_id` are gone: resync
   };
 
-  /// Opens a stream; `wake` is called (from any thread) when events are queued for it.
-  opened subscribe(std::optional<std::uint64_t> last_event_id, std::function<void()> wake);
+  /// Opens a stream; `wake` is called (from any thread) when events are queued for it, with
+  /// `true` once the stream has overflowed (it should then end at once).
+  opened subscribe(std::optional<std::uint64_t> last_event_id, std::function<void(bool overflowed)> wake);
 
   /// Numbers and queues an event for every open stream; returns its id.
   std::uint64_t publish(std::string type, std::string data);
