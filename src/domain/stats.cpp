@@ -56,4 +56,14 @@ std::optional<double> median_days(const std::vector<std::int64_t>& v) {
   return seconds / 86400.0;
 }
 
+std::string_view outcome_label_nl(std::string_view o) {
+  if (o == "rule_abolished") return "Regel afgeschaft";
+  if (o == "rule_changed") return "Regel of beleid aangepast";
+  if (o == "procedure_changed") return "Werkwijze aangepast";
+  if (o == "room_within_rules") return "Ruimte binnen de regels";
+  if (o == "tailored_solution") return "Maatwerk";
+  if (o == "explained") return "Uitgelegd, regel blijft";
+  return o;
+}
+
 }  // namespace rodeknop::domain

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <queue>
+
 namespace rodeknop::store {
 
 namespace {
@@ -69,6 +71,41 @@ std::optional<double> compute_median(connection& c, const median_cache::key& k, 
     count = count_durations(c, which, k);
   }
   return std::nullopt;
+}
+
+// The middle of the durations of several months: one cursor per month, each in order of
+// seconds (the primary key's order), merged until the middle is reached.
+std::optional<double> merged_median(connection& c, int kind, const domain::stats_query& q, std::int64_t count) {
+  if (count <= 0) return std::nullopt;
+  const int which = (q.department.empty() ? 0 : 1) + (q.category.empty() ? 0 : 2);
+  std::string sql = median_sql[which];
+  sql = sql.substr(0, sql.find(" LIMIT"));
+  std::vector<std::unique_ptr<SQLite::Statement>> cursors;
+  using head = std::pair<std::int64_t, std::size_t>;  // value, cursor
+  std::priority_queue<head, std::vector<head>, std::greater<>> heads;
+  for (auto m = q.from; m <= q.to; m = domain::next_month(m)) {
+    auto st = std::make_unique<SQLite::Statement>(c.db(), sql);
+    st->bind(1, kind);
+    st->bind(2, domain::format_year_month(m));
+    if (which == 1 || which == 3) st->bind(3, q.department);
+    if (which == 2 || which == 3) st->bind(4, q.category);
+    if (st->executeStep()) {
+      heads.emplace(st->getColumn(0).getInt64(), cursors.size());
+      cursors.push_back(std::move(st));
+    }
+  }
+  const std::int64_t low = (count - 1) / 2, high = count / 2;
+  std::vector<std::int64_t> middle;
+  for (std::int64_t i = 0; i <= high && !heads.empty(); ++i) {
+    const auto [value, k] = heads.top();
+    heads.pop();
+    if (i >= low) middle.push_back(value);
+    if (cursors[k]->executeStep()) heads.emplace(cursors[k]->getColumn(0).getInt64(), k);
+  }
+  if (middle.empty()) return std::nullopt;
+  double sum = 0;
+  for (auto v : middle) sum += static_cast<double>(v);
+  return sum / static_cast<double>(middle.size()) / 86400.0;
 }
 
 std::optional<double> median(connection& c, median_cache* cache, median_cache::key k, std::int64_t count,
@@ -177,6 +214,39 @@ std::vector<domain::month_stats> monthly_stats(connection& c, const domain::stat
   }
   snapshot.commit();
   return months;
+}
+
+period_medians range_medians(connection& c, const domain::stats_query& q, median_cache* cache) {
+  SQLite::Transaction snapshot(c.db(), SQLite::TransactionBehavior::DEFERRED);
+  auto& rev = c.prepare("SELECT n FROM stats_revision WHERE id = 1");
+  const std::int64_t revision = rev.executeStep() ? rev.getColumn(0).getInt64() : 0;
+  rev.reset();
+  auto& sums = c.prepare(
+      "SELECT coalesce(sum(decided), 0), coalesce(sum(resolved + wont_fix + rejected + duplicates), 0) "
+      "FROM stats_monthly WHERE month >= ?1 AND month <= ?2 AND (?3 = '' OR department = ?3) "
+      "AND (?4 = '' OR category = ?4)");
+  sums.bind(1, domain::format_year_month(q.from));
+  sums.bind(2, domain::format_year_month(q.to));
+  sums.bind(3, q.department);
+  sums.bind(4, q.category);
+  sums.executeStep();
+  const std::int64_t decided = sums.getColumn(0).getInt64(), closed = sums.getColumn(1).getInt64();
+  sums.reset();
+  const auto span = domain::format_year_month(q.from) + ".." + domain::format_year_month(q.to);
+  period_medians out;
+  const auto one = [&](int kind, std::int64_t count) -> std::optional<double> {
+    if (count <= 0) return std::nullopt;
+    const median_cache::key k{kind, span, q.department, q.category};
+    if (cache)
+      if (auto hit = cache->find(k, count, revision)) return hit;
+    auto m = merged_median(c, kind, q, count);
+    if (cache && m) cache->put(k, {count, revision, *m});
+    return m;
+  };
+  out.to_decision = one(1, decided);
+  out.to_close = one(2, closed);
+  snapshot.commit();
+  return out;
 }
 
 }  // namespace rodeknop::store

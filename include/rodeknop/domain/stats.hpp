@@ -81,6 +81,9 @@ year_month add_months(year_month m, int n);
 stats_query read_stats_range(const std::string* from, const std::string* to, year_month current,
                              std::map<std::string, std::string>& errors);
 
+/// Dutch label of an outcome ("Regel afgeschaft"), as /api/v1/meta gives it.
+std::string_view outcome_label_nl(std::string_view outcome);
+
 /// The median of sorted values (the mean of the middle two for an even count), in days.
 std::optional<double> median_days(const std::vector<std::int64_t>& sorted_seconds);
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -56,5 +57,13 @@ struct stats_keys {
 /// `cache` may be null (every median computed).
 std::vector<domain::month_stats> monthly_stats(connection& c, const domain::stats_query& q, const stats_keys& keys,
                                                median_cache* cache);
+
+/// Medians over a whole range of months, for the page's headline figures: submission → first
+/// decision over the decisions in the range, submission → closing over its closings.
+struct period_medians {
+  std::optional<double> to_decision;
+  std::optional<double> to_close;
+};
+period_medians range_medians(connection& c, const domain::stats_query& q, median_cache* cache);
 
 }  // namespace rodeknop::store
