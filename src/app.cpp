@@ -8,9 +8,11 @@
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/api/operations.hpp"
 #include "rodeknop/api/reporter.hpp"
+#include "rodeknop/api/session.hpp"
 #include "rodeknop/api/stats.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/util/crypto.hpp"
+#include "rodeknop/web/login_pages.hpp"
 #include "rodeknop/web/pages.hpp"
 #include "rodeknop/web/stats_page.hpp"
 
@@ -84,6 +86,8 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   web::register_page_routes(router_, *services_);
   api::register_reporter_routes(router_, *services_);
   api::register_operations_routes(router_, *services_);
+  api::register_session_routes(router_, *services_);
+  web::register_login_routes(router_, *services_);
   {
     // Medians already computed, shared by the statistics API and page.
     auto medians = std::make_shared<store::median_cache>();
@@ -127,7 +131,16 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
     }
     ex.route = match.found->pattern;
     http::request_context ctx{req, std::move(*target), std::move(match.params), ex.peer, std::nullopt};
-    co_await gate_->admit(ctx, match.found->needs);
+    std::optional<http::response> refused;
+    try {
+      co_await gate_->admit(ctx, match.found->needs);
+    } catch (const http::api_error& e) {
+      // A page asked for by a browser: send the user to the login page (and back here
+      // afterwards), or explain in Dutch; the API answers with the JSON error.
+      if (is_api || !api::wants_html(req)) throw;
+      refused = web::refused_page(*services_, e, ctx);
+    }
+    if (refused) co_return std::move(*refused);
     co_return co_await match.found->fn(ctx);
   } catch (const store::storage_unavailable& e) {
     log::event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});

@@ -21,7 +21,7 @@ domain::report_submission submission_from_json(const json& body) {
                              "reporter_name", "reporter_email"});
   return {f.text("title"),      f.text("procedure"),  f.text("description"),
           f.text("impact"),     f.text("suggestion"), f.text("department"),
-          f.text("category"),   f.text("reporter_name"), f.text("reporter_email")};
+          f.text("category"),   f.text("reporter_name"), f.text("reporter_email"), {}};
 }
 
 domain::report_submission submission_from_form(const util::param_list& form) {
@@ -84,6 +84,9 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
       co_return web::report_form_page(s, http::status::unprocessable_entity, &submission, &errors);
     throw validation_error(errors);
   }
+
+  // Through the intranet's single sign-on the reporter is known (pseudonymous reporting).
+  if (ctx.who && ctx.who->via == auth::method::proxy) submission.reporter_identity = ctx.who->username;
 
   const auto token = util::random_token();
   const auto hash = util::token_hash(token);

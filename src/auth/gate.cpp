@@ -10,6 +10,7 @@
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/identity.hpp"
 #include "rodeknop/util/crypto.hpp"
+#include "rodeknop/util/url.hpp"
 
 namespace rodeknop::auth {
 
@@ -248,7 +249,12 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
         throw http::api_error(http::status::forbidden, "csrf_failed", "cross-origin requests may not change anything");
       }
     }
-    if (!same_bytes(req["X-CSRF-Token"], ctx.who->csrf_token) || ctx.who->csrf_token.empty()) {
+    // Scripts send the header; the pages' plain HTML forms (logout) send a hidden field.
+    std::string presented(req["X-CSRF-Token"]);
+    if (presented.empty() && req[http::field::content_type].starts_with("application/x-www-form-urlencoded"))
+      if (const auto form = util::parse_form(req.body()))
+        if (const auto* v = util::find_param(*form, "csrf_token")) presented = *v;
+    if (!same_bytes(presented, ctx.who->csrf_token) || ctx.who->csrf_token.empty()) {
       log::event(log::level::warn, "auth.csrf_refused",
                  {{"username", ctx.who->username}, {"reason", "token"}, {"route", std::string(ctx.target.path)}});
       throw http::api_error(http::status::forbidden, "csrf_failed",

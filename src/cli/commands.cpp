@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "rodeknop/app.hpp"
+#include "rodeknop/cli/accounts.hpp"
 #include "rodeknop/config.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/database.hpp"
@@ -54,6 +55,31 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
   serve->add_option("--shutdown-grace", cfg.shutdown_grace, "Seconds in-flight requests get on SIGTERM")
       ->envname("RODEKNOP_SHUTDOWN_GRACE")
       ->capture_default_str();
+  serve->add_option("--session-idle", cfg.session_idle, "Seconds after which an unused session ends")
+      ->envname("RODEKNOP_SESSION_IDLE")
+      ->check(CLI::Range(60, 7 * 24 * 3600))
+      ->capture_default_str();
+  serve->add_option("--session-absolute", cfg.session_absolute, "Seconds after login at which a session always ends")
+      ->envname("RODEKNOP_SESSION_ABSOLUTE")
+      ->check(CLI::Range(60, 30 * 24 * 3600))
+      ->capture_default_str();
+  serve->add_option("--cookie-secure", cfg.cookie_secure,
+                    "Secure attribute of the session cookie: always, never (plain-HTTP development), or auto "
+                    "(Secure unless plain HTTP from this machine)")
+      ->envname("RODEKNOP_COOKIE_SECURE")
+      ->check(CLI::IsMember({"always", "never", "auto"}))
+      ->capture_default_str();
+  serve->add_option("--trusted-proxies", cfg.trusted_proxies,
+                    "Reverse proxies whose single-sign-on headers are believed: addresses or CIDR blocks, comma-separated")
+      ->envname("RODEKNOP_TRUSTED_PROXIES");
+  serve->add_option("--sso-user-header", cfg.sso_user_header, "Header in which the proxy sends the user name")
+      ->envname("RODEKNOP_SSO_USER_HEADER")
+      ->capture_default_str();
+  serve->add_option("--sso-groups-header", cfg.sso_groups_header, "Header in which the proxy sends the user's groups (comma-separated)")
+      ->envname("RODEKNOP_SSO_GROUPS_HEADER")
+      ->capture_default_str();
+  serve->add_option("--sso-group-roles", cfg.sso_group_roles, "Groups that give a role: GROUP=ROLE;GROUP=ROLE")
+      ->envname("RODEKNOP_SSO_GROUP_ROLES");
   action = {};
   serve->callback([&cfg, &action] {
     action = [&cfg] {
@@ -110,6 +136,7 @@ int run(int argc, char** argv) {
   add_serve(app, cfg, action);
   add_backup(app, db, to, action);
   add_seed(app, db, count, seed, action);
+  add_account_commands(app, action);
 
   try {
     app.parse(argc, argv);

@@ -43,8 +43,8 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
 
   auto& insert = c.prepare(
       "INSERT INTO reports (reference, tracking_hash, title, procedure, description, impact, suggestion, "
-      "department, category, reporter_name, reporter_email, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)");
+      "department, category, reporter_name, reporter_email, created_at, updated_at, reporter_identity) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)");
   insert.bind(1, out.reference);
   bind_blob(insert, 2, tracking_hash);
   insert.bind(3, s.title);
@@ -57,6 +57,7 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
   bind_text_or_null(insert, 10, s.reporter_name);
   bind_text_or_null(insert, 11, s.reporter_email);
   insert.bind(12, seconds(now));
+  bind_text_or_null(insert, 13, s.reporter_identity);
   insert.exec();
   out.id = c.db().getLastInsertRowid();
 

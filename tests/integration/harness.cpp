@@ -282,4 +282,32 @@ nlohmann::json valid_report(const std::string& title) {
           {"reporter_email", "f.elamrani@denhaag.nl"}};
 }
 
+void add_user(const std::string& db, const std::string& username, const std::string& role,
+              const std::string& password) {
+  const auto r = run_command({"user", "add", "--db", db, "--username", username, "--role", role}, password + "\n");
+  if (r.exit_status != 0) throw std::runtime_error("user add failed: " + r.err);
+}
+
+std::string create_token(const std::string& db, const std::string& name, const std::string& role) {
+  const auto r = run_command({"token", "create", "--db", db, "--name", name, "--role", role});
+  if (r.exit_status != 0) throw std::runtime_error("token create failed: " + r.err);
+  auto token = r.out;
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
+header_list session::headers(bool with_csrf) const {
+  header_list h{{"Cookie", cookie}};
+  if (with_csrf) h.emplace_back("X-CSRF-Token", csrf);
+  return h;
+}
+
+session login(unsigned short port, const std::string& username, const std::string& password) {
+  const auto r = post_json(port, "/api/v1/session", {{"username", username}, {"password", password}});
+  if (r.status != 200) throw std::runtime_error("login of " + username + " failed: " + r.body);
+  const auto set_cookie = r.header("set-cookie");
+  const auto end = set_cookie.find(';');
+  return {set_cookie.substr(0, end), r.json().at("csrf_token").get<std::string>()};
+}
+
 }  // namespace rk_test

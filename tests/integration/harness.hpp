@@ -94,6 +94,30 @@ response post_form(unsigned short port, const std::string& target, const std::st
 /// Sends raw bytes and returns everything the server answers until it closes (or 5 s pass).
 std::string raw_exchange(unsigned short port, const std::string& bytes, std::chrono::milliseconds wait = std::chrono::milliseconds(5000));
 
+/// The password test accounts get.
+inline const std::string test_password = "correct horse battery staple";
+
+/// `rodeknop user add` (the server may be running); throws when it fails.
+void add_user(const std::string& db, const std::string& username, const std::string& role,
+              const std::string& password = test_password);
+
+/// `rodeknop token create`: the bearer token it printed.
+std::string create_token(const std::string& db, const std::string& name, const std::string& role);
+
+/// A logged-in session: its cookie and CSRF token.
+struct session {
+  std::string cookie;  // "rk_session=..."
+  std::string csrf;
+  /// Cookie header, plus X-CSRF-Token unless `with_csrf` is false.
+  header_list headers(bool with_csrf = true) const;
+};
+
+/// POST /api/v1/session; throws unless it answers 200.
+session login(unsigned short port, const std::string& username, const std::string& password = test_password);
+
+/// Authorization: Bearer header.
+inline header_list bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
 /// A valid report body, with a title of your choice.
 nlohmann::json valid_report(const std::string& title = "Drie keer dezelfde gegevens invullen");
 

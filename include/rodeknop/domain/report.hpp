@@ -55,6 +55,9 @@ struct report_submission {
   std::string category;
   std::string reporter_name;
   std::string reporter_email;
+  /// Set by the server, never from the form: the user name the intranet's single sign-on
+  /// gave (pseudonymous reporting). Empty for anonymous reports.
+  std::string reporter_identity;
 };
 
 /// Why a field is not acceptable; the API turns it into English, the pages into Dutch.

@@ -220,3 +220,30 @@ export async function tabTo(page, selector, maxPresses = 25) {
 export function amsterdamYear(date = new Date()) {
   return new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(date);
 }
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+/** `rodeknop user add` on the test server's database (the password on stdin). */
+export async function addUser(dbPath, username, role, password = TEST_PASSWORD) {
+  const bin = process.env.RODEKNOP_BIN;
+  const child = spawn(bin, ['user', 'add', '--db', dbPath, '--username', username, '--role', role], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  child.stdin.end(`${password}\n`);
+  const status = await new Promise((resolveExit) => child.on('exit', resolveExit));
+  if (status !== 0) throw new Error(`rodeknop user add ${username} failed (${status}): ${stderr}`);
+}
+
+/** Logs in through the /login page form (by keyboard) and waits for the landing page. */
+export async function logIn(page, baseUrl, username, password = TEST_PASSWORD, next = '') {
+  await page.goto(`${baseUrl}/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
+  await page.locator('#field-username').focus();
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.keyboard.press('Enter')]);
+}

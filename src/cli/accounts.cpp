@@ -1,0 +1,211 @@
+#include "rodeknop/cli/accounts.hpp"
+
+#include <CLI/CLI.hpp>
+#include <SQLiteCpp/Transaction.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+#include "rodeknop/auth/access.hpp"
+#include "rodeknop/auth/passwords.hpp"
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/store/database.hpp"
+#include "rodeknop/store/identity.hpp"
+#include "rodeknop/util/crypto.hpp"
+
+namespace rodeknop::cli {
+
+namespace {
+
+struct account_options {
+  std::string db;
+  std::string username;
+  std::string role;
+  std::string name;
+};
+
+const std::vector<std::string> role_names = {"triager", "manager", "admin"};
+
+/// Opens (creating and migrating when missing) the database for a small change.
+std::unique_ptr<store::connection> open(const std::string& db) {
+  util::init_crypto();
+  const store::db_options options{db};
+  store::initialise_database(options);
+  return std::make_unique<store::connection>(options, true);
+}
+
+/// One line from standard input, without its line ending; never echoed or logged.
+std::string read_password() {
+  if (isatty(STDIN_FILENO)) std::cerr << "password (at least " << auth::min_password_length << " characters): ";
+  std::string line;
+  if (!std::getline(std::cin, line)) throw std::runtime_error("no password on standard input (one line expected)");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (const auto problem = auth::password_problem(line)) throw std::runtime_error(*problem);
+  return line;
+}
+
+void check_username(const std::string& u) {
+  if (u.empty() || u.size() > 64) throw std::runtime_error("the username must have 1 to 64 characters");
+  for (const char c : u)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+          c == '_' || c == '@'))
+      throw std::runtime_error("the username may only hold letters, digits and . - _ @");
+}
+
+std::string iso(domain::sys_seconds t) { return domain::format_rfc3339(t); }
+
+template <class Fn>
+auto in_transaction(store::connection& c, Fn fn) {
+  SQLite::Transaction tx(c.db());
+  auto r = fn();
+  tx.commit();
+  return r;
+}
+
+void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& action) {
+  auto* user = app.add_subcommand("user", "Team accounts (triager, manager, admin)");
+  user->require_subcommand(1);
+  const auto db_option = [&o](CLI::App* cmd) {
+    cmd->add_option("--db", o.db, "SQLite database file")->envname("RODEKNOP_DB")->required();
+  };
+
+  auto* add = user->add_subcommand("add", "Add an account; the password is read from standard input (one line)");
+  db_option(add);
+  add->add_option("--username", o.username, "Login name")->required();
+  add->add_option("--role", o.role, "triager, manager or admin")->required()->check(CLI::IsMember(role_names));
+  add->callback([&o, &action] {
+    action = [&o] {
+      check_username(o.username);
+      const auto password = read_password();
+      const auto hash = auth::hash_password(password);
+      auto c = open(o.db);
+      const auto now = domain::now();
+      if (!store::insert_user(*c, {o.username, o.role, hash, false, now, now}))
+        throw std::runtime_error("user \"" + o.username + "\" exists already (use user passwd or user set-role)");
+      std::cerr << "user " << o.username << " added with role " << o.role << "\n";
+      return 0;
+    };
+  });
+
+  auto* list = user->add_subcommand("list", "List the accounts");
+  db_option(list);
+  list->callback([&o, &action] {
+    action = [&o] {
+      auto c = open(o.db);
+      std::cout << "username\trole\tstatus\tcreated_at\tupdated_at\n";
+      for (const auto& u : store::list_users(*c))
+        std::cout << u.username << '\t' << u.role << '\t' << (u.disabled ? "disabled" : "active") << '\t'
+                  << iso(u.created_at) << '\t' << iso(u.updated_at) << '\n';
+      return 0;
+    };
+  });
+
+  auto* set_role = user->add_subcommand("set-role", "Change an account's role (takes effect at once)");
+  db_option(set_role);
+  set_role->add_option("--username", o.username, "Login name")->required();
+  set_role->add_option("--role", o.role, "triager, manager or admin")->required()->check(CLI::IsMember(role_names));
+  set_role->callback([&o, &action] {
+    action = [&o] {
+      auto c = open(o.db);
+      if (!store::set_user_role(*c, o.username, o.role, domain::now()))
+        throw std::runtime_error("no user \"" + o.username + "\"");
+      std::cerr << "user " << o.username << " now has role " << o.role << "\n";
+      return 0;
+    };
+  });
+
+  for (const bool disable : {true, false}) {
+    auto* cmd = user->add_subcommand(disable ? "disable" : "enable",
+                                     disable ? "Disable an account and end its sessions" : "Enable a disabled account");
+    db_option(cmd);
+    cmd->add_option("--username", o.username, "Login name")->required();
+    cmd->callback([&o, &action, disable] {
+      action = [&o, disable] {
+        auto c = open(o.db);
+        const bool found = in_transaction(
+            *c, [&] { return store::set_user_disabled(*c, o.username, disable, domain::now()); });
+        if (!found) throw std::runtime_error("no user \"" + o.username + "\"");
+        std::cerr << "user " << o.username << (disable ? " disabled" : " enabled") << "\n";
+        return 0;
+      };
+    });
+  }
+
+  auto* passwd = user->add_subcommand("passwd", "Set a new password, read from standard input (one line)");
+  db_option(passwd);
+  passwd->add_option("--username", o.username, "Login name")->required();
+  passwd->callback([&o, &action] {
+    action = [&o] {
+      const auto password = read_password();
+      const auto hash = auth::hash_password(password);
+      auto c = open(o.db);
+      if (!store::set_user_password(*c, o.username, hash, domain::now()))
+        throw std::runtime_error("no user \"" + o.username + "\"");
+      std::cerr << "password of " << o.username << " changed\n";
+      return 0;
+    };
+  });
+}
+
+void add_token_commands(CLI::App& app, account_options& o, std::function<int()>& action) {
+  auto* token = app.add_subcommand("token", "API tokens for BI tools and scripts (Authorization: Bearer)");
+  token->require_subcommand(1);
+  const auto db_option = [&o](CLI::App* cmd) {
+    cmd->add_option("--db", o.db, "SQLite database file")->envname("RODEKNOP_DB")->required();
+  };
+
+  auto* create = token->add_subcommand("create", "Create a token and print it on standard output (shown once)");
+  db_option(create);
+  create->add_option("--name", o.name, "What the token is for, e.g. powerbi-maandcijfers")->required();
+  create->add_option("--role", o.role, "triager, manager or admin")->required()->check(CLI::IsMember(role_names));
+  create->callback([&o, &action] {
+    action = [&o] {
+      if (o.name.empty() || o.name.size() > 64) throw std::runtime_error("the name must have 1 to 64 characters");
+      auto c = open(o.db);
+      const auto secret = "rk_" + util::random_token();
+      if (!store::insert_token(*c, o.name, o.role, util::token_hash(secret), domain::now()))
+        throw std::runtime_error("a token named \"" + o.name + "\" exists already");
+      std::cout << secret << std::endl;
+      std::cerr << "token " << o.name << " created with role " << o.role << "; it is not shown again\n";
+      return 0;
+    };
+  });
+
+  auto* list = token->add_subcommand("list", "List the tokens (never the secrets)");
+  db_option(list);
+  list->callback([&o, &action] {
+    action = [&o] {
+      auto c = open(o.db);
+      std::cout << "name\trole\tstatus\tcreated_at\tlast_used_at\n";
+      for (const auto& t : store::list_tokens(*c))
+        std::cout << t.name << '\t' << t.role << '\t' << (t.revoked_at ? "revoked " + iso(*t.revoked_at) : "active")
+                  << '\t' << iso(t.created_at) << '\t' << (t.last_used_at ? iso(*t.last_used_at) : "never") << '\n';
+      return 0;
+    };
+  });
+
+  auto* revoke = token->add_subcommand("revoke", "Revoke a token (refused from the next request on)");
+  db_option(revoke);
+  revoke->add_option("--name", o.name, "The token's name")->required();
+  revoke->callback([&o, &action] {
+    action = [&o] {
+      auto c = open(o.db);
+      if (!store::revoke_token(*c, o.name, domain::now()))
+        throw std::runtime_error("no active token named \"" + o.name + "\"");
+      std::cerr << "token " << o.name << " revoked\n";
+      return 0;
+    };
+  });
+}
+
+}  // namespace
+
+void add_account_commands(CLI::App& app, std::function<int()>& action) {
+  static account_options options;  // outlives parsing and the action
+  add_user_commands(app, options, action);
+  add_token_commands(app, options, action);
+}
+
+}  // namespace rodeknop::cli

@@ -1,0 +1,531 @@
+// Identity and access over real HTTP: the access matrix of every team endpoint, sessions
+// (cookie attributes, fixation, expiry, logout), CSRF, throttling, API tokens, single sign-on
+// through a trusted proxy, and the security log.
+#include <SQLiteCpp/Database.h>
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <future>
+
+#include "harness.hpp"
+
+using namespace rk_test;
+using nlohmann::json;
+namespace http = boost::beast::http;
+
+namespace {
+
+void require_error(const response& r, unsigned status, const std::string& code) {
+  INFO(r.body);
+  REQUIRE(r.status == status);
+  REQUIRE(r.header("content-type") == "application/json");
+  REQUIRE(r.json().at("error").at("code") == code);
+}
+
+/// Moves a session's clock back, as if it had been idle (or open) for `hours`.
+void age_session(const std::string& db, const std::string& column, int hours) {
+  SQLite::Database d(db, SQLite::OPEN_READWRITE, 5000);
+  d.exec("UPDATE sessions SET " + column + " = " + column + " - " + std::to_string(hours * 3600));
+}
+
+// The credentials a request can carry, as in the access matrix.
+enum class who {
+  nobody,
+  triager_session,
+  manager_session,
+  admin_session,
+  triager_token,
+  manager_token,
+  revoked_token,
+  expired_session,
+  session_without_csrf,  // a triager's session, without the X-CSRF-Token header
+};
+
+const char* name_of(who w) {
+  switch (w) {
+    case who::nobody: return "no credentials";
+    case who::triager_session: return "triager session";
+    case who::manager_session: return "manager session";
+    case who::admin_session: return "admin session";
+    case who::triager_token: return "triager token";
+    case who::manager_token: return "manager token";
+    case who::revoked_token: return "revoked token";
+    case who::expired_session: return "expired session";
+    case who::session_without_csrf: return "session without CSRF header";
+  }
+  return "?";
+}
+
+// Who may use an endpoint, written out here (not taken from the server's own table).
+enum class level { team, read_reports, change_reports, read_statistics };
+
+bool role_may(level l, const std::string& role) {
+  switch (l) {
+    case level::team:
+    case level::read_reports: return true;
+    case level::change_reports: return role == "triager" || role == "admin";
+    case level::read_statistics: return role == "manager" || role == "admin";
+  }
+  return false;
+}
+
+struct endpoint {
+  std::string label;
+  level needs;
+  bool changes_state;
+  unsigned ok_status;
+  // Performs the request with the given credential headers.
+  std::function<response(const header_list&)> call;
+};
+
+/// The expected status of one cell.
+unsigned expected(const endpoint& e, who w) {
+  switch (w) {
+    case who::nobody:
+    case who::revoked_token:
+    case who::expired_session: return 401;
+    case who::triager_session: return role_may(e.needs, "triager") ? e.ok_status : 403;
+    case who::manager_session: return role_may(e.needs, "manager") ? e.ok_status : 403;
+    case who::admin_session: return e.ok_status;
+    case who::triager_token: return role_may(e.needs, "triager") ? e.ok_status : 403;
+    case who::manager_token: return role_may(e.needs, "manager") ? e.ok_status : 403;
+    case who::session_without_csrf:
+      if (!role_may(e.needs, "triager")) return 403;
+      return e.changes_state ? 403 : e.ok_status;
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("access matrix: every team endpoint × every kind of credential", "[access][matrix]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  add_user(db, "mo", "manager");
+  add_user(db, "ad", "admin");
+  const auto triager_token = create_token(db, "script", "triager");
+  const auto manager_token = create_token(db, "powerbi", "manager");
+  const auto revoked_token = create_token(db, "old", "manager");
+  server_process srv(db);
+  const auto port = srv.port();
+  REQUIRE(run_command({"token", "revoke", "--db", db, "--name", "old"}).exit_status == 0);
+  const auto expired = login(port, "anna");
+  age_session(db, "last_seen_at", 9);
+
+  const auto credentials = [&](who w) -> header_list {
+    switch (w) {
+      case who::nobody: return {};
+      case who::triager_session: return login(port, "anna").headers();
+      case who::manager_session: return login(port, "mo").headers();
+      case who::admin_session: return login(port, "ad").headers();
+      case who::triager_token: return bearer(triager_token);
+      case who::manager_token: return bearer(manager_token);
+      case who::revoked_token: return bearer(revoked_token);
+      case who::expired_session: return expired.headers();
+      case who::session_without_csrf: return login(port, "anna").headers(false);
+    }
+    return {};
+  };
+
+  const std::vector<endpoint> endpoints = {
+      {"GET /api/v1/session", level::team, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/session", h); }},
+      {"DELETE /api/v1/session", level::team, true, 204,
+       [&](const header_list& h) { return request(port, http::verb::delete_, "/api/v1/session", {}, h); }},
+  };
+
+  const who all[] = {who::nobody,        who::triager_session, who::manager_session,
+                     who::admin_session, who::triager_token,   who::manager_token,
+                     who::revoked_token, who::expired_session, who::session_without_csrf};
+  std::size_t cells = 0;
+  for (const auto& e : endpoints) {
+    for (const auto w : all) {
+      const auto r = e.call(credentials(w));
+      INFO(e.label << " with " << name_of(w) << ": " << r.body);
+      CHECK(r.status == expected(e, w));
+      if (r.status == 401 || r.status == 403) CHECK(r.json().at("error").at("code").is_string());
+      ++cells;
+    }
+  }
+  CHECK(cells == endpoints.size() * std::size(all));
+}
+
+TEST_CASE("login gives an HttpOnly, SameSite=Strict session cookie and the CSRF token", "[access][session]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+
+  const auto r = post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", test_password}});
+  REQUIRE(r.status == 200);
+  const auto j = r.json();
+  CHECK(j.at("username") == "anna");
+  CHECK(j.at("role") == "triager");
+  CHECK(j.at("csrf_token").get<std::string>().size() >= 22);
+  CHECK(r.header("cache-control") == "no-store");
+  const auto cookie = r.header("set-cookie");
+  CHECK(cookie.rfind("rk_session=", 0) == 0);
+  CHECK(cookie.find("; HttpOnly") != std::string::npos);
+  CHECK(cookie.find("; SameSite=Strict") != std::string::npos);
+  CHECK(cookie.find("; Path=/") != std::string::npos);
+  // Plain HTTP from this machine is development: no Secure unless asked for.
+  CHECK(cookie.find("Secure") == std::string::npos);
+  const auto value = cookie.substr(11, cookie.find(';') - 11);
+  CHECK(value.size() >= 43);  // 256 bits
+
+  // GET returns the same for the session.
+  const auto again = get(srv.port(), "/api/v1/session", {{"Cookie", "rk_session=" + value}});
+  REQUIRE(again.status == 200);
+  CHECK(again.json() == j);
+
+  // The database knows the session only by a hash.
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  SQLite::Statement q(d, "SELECT count(*) FROM sessions WHERE instr(CAST(id_hash AS TEXT), ?1) > 0");
+  q.bind(1, value);
+  q.executeStep();
+  CHECK(q.getColumn(0).getInt() == 0);
+}
+
+TEST_CASE("the Secure attribute is set behind HTTPS and when configured", "[access][session]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db, {"--cookie-secure", "always"});
+  const auto r = post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", test_password}});
+  REQUIRE(r.status == 200);
+  CHECK(r.header("set-cookie").find("; Secure") != std::string::npos);
+
+  server_process proxied(dir.file("rk2.db"), {"--trusted-proxies", "127.0.0.1"});
+  add_user(dir.file("rk2.db"), "anna", "triager");
+  const auto p = post_json(proxied.port(), "/api/v1/session", {{"username", "anna"}, {"password", test_password}},
+                           {{"X-Forwarded-Proto", "https"}});
+  REQUIRE(p.status == 200);
+  CHECK(p.header("set-cookie").find("; Secure") != std::string::npos);
+}
+
+TEST_CASE("unknown user and wrong password get one and the same answer", "[access][session]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const auto wrong = post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", "wrong password!"}});
+  const auto unknown = post_json(srv.port(), "/api/v1/session", {{"username", "nobody"}, {"password", "wrong password!"}});
+  require_error(wrong, 401, "invalid_credentials");
+  require_error(unknown, 401, "invalid_credentials");
+  CHECK(wrong.body == unknown.body);
+  CHECK(wrong.header("set-cookie").empty());
+
+  require_error(post_json(srv.port(), "/api/v1/session", {{"username", "anna"}}), 422, "validation_failed");
+  require_error(post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", 5}}), 400, "wrong_type");
+  require_error(post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", "x"}, {"role", "admin"}}),
+                400, "unknown_field");
+}
+
+TEST_CASE("every login gets a new session id and ends the one the browser had (no fixation)", "[access][session]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const auto first = login(srv.port(), "anna");
+  const auto r = post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", test_password}},
+                           {{"Cookie", first.cookie}});
+  REQUIRE(r.status == 200);
+  const auto second = r.header("set-cookie").substr(0, r.header("set-cookie").find(';'));
+  CHECK(second != first.cookie);
+  CHECK(r.json().at("csrf_token") != first.csrf);
+  require_error(get(srv.port(), "/api/v1/session", {{"Cookie", first.cookie}}), 401, "session_expired");
+  CHECK(get(srv.port(), "/api/v1/session", {{"Cookie", second}}).status == 200);
+}
+
+TEST_CASE("logout ends the session on the server", "[access][session]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const auto s = login(srv.port(), "anna");
+  const auto out = request(srv.port(), http::verb::delete_, "/api/v1/session", {}, s.headers());
+  REQUIRE(out.status == 204);
+  CHECK(out.header("set-cookie").find("Max-Age=0") != std::string::npos);
+  // Replaying the old cookie does not work.
+  require_error(get(srv.port(), "/api/v1/session", s.headers()), 401, "session_expired");
+}
+
+TEST_CASE("sessions end after the idle time and after the absolute lifetime", "[access][session]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const auto idle = login(srv.port(), "anna");
+  const auto old = login(srv.port(), "anna");
+  const auto fresh = login(srv.port(), "anna");
+  CHECK(get(srv.port(), "/api/v1/session", idle.headers()).status == 200);
+
+  SQLite::Database d(db, SQLite::OPEN_READWRITE, 5000);
+  const auto set_idle = [&](const session& s, int seconds) {
+    SQLite::Statement st(d, "UPDATE sessions SET last_seen_at = strftime('%s','now') - ?2, "
+                            "created_at = strftime('%s','now') - ?2 WHERE csrf_token = ?1");
+    st.bind(1, s.csrf);
+    st.bind(2, seconds);
+    REQUIRE(st.exec() == 1);
+  };
+  // Unused for 7 h 59 min is fine (and the use counts as activity); for 8 h 1 min it is not.
+  set_idle(fresh, 8 * 3600 - 60);
+  CHECK(get(srv.port(), "/api/v1/session", fresh.headers()).status == 200);
+  set_idle(idle, 8 * 3600 + 60);
+  require_error(get(srv.port(), "/api/v1/session", idle.headers()), 401, "session_expired");
+
+  // Kept busy, a session still ends 12 h after login.
+  SQLite::Statement abs(d, "UPDATE sessions SET created_at = strftime('%s','now') - 12 * 3600 - 60 WHERE csrf_token = ?1");
+  abs.bind(1, old.csrf);
+  REQUIRE(abs.exec() == 1);
+  require_error(get(srv.port(), "/api/v1/session", old.headers()), 401, "session_expired");
+  CHECK(get(srv.port(), "/api/v1/session", fresh.headers()).status == 200);
+}
+
+TEST_CASE("state changes by cookie need the CSRF token and a same-origin Origin", "[access][csrf]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+
+  const auto s = login(port, "anna");
+  require_error(request(port, http::verb::delete_, "/api/v1/session", {}, s.headers(false)), 403, "csrf_failed");
+  require_error(request(port, http::verb::delete_, "/api/v1/session", {}, {{"Cookie", s.cookie}, {"X-CSRF-Token", "nope"}}),
+                403, "csrf_failed");
+  auto cross = s.headers();
+  cross.emplace_back("Origin", "https://evil.example");
+  require_error(request(port, http::verb::delete_, "/api/v1/session", {}, cross), 403, "csrf_failed");
+  // The session survived those attempts; a same-origin request with the token works.
+  auto same = s.headers();
+  same.emplace_back("Origin", "http://" + host);
+  CHECK(request(port, http::verb::delete_, "/api/v1/session", {}, same).status == 204);
+}
+
+TEST_CASE("failed logins are throttled per account and per address with 429 and Retry-After", "[access][throttle]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  add_user(db, "bert", "triager");
+  server_process srv(db);
+  const auto port = srv.port();
+  for (int i = 0; i < 5; ++i)
+    require_error(post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", "wrong password " + std::to_string(i)}}),
+                  401, "invalid_credentials");
+  const auto blocked = post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", test_password}});
+  require_error(blocked, 429, "too_many_attempts");
+  const auto retry = std::stoi(blocked.header("retry-after"));
+  CHECK(retry >= 1);
+  CHECK(retry <= 30);
+  // Other accounts can still log in.
+  CHECK(post_json(port, "/api/v1/session", {{"username", "bert"}, {"password", test_password}}).status == 200);
+
+  // One address trying many accounts is throttled as well.
+  for (int i = 0; i < 20; ++i)
+    post_json(port, "/api/v1/session", {{"username", "guess" + std::to_string(i)}, {"password", "wrong password!"}});
+  require_error(post_json(port, "/api/v1/session", {{"username", "bert"}, {"password", test_password}}), 429,
+                "too_many_attempts");
+}
+
+TEST_CASE("a burst of logins does not stall other requests (hashing is off the I/O threads)", "[access][session]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  for (int i = 0; i < 6; ++i) add_user(db, "user" + std::to_string(i), "triager");
+  server_process srv(db, {"--threads", "1"});
+  const auto port = srv.port();
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::future<response>> logins;
+  for (int i = 0; i < 6; ++i)
+    logins.push_back(std::async(std::launch::async, [port, i] {
+      return post_json(port, "/api/v1/session", {{"username", "user" + std::to_string(i)}, {"password", test_password}});
+    }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto health = get(port, "/healthz");
+  const auto health_time = std::chrono::steady_clock::now() - t0;
+  for (auto& f : logins) CHECK(f.get().status == 200);
+  const auto burst_time = std::chrono::steady_clock::now() - started;
+  CHECK(health.status == 200);
+  INFO("healthz " << std::chrono::duration<double>(health_time).count() << " s during a login burst of "
+                  << std::chrono::duration<double>(burst_time).count() << " s");
+  // With one I/O thread, hashing on it would make /healthz wait for the whole burst.
+  CHECK(health_time * 3 < burst_time);
+}
+
+TEST_CASE("API tokens work as Bearer and a revoked token is refused at once", "[access][tokens]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto token = create_token(db, "powerbi", "manager");
+  CHECK(token.rfind("rk_", 0) == 0);
+  server_process srv(db);
+  const auto r = get(srv.port(), "/api/v1/session", bearer(token));
+  REQUIRE(r.status == 200);
+  CHECK(r.json().at("role") == "manager");
+  require_error(get(srv.port(), "/api/v1/session", bearer(token + "x")), 401, "invalid_token");
+  require_error(get(srv.port(), "/api/v1/session", {{"Authorization", "Basic YTpi"}}), 401, "unauthenticated");
+  CHECK(get(srv.port(), "/api/v1/session", {}).header("www-authenticate").find("Bearer") == 0);
+
+  const auto list = run_command({"token", "list", "--db", db});
+  REQUIRE(list.exit_status == 0);
+  CHECK(list.out.find("powerbi\tmanager\tactive") != std::string::npos);
+  CHECK(list.out.find(token.substr(3)) == std::string::npos);
+
+  REQUIRE(run_command({"token", "revoke", "--db", db, "--name", "powerbi"}).exit_status == 0);
+  require_error(get(srv.port(), "/api/v1/session", bearer(token)), 401, "invalid_token");
+  CHECK(run_command({"token", "revoke", "--db", db, "--name", "powerbi"}).exit_status != 0);
+}
+
+TEST_CASE("user commands: add, list, set-role, disable, passwd", "[access][cli]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  // Too short a password is refused, with a message.
+  const auto short_pw = run_command({"user", "add", "--db", db, "--username", "anna", "--role", "triager"}, "kort\n");
+  CHECK(short_pw.exit_status != 0);
+  CHECK(short_pw.err.find("at least 12 characters") != std::string::npos);
+  CHECK(run_command({"user", "add", "--db", db, "--username", "anna", "--role", "boss"}, test_password + "\n")
+            .exit_status != 0);
+  add_user(db, "anna", "triager");
+  CHECK(run_command({"user", "add", "--db", db, "--username", "anna", "--role", "admin"}, test_password + "\n")
+            .exit_status != 0);
+
+  server_process srv(db);
+  const auto s = login(srv.port(), "anna");
+  REQUIRE(run_command({"user", "set-role", "--db", db, "--username", "anna", "--role", "manager"}).exit_status == 0);
+  CHECK(get(srv.port(), "/api/v1/session", s.headers()).json().at("role") == "manager");
+
+  const auto list = run_command({"user", "list", "--db", db});
+  CHECK(list.out.find("anna\tmanager\tactive") != std::string::npos);
+  CHECK(list.out.find("argon2") == std::string::npos);
+
+  REQUIRE(run_command({"user", "passwd", "--db", db, "--username", "anna"}, "a brand new password\n").exit_status == 0);
+  CHECK(post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", test_password}}).status == 401);
+  CHECK(post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", "a brand new password"}}).status ==
+        200);
+
+  REQUIRE(run_command({"user", "disable", "--db", db, "--username", "anna"}).exit_status == 0);
+  CHECK(get(srv.port(), "/api/v1/session", s.headers()).status == 401);
+  require_error(post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", "a brand new password"}}),
+                401, "invalid_credentials");
+  CHECK(run_command({"user", "disable", "--db", db, "--username", "nobody"}).exit_status != 0);
+}
+
+TEST_CASE("single sign-on headers count only from a trusted proxy", "[access][sso]") {
+  temp_dir dir;
+  const std::vector<std::string> sso = {"--sso-group-roles", "rk-team=triager;rk-mt=manager"};
+
+  SECTION("trusted proxy") {
+    auto args = sso;
+    args.insert(args.end(), {"--trusted-proxies", "127.0.0.1"});
+    server_process srv(dir.file("rk.db"), args);
+    const auto r = get(srv.port(), "/api/v1/session", {{"X-Remote-User", "jdevries"}, {"X-Remote-Groups", "staf,rk-team"}});
+    REQUIRE(r.status == 200);
+    CHECK(r.json().at("username") == "jdevries");
+    CHECK(r.json().at("role") == "triager");
+    // The CSRF token of an SSO user is stable, and state changes need it.
+    const auto csrf = r.json().at("csrf_token").get<std::string>();
+    CHECK(get(srv.port(), "/api/v1/session", {{"X-Remote-User", "jdevries"}, {"X-Remote-Groups", "rk-team"}})
+              .json()
+              .at("csrf_token") == csrf);
+    // A civil servant without a team group is known but may not use team endpoints.
+    require_error(get(srv.port(), "/api/v1/session", {{"X-Remote-User", "piet"}, {"X-Remote-Groups", "staf"}}), 403,
+                  "forbidden");
+
+    // A report sent through the proxy keeps the reporter's identity, never shown on the tracking view.
+    const auto created = post_json(srv.port(), "/api/v1/reports", valid_report(), {{"X-Remote-User", "piet"}});
+    REQUIRE(created.status == 201);
+    const auto track = get(srv.port(), "/api/v1/track/" + created.json().at("tracking_token").get<std::string>());
+    REQUIRE(track.status == 200);
+    CHECK(track.body.find("piet") == std::string::npos);
+    srv.stop();
+    SQLite::Database d(dir.file("rk.db"), SQLite::OPEN_READONLY);
+    CHECK(d.execAndGet("SELECT reporter_identity FROM reports").getString() == "piet");
+  }
+  SECTION("untrusted peer: ignored and logged as suspicious") {
+    auto args = sso;
+    args.insert(args.end(), {"--trusted-proxies", "10.0.0.1"});
+    server_process srv(dir.file("rk.db"), args);
+    require_error(get(srv.port(), "/api/v1/session", {{"X-Remote-User", "jdevries"}, {"X-Remote-Groups", "rk-team"}}),
+                  401, "unauthenticated");
+    const auto created = post_json(srv.port(), "/api/v1/reports", valid_report(), {{"X-Remote-User", "piet"}});
+    REQUIRE(created.status == 201);
+    srv.stop();
+    CHECK(srv.output().find("\"auth.untrusted_identity_header\"") != std::string::npos);
+    SQLite::Database d(dir.file("rk.db"), SQLite::OPEN_READONLY);
+    CHECK(d.execAndGet("SELECT reporter_identity IS NULL FROM reports").getInt() == 1);
+  }
+  SECTION("single sign-on off by default") {
+    server_process srv(dir.file("rk.db"), sso);
+    require_error(get(srv.port(), "/api/v1/session", {{"X-Remote-User", "jdevries"}, {"X-Remote-Groups", "rk-team"}}),
+                  401, "unauthenticated");
+  }
+}
+
+TEST_CASE("the security log records logins, failures, logouts and refusals without secrets", "[access][log]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  const auto token = create_token(db, "powerbi", "manager");
+  server_process srv(db);
+  const auto port = srv.port();
+  post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", "wrong password!"}});
+  const auto s = login(port, "anna");
+  get(port, "/api/v1/session", bearer(token));
+  get(port, "/api/v1/session", bearer("rk_notatokenatallnotatokenatallnotatokenatall"));
+  request(port, http::verb::delete_, "/api/v1/session", {}, s.headers(false));
+  request(port, http::verb::delete_, "/api/v1/session", {}, s.headers());
+  srv.stop();
+  const auto log = srv.output();
+  for (const char* event : {"auth.login_failed", "auth.login", "auth.token_used", "auth.token_refused",
+                            "auth.csrf_refused", "auth.logout"})
+    CHECK(log.find(std::string("\"event\":\"") + event + "\"") != std::string::npos);
+  CHECK(log.find(test_password) == std::string::npos);
+  CHECK(log.find("wrong password!") == std::string::npos);
+  CHECK(log.find(s.cookie.substr(11)) == std::string::npos);
+  CHECK(log.find(s.csrf) == std::string::npos);
+  CHECK(log.find(token.substr(3)) == std::string::npos);
+}
+
+TEST_CASE("the login page logs in with a plain form and names problems in Dutch", "[access][pages]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  add_user(db, "mo", "manager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto page = get(port, "/login?next=/team%3Fweek%3D2026-W48&reden=verlopen");
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("Uw sessie is verlopen") != std::string::npos);
+  CHECK(page.body.find("value=\"/team?week=2026-W48\"") != std::string::npos);
+
+  const auto wrong = post_form(port, "/login", "username=anna&password=fout&next=%2Fteam");
+  CHECK(wrong.status == 401);
+  CHECK(wrong.body.find("Gebruikersnaam of wachtwoord is onjuist") != std::string::npos);
+  CHECK(wrong.header("set-cookie").empty());
+
+  const auto ok = post_form(port, "/login", "username=anna&password=correct+horse+battery+staple&next=%2Fteam%3Fweek%3D2026-W48");
+  REQUIRE(ok.status == 303);
+  CHECK(ok.header("location") == "/team?week=2026-W48");
+  CHECK(ok.header("set-cookie").rfind("rk_session=", 0) == 0);
+
+  // Without a next page, managers land on the statistics; another site is never a destination.
+  const auto manager = post_form(port, "/login", "username=mo&password=correct+horse+battery+staple&next=%2F%2Fevil.example");
+  REQUIRE(manager.status == 303);
+  CHECK(manager.header("location") == "/stats");
+
+  // Logout through the header's form (CSRF as a hidden field).
+  const auto cookie = ok.header("set-cookie").substr(0, ok.header("set-cookie").find(';'));
+  const auto csrf = get(port, "/api/v1/session", {{"Cookie", cookie}}).json().at("csrf_token").get<std::string>();
+  const auto out = request(port, http::verb::post, "/logout", "csrf_token=" + csrf,
+                           {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}});
+  REQUIRE(out.status == 303);
+  CHECK(out.header("location") == "/login?reden=uitgelogd");
+  CHECK(get(port, "/api/v1/session", {{"Cookie", cookie}}).status == 401);
+
+  for (int i = 0; i < 5; ++i) post_form(port, "/login", "username=anna&password=fout" + std::to_string(i));
+  const auto throttled = post_form(port, "/login", "username=anna&password=correct+horse+battery+staple");
+  CHECK(throttled.status == 429);
+  CHECK(throttled.body.find("Te veel mislukte pogingen") != std::string::npos);
+  CHECK_FALSE(throttled.header("retry-after").empty());
+}
