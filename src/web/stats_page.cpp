@@ -6,6 +6,7 @@
 #include "rodeknop/api/stats.hpp"
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/domain/stats.hpp"
+#include "rodeknop/web/login_pages.hpp"
 
 namespace rodeknop::web {
 
@@ -188,7 +189,7 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       {"csv_comma", base + "&format=csv"},
       {"csv_semicolon", base + "&format=csv&delimiter=semicolon"},
       {"json_url", base},
-      {"username", ctx.who ? ctx.who->username : ""},
+      {"user", ctx.who ? user_json(*ctx.who) : json(nullptr)},
   };
   auto res = http::html_response(errors.empty() ? http::status::ok : http::status::unprocessable_entity,
                                  s.templates.render("stats", data));
