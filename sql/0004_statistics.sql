@@ -68,9 +68,13 @@ CREATE TABLE stats_durations (
 CREATE INDEX stats_durations_by_department ON stats_durations (kind, month, department, seconds);
 CREATE INDEX stats_durations_by_category ON stats_durations (kind, month, category, seconds);
 
+-- n: bumped when durations rows are replaced (see above). changes: bumped by every trigger
+-- below in the same transaction as the change, so an unchanged value means unchanged figures
+-- (the API keeps answers it has rendered under the value they were computed at).
 CREATE TABLE stats_revision (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  n  INTEGER NOT NULL
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  n       INTEGER NOT NULL,
+  changes INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO stats_revision (id, n) VALUES (1, 0);
 
@@ -123,6 +127,7 @@ BEGIN
   INSERT INTO stats_monthly (month, department, category, owner_department, received, open_delta)
   SELECT month, department, category, owner_department, 1, 1 FROM stats_submissions WHERE report_id = NEW.id
   ON CONFLICT DO UPDATE SET received = received + 1, open_delta = open_delta + 1;
+  UPDATE stats_revision SET changes = changes + 1 WHERE id = 1;
 END;
 
 CREATE TRIGGER stats_on_status_event AFTER INSERT ON events
@@ -147,6 +152,7 @@ BEGIN
   FROM stats_transitions t JOIN (SELECT 1 AS kind UNION ALL SELECT 2) k
     ON (k.kind = 1 AND t.decided) OR (k.kind = 2 AND t.closing)
   WHERE t.event_id = NEW.id;
+  UPDATE stats_revision SET changes = changes + 1 WHERE id = 1;
 END;
 
 -- A report's department, category, owning department or submission time changes: take out what
@@ -195,6 +201,7 @@ BEGIN
     procedure_changed = procedure_changed + excluded.procedure_changed,
     room_within_rules = room_within_rules + excluded.room_within_rules,
     tailored_solution = tailored_solution + excluded.tailored_solution, explained = explained + excluded.explained;
+  UPDATE stats_revision SET changes = changes + 1 WHERE id = 1;
 END;
 
 -- The durations carry the reporter's department and category (for the page's filters) and are
@@ -213,7 +220,7 @@ BEGIN
   SELECT 1, month, seconds, event_id, department, category FROM stats_transitions WHERE report_id = NEW.id AND decided
   UNION ALL
   SELECT 2, month, seconds, event_id, department, category FROM stats_transitions WHERE report_id = NEW.id AND closing;
-  UPDATE stats_revision SET n = n + 1 WHERE id = 1;
+  UPDATE stats_revision SET n = n + 1, changes = changes + 1 WHERE id = 1;
 END;
 
 -- Figures for the reports and events that exist already (a database from before version 4).

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/util/csv.hpp"
@@ -21,7 +22,7 @@ json counts_json(const domain::stats_counts& c) {
           {"duplicates", c.duplicates}};
 }
 
-json breakdown_json(const std::map<std::string, domain::stats_counts>& m) {
+json breakdown_json(const std::map<std::string, domain::stats_counts, std::less<>>& m) {
   json out = json::object();
   for (const auto& [key, counts] : m) out[key] = counts_json(counts);
   return out;
@@ -69,22 +70,65 @@ void counts_cells(util::csv_writer& out, const domain::stats_counts& c) {
   out.cell(c.received).cell(c.decided).cell(c.resolved).cell(c.wont_fix).cell(c.rejected).cell(c.duplicates);
 }
 
-net::awaitable<http::response> monthly(services& s, store::median_cache& cache, http::request_context& ctx) {
+// Rendered answers under the change counter they were computed at (store::stats_changes): an
+// unchanged counter means unchanged figures, and the catalog they were labelled with is kept
+// alive and compared, so a relabelled department never comes from here.
+class answer_cache {
+ public:
+  std::shared_ptr<const std::string> find(const std::string& key, std::int64_t changes,
+                                          const std::shared_ptr<const store::catalog>& catalog) {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.changes != changes || it->second.catalog != catalog) return nullptr;
+    return it->second.body;
+  }
+  void put(const std::string& key, std::int64_t changes, std::shared_ptr<const store::catalog> catalog,
+           std::shared_ptr<const std::string> body) {
+    std::lock_guard lock(mutex_);
+    if (entries_.size() >= 256 && !entries_.contains(key)) entries_.clear();
+    entries_.insert_or_assign(key, entry{changes, std::move(catalog), std::move(body)});
+  }
+
+ private:
+  struct entry {
+    std::int64_t changes;
+    std::shared_ptr<const store::catalog> catalog;
+    std::shared_ptr<const std::string> body;
+  };
+  std::mutex mutex_;
+  std::map<std::string, entry> entries_;
+};
+
+net::awaitable<http::response> monthly(services& s, store::median_cache& medians, answer_cache& answers,
+                                       http::request_context& ctx) {
   const auto catalog = s.catalog();
   const auto request = read_stats_request(ctx, *catalog, domain::amsterdam_month(domain::now()));
-  std::vector<domain::month_stats> months;
+  const std::string key = domain::format_year_month(request.query.from) + "|" +
+                          domain::format_year_month(request.query.to) + "|" + request.query.department + "|" +
+                          request.query.category + "|" + (request.csv ? std::string(1, request.delimiter) : "json");
+  std::shared_ptr<const std::string> body;
   {
     auto conn = s.readers.acquire();
-    months = store::monthly_stats(*conn, request.query, breakdown_keys(*catalog), &cache);
+    body = answers.find(key, store::stats_changes(*conn), catalog);
+    if (!body) {
+      std::int64_t changes = 0;
+      const auto months = store::monthly_stats(*conn, request.query, breakdown_keys(*catalog), &medians, &changes);
+      body = std::make_shared<const std::string>(
+          request.csv ? stats_csv(months, *catalog, request.delimiter)
+                      : stats_json(request.query, months).dump(-1, ' ', false, json::error_handler_t::replace));
+      answers.put(key, changes, catalog, body);
+    }
   }
-  if (!request.csv) co_return http::json_response(http::status::ok, stats_json(request.query, months));
-
   http::response res{http::status::ok, 11};
-  res.set(http::field::content_type, util::csv_writer::content_type);
-  res.set(http::field::content_disposition,
-          "attachment; filename=\"" + stats_csv_filename(request.query) + "\"");
   res.set(http::field::cache_control, "no-store");
-  res.body() = stats_csv(months, *catalog, request.delimiter);
+  if (request.csv) {
+    res.set(http::field::content_type, util::csv_writer::content_type);
+    res.set(http::field::content_disposition,
+            "attachment; filename=\"" + stats_csv_filename(request.query) + "\"");
+  } else {
+    res.set(http::field::content_type, "application/json");
+  }
+  res.body() = *body;
   res.prepare_payload();
   co_return res;
 }
@@ -171,7 +215,7 @@ std::string stats_csv(const std::vector<domain::month_stats>& months, const stor
     decimal_cell(out, m.median_days_to_decision, delimiter);
     decimal_cell(out, m.median_days_to_close, delimiter);
     out.end_row();
-    const auto breakdown = [&](const char* name, const std::map<std::string, domain::stats_counts>& by,
+    const auto breakdown = [&](const char* name, const std::map<std::string, domain::stats_counts, std::less<>>& by,
                                const std::vector<store::list_entry>& labels) {
       for (const auto& [key, counts] : by) {
         out.cell(month).cell(name).cell(key).cell(label_of(labels, key));
@@ -197,8 +241,9 @@ std::string stats_csv_filename(const domain::stats_query& q) {
 }
 
 void register_stats_routes(http::router& r, services& s, std::shared_ptr<store::median_cache> cache) {
+  auto answers = std::make_shared<answer_cache>();
   r.add(http::verb::get, "/api/v1/stats/monthly", auth::access::read_statistics,
-        [&s, cache](http::request_context& ctx) { return monthly(s, *cache, ctx); });
+        [&s, cache, answers](http::request_context& ctx) { return monthly(s, *cache, *answers, ctx); });
 }
 
 }  // namespace rodeknop::api

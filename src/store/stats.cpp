@@ -1,6 +1,7 @@
 #include "rodeknop/store/stats.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include <queue>
 
@@ -118,11 +119,40 @@ std::optional<double> median(connection& c, median_cache* cache, median_cache::k
   return m;
 }
 
-domain::stats_counts& slot(std::map<std::string, domain::stats_counts>& m, const std::string& key) {
+using breakdown = std::map<std::string, domain::stats_counts, std::less<>>;
+
+domain::stats_counts& slot(breakdown& m, std::string_view key) {
   auto it = m.find(key);
-  if (it == m.end()) it = m.emplace(key, domain::stats_counts{}).first;
+  if (it == m.end()) it = m.emplace(std::string(key), domain::stats_counts{}).first;
   return it->second;
 }
+
+std::string_view text(sqlite3_stmt* st, int column) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, column));
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st, column))) : std::string_view{};
+}
+
+// A statement prepared on the raw handle: the monthly rows are read a few thousand at a time,
+// and SQLiteCpp's column objects cost more than the reading itself.
+struct raw_statement {
+  sqlite3_stmt* st = nullptr;
+  raw_statement(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
+      const int code = sqlite3_extended_errcode(db);
+      throw SQLite::Exception(sqlite3_errmsg(db), code);
+    }
+  }
+  ~raw_statement() { sqlite3_finalize(st); }
+  raw_statement(const raw_statement&) = delete;
+  raw_statement& operator=(const raw_statement&) = delete;
+  void bind(int i, const std::string& v) { sqlite3_bind_text(st, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  bool step(sqlite3* db) {
+    const int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw SQLite::Exception(sqlite3_errmsg(db), sqlite3_extended_errcode(db));
+  }
+};
 
 }  // namespace
 
@@ -144,7 +174,7 @@ std::size_t median_cache::size() const {
 }
 
 std::vector<domain::month_stats> monthly_stats(connection& c, const domain::stats_query& q, const stats_keys& keys,
-                                               median_cache* cache) {
+                                               median_cache* cache, std::int64_t* changes) {
   const int n = domain::months_in_range(q.from, q.to);
   if (n < 1) return {};
   const auto from = domain::format_year_month(q.from);
@@ -166,32 +196,34 @@ std::vector<domain::month_stats> monthly_stats(connection& c, const domain::stat
   // One read snapshot for the counters, the open reports and the medians alike.
   SQLite::Transaction snapshot(c.db(), SQLite::TransactionBehavior::DEFERRED);
 
-  auto& rev = c.prepare("SELECT n FROM stats_revision WHERE id = 1");
-  const std::int64_t revision = rev.executeStep() ? rev.getColumn(0).getInt64() : 0;
+  auto& rev = c.prepare("SELECT n, changes FROM stats_revision WHERE id = 1");
+  const bool has_revision = rev.executeStep();
+  const std::int64_t revision = has_revision ? rev.getColumn(0).getInt64() : 0;
+  if (changes) *changes = has_revision ? rev.getColumn(1).getInt64() : 0;
   rev.reset();
 
-  auto& rows = c.prepare(monthly_sql);
+  sqlite3* handle = c.db().getHandle();
+  raw_statement rows(handle, monthly_sql);
   rows.bind(1, from);
   rows.bind(2, to);
   rows.bind(3, q.department);
   rows.bind(4, q.category);
-  while (rows.executeStep()) {
-    const auto it = index.find(rows.getColumn(0).getText());
+  while (rows.step(handle)) {
+    const auto it = index.find(text(rows.st, 0));
     if (it == index.end()) continue;
     auto& m = months[it->second];
-    const domain::stats_counts counts{rows.getColumn(4).getInt64(), rows.getColumn(5).getInt64(),
-                                      rows.getColumn(6).getInt64(), rows.getColumn(7).getInt64(),
-                                      rows.getColumn(8).getInt64(), rows.getColumn(9).getInt64()};
+    const domain::stats_counts counts{sqlite3_column_int64(rows.st, 4), sqlite3_column_int64(rows.st, 5),
+                                      sqlite3_column_int64(rows.st, 6), sqlite3_column_int64(rows.st, 7),
+                                      sqlite3_column_int64(rows.st, 8), sqlite3_column_int64(rows.st, 9)};
     m.total += counts;
-    slot(m.by_department, rows.getColumn(1).getString()) += counts;
-    slot(m.by_category, rows.getColumn(2).getString()) += counts;
-    const std::string owner = rows.getColumn(3).getString();
+    slot(m.by_department, text(rows.st, 1)) += counts;
+    slot(m.by_category, text(rows.st, 2)) += counts;
+    const auto owner = text(rows.st, 3);
     if (!owner.empty()) slot(m.by_owner_department, owner) += counts;
     for (std::size_t o = 0; o < domain::outcome_count; ++o)
-      m.by_outcome[o] += rows.getColumn(static_cast<int>(10 + o)).getInt64();
-    m.open_at_end += rows.getColumn(16).getInt64();  // this month's change, summed up below
+      m.by_outcome[o] += sqlite3_column_int64(rows.st, static_cast<int>(10 + o));
+    m.open_at_end += sqlite3_column_int64(rows.st, 16);  // this month's change, summed up below
   }
-  rows.reset();
 
   // Open at the end of a month: every report received up to then, less every closing since,
   // plus every reopening since.
@@ -247,6 +279,13 @@ period_medians range_medians(connection& c, const domain::stats_query& q, median
   out.to_close = one(2, closed);
   snapshot.commit();
   return out;
+}
+
+std::int64_t stats_changes(connection& c) {
+  auto& st = c.prepare("SELECT changes FROM stats_revision WHERE id = 1");
+  const std::int64_t n = st.executeStep() ? st.getColumn(0).getInt64() : 0;
+  st.reset();
+  return n;
 }
 
 }  // namespace rodeknop::store

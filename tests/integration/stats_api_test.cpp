@@ -272,7 +272,12 @@ TEST_CASE("statistics: known histories give exact figures", "[integration][stats
 
 TEST_CASE("statistics: a report sent through the API counts at once", "[integration][stats]") {
   stats_server s(false);
+  const auto before = s.get_as(s.manager, "/api/v1/stats/monthly").json();
+  CHECK(before.at("months").back().at("received") == 0);
+  const auto csv_before = s.get_as(s.manager, "/api/v1/stats/monthly?format=csv").body;
   REQUIRE(post_json(s.port(), "/api/v1/reports", valid_report()).status == 201);
+  // Answers already given are not served again once the figures changed.
+  CHECK(s.get_as(s.manager, "/api/v1/stats/monthly?format=csv").body != csv_before);
   const auto body = s.get_as(s.manager, "/api/v1/stats/monthly").json();
   REQUIRE(body.at("months").size() == 12);
   const auto current = domain::format_year_month(domain::amsterdam_month(domain::now()));

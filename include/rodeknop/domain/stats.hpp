@@ -52,9 +52,9 @@ struct month_stats {
   std::int64_t open_at_end = 0;
   std::optional<double> median_days_to_decision;
   std::optional<double> median_days_to_close;
-  std::map<std::string, stats_counts> by_department;        // reporter's department
-  std::map<std::string, stats_counts> by_owner_department;  // reports with an owning department
-  std::map<std::string, stats_counts> by_category;
+  std::map<std::string, stats_counts, std::less<>> by_department;        // reporter's department
+  std::map<std::string, stats_counts, std::less<>> by_owner_department;  // reports with an owning department
+  std::map<std::string, stats_counts, std::less<>> by_category;
   std::array<std::int64_t, outcome_count> by_outcome{};     // in the order of domain::outcomes
 };
 

@@ -54,9 +54,14 @@ struct stats_keys {
 };
 
 /// The figures of every month of the query, oldest first, all read from one snapshot.
-/// `cache` may be null (every median computed).
+/// `cache` may be null (every median computed). `changes`, when given, receives the change
+/// counter of that snapshot (see stats_changes).
 std::vector<domain::month_stats> monthly_stats(connection& c, const domain::stats_query& q, const stats_keys& keys,
-                                               median_cache* cache);
+                                               median_cache* cache, std::int64_t* changes = nullptr);
+
+/// A counter that every trigger of the statistics bumps in the same transaction as the change:
+/// while it is unchanged, so is every figure.
+std::int64_t stats_changes(connection& c);
 
 /// Medians over a whole range of months, for the page's headline figures: submission → first
 /// decision over the decisions in the range, submission → closing over its closings.
