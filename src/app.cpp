@@ -10,11 +10,13 @@
 #include "rodeknop/api/reporter.hpp"
 #include "rodeknop/api/session.hpp"
 #include "rodeknop/api/team.hpp"
+#include "rodeknop/api/stats.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/util/crypto.hpp"
 #include "rodeknop/web/login_pages.hpp"
 #include "rodeknop/web/pages.hpp"
 #include "rodeknop/web/team_pages.hpp"
+#include "rodeknop/web/stats_page.hpp"
 
 namespace rodeknop {
 
@@ -92,6 +94,12 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   api::register_session_routes(router_, *services_);
   web::register_login_routes(router_, *services_);
   api::register_team_routes(router_, *services_);
+  {
+    // Medians already computed, shared by the statistics API and page.
+    auto medians = std::make_shared<store::median_cache>();
+    api::register_stats_routes(router_, *services_, medians);
+    web::register_stats_page(router_, *services_, medians);
+  }
 }
 
 application::~application() {
