@@ -165,6 +165,10 @@ TEST_CASE("access matrix: every team endpoint × every kind of credential", "[ac
          headers.emplace_back("Accept", "text/csv");
          return get(port, "/api/v1/triage/" + week, headers);
        }},
+      {"GET /api/v1/stats/monthly", level::read_statistics, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/stats/monthly?from=2026-01&to=2026-12", h); }},
+      {"GET /api/v1/stats/monthly as CSV", level::read_statistics, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/stats/monthly?from=2026-01&to=2026-12&format=csv", h); }},
       {"GET /api/v1/events", level::team, false, 200,
        [&](const header_list& h) {
          // An event stream does not end: read what arrives in half a second, status line first.
