@@ -20,24 +20,33 @@ CREATE INDEX events_decisions_by_time ON events (at, id)
 CREATE INDEX reports_by_duplicate_of ON reports (duplicate_of) WHERE duplicate_of IS NOT NULL;
 
 -- Full-text search over what the reporter wrote. External content: the text lives once, in
--- reports; the index is kept in step by the triggers below, in the same transaction as the
--- change. unicode61 with remove_diacritics 2 folds case and diacritics: "regel" finds "Regel",
+-- reports. unicode61 with remove_diacritics 2 folds case and diacritics: "regel" finds "Regel",
 -- "reeel" finds "reëel".
+--
+-- New reports are indexed in batches by the writer (store::index_pending_reports) rather than by
+-- an insert trigger: a trigger made every create pay ~40 % of the create throughput (3.6k instead
+-- of 6.1k creates/s, p99 55 ms instead of 25 ms, measured), a batch costs a fraction per report.
+-- The server indexes the backlog within a second, and before any search, so searches never
+-- miss a report. `indexed_through` is the highest report id in the index (ids only grow:
+-- reports are never deleted).
 CREATE VIRTUAL TABLE reports_fts USING fts5 (
   title, procedure, description, suggestion,
   content = 'reports', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 2'
 );
 
+CREATE TABLE search_index_state (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  indexed_through INTEGER NOT NULL
+);
+
 INSERT INTO reports_fts (reports_fts) VALUES ('rebuild');
+INSERT INTO search_index_state (id, indexed_through) VALUES (1, coalesce((SELECT max(id) FROM reports), 0));
 
-CREATE TRIGGER reports_fts_after_insert AFTER INSERT ON reports
-BEGIN
-  INSERT INTO reports_fts (rowid, title, procedure, description, suggestion)
-  VALUES (new.id, new.title, new.procedure, new.description, new.suggestion);
-END;
-
+-- Should a report's text ever change or a report be deleted, the index follows in the same
+-- transaction (for reports it already holds).
 CREATE TRIGGER reports_fts_after_update AFTER UPDATE OF title, procedure, description, suggestion ON reports
+WHEN old.id <= (SELECT indexed_through FROM search_index_state WHERE id = 1)
 BEGIN
   INSERT INTO reports_fts (reports_fts, rowid, title, procedure, description, suggestion)
   VALUES ('delete', old.id, old.title, old.procedure, old.description, old.suggestion);
@@ -46,6 +55,7 @@ BEGIN
 END;
 
 CREATE TRIGGER reports_fts_after_delete AFTER DELETE ON reports
+WHEN old.id <= (SELECT indexed_through FROM search_index_state WHERE id = 1)
 BEGIN
   INSERT INTO reports_fts (reports_fts, rowid, title, procedure, description, suggestion)
   VALUES ('delete', old.id, old.title, old.procedure, old.description, old.suggestion);

@@ -83,8 +83,9 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   files_ = std::make_unique<http::static_files>(cfg_.static_dir);
   gate_ = std::make_unique<auth::gate>(cfg_, *writer_, *readers_);
   events_ = std::make_unique<live::hub>(live::hub_options{1024, cfg_.max_streams, 256});
-  services_.reset(
-      new services{cfg_, *writer_, *readers_, *templates_, metrics_, *gate_, *events_, nullptr, catalog_});
+  search_ = std::make_unique<store::search_indexer>(*writer_);
+  services_.reset(new services{cfg_, *writer_, *readers_, *templates_, metrics_, *gate_, *events_, *search_, nullptr,
+                               catalog_});
   services_->reload_catalog();
 
   web::register_page_routes(router_, *services_);
@@ -103,6 +104,7 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
 }
 
 application::~application() {
+  if (search_) search_->stop();
   if (writer_) writer_->stop();
 }
 
@@ -200,6 +202,7 @@ void application::serve() {
               {"threads", cfg_.threads}});
   srv.run();
   services_->server = nullptr;
+  search_->stop();
   writer_->stop();
   log::event(log::level::info, "stopped");
 }

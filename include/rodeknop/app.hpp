@@ -14,6 +14,7 @@
 #include "rodeknop/metrics.hpp"
 #include "rodeknop/store/catalog.hpp"
 #include "rodeknop/store/database.hpp"
+#include "rodeknop/store/triage.hpp"
 #include "rodeknop/store/writer.hpp"
 #include "rodeknop/web/template.hpp"
 
@@ -28,6 +29,7 @@ struct services {
   metrics& stats;
   auth::gate& gate;
   live::hub& events;  // live updates for the team (GET /api/v1/events)
+  store::search_indexer& search;  // keeps the full-text index up with new reports
   const http::server_stats* server = nullptr;  // set while serving
 
   /// The active departments and categories (cached; reloaded when they change).
@@ -57,6 +59,7 @@ class application {
   std::atomic<std::shared_ptr<const store::catalog>> catalog_;
   std::unique_ptr<auth::gate> gate_;
   std::unique_ptr<live::hub> events_;
+  std::unique_ptr<store::search_indexer> search_;
   std::unique_ptr<services> services_;
   http::router router_;
 };

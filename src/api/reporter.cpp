@@ -113,6 +113,7 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     throw;
   }
   log::event(log::level::info, "report_created", {{"id", created.id}, {"reference", created.reference}});
+  s.search.notify();
   publish_report_event(s, "report.created", created.id, created.reference, created.status, 1);
 
   if (kind == body_kind::form) co_return http::redirect_response("/volg/" + token + "?ontvangen=1");

@@ -59,6 +59,16 @@ std::size_t parse_limit(const http::request_context& ctx, std::size_t fallback, 
   return static_cast<std::size_t>(*n);
 }
 
+/// Before a search: adds the reports the full-text index does not hold yet (new ones are
+/// indexed in batches, see store::search_indexer), so that a search never misses one.
+net::awaitable<void> catch_up_search(services& s) {
+  if (!s.search.behind()) co_return;
+  const auto g = s.search.generation();
+  auto job = [](store::connection& c) { return store::index_pending_reports(c, 1000000); };
+  co_await s.writer.async_run<std::int64_t>(std::move(job));
+  s.search.caught_up(g);
+}
+
 /// The storage errors of a reader become 503 at the request boundary (app.cpp).
 template <class Fn>
 auto read(services& s, Fn fn) {
@@ -250,6 +260,7 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
     throw http::api_error(http::status::unprocessable_entity, "validation_failed", "one or more parameters are not acceptable",
                           std::move(problems));
 
+  if (q.match) co_await catch_up_search(s);
   store::list_page page;
   if (!nothing_to_find) page = read(s, [&q](store::connection& c) { return store::list_reports(c, q); });
   const bool identity = sees_identity(ctx);
@@ -265,6 +276,7 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
 net::awaitable<http::response> get_report(services& s, http::request_context& ctx) {
   const auto id = parse_id(ctx.param("id"));
   if (!id) throw not_found();
+  co_await catch_up_search(s);  // for the similar reports
   co_return detail_response(s, ctx, *id, http::status::ok);
 }
 

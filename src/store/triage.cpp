@@ -286,6 +286,82 @@ constexpr const char* decisions_sql =
 
 }  // namespace
 
+std::int64_t index_pending_reports(connection& c, std::int64_t max) {
+  auto& upto_st = c.prepare(
+      "SELECT s.indexed_through, (SELECT max(id) FROM (SELECT id FROM reports WHERE id > s.indexed_through "
+      "ORDER BY id LIMIT ?1)) FROM search_index_state s WHERE s.id = 1");
+  upto_st.bind(1, max);
+  if (!upto_st.executeStep()) return 0;
+  const auto from = upto_st.getColumn(0).getInt64();
+  const bool none = upto_st.getColumn(1).isNull();
+  const auto upto = none ? from : upto_st.getColumn(1).getInt64();
+  upto_st.reset();
+  if (none) return 0;
+  auto& ins = c.prepare(
+      "INSERT INTO reports_fts (rowid, title, procedure, description, suggestion) "
+      "SELECT id, title, procedure, description, suggestion FROM reports WHERE id > ?1 AND id <= ?2 ORDER BY id");
+  ins.bind(1, from);
+  ins.bind(2, upto);
+  const auto added = ins.exec();
+  auto& st = c.prepare("UPDATE search_index_state SET indexed_through = ?1 WHERE id = 1");
+  st.bind(1, upto);
+  st.exec();
+  return added;
+}
+
+search_indexer::search_indexer(class writer& w, std::chrono::milliseconds interval)
+    : writer_(w), interval_(interval), thread_([this] { loop(); }) {}
+
+search_indexer::~search_indexer() { stop(); }
+
+void search_indexer::notify() {
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  behind_.store(true, std::memory_order_release);
+}
+
+void search_indexer::caught_up(std::uint64_t g) {
+  // Only when no report was announced since `g` was read.
+  std::lock_guard lock(mutex_);
+  if (generation_.load(std::memory_order_acquire) == g) behind_.store(false, std::memory_order_release);
+}
+
+void search_indexer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  // Wait for a batch still queued in the writer (its completion touches this object).
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return !busy_; });
+}
+
+void search_indexer::loop() {
+  constexpr std::int64_t batch = 5000;
+  int ticks = 0;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    cv_.wait_for(lock, interval_, [&] { return stopping_; });
+    if (stopping_) break;
+    // Every few seconds look anyway: another process (rodeknop seed) may have added reports.
+    if (busy_ || (!behind() && ++ticks % 10 != 0)) continue;
+    busy_ = true;
+    const auto g = generation();
+    lock.unlock();
+    auto added = std::make_shared<std::int64_t>(batch);
+    writer_.submit([added](connection& c) { *added = index_pending_reports(c, batch); },
+                   [this, added, g](std::exception_ptr e) {
+                     std::lock_guard l(mutex_);
+                     if (!e && *added < batch && generation_.load(std::memory_order_acquire) == g)
+                       behind_.store(false, std::memory_order_release);
+                     busy_ = false;
+                     cv_.notify_all();
+                   });
+    lock.lock();
+  }
+}
+
 std::string encode_cursor(const list_cursor& c) {
   return std::string(c.oldest_first ? "o" : "n") + hex(c.created_at) + "-" + hex(c.id);
 }

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "rodeknop/domain/calendar.hpp"
@@ -11,6 +12,7 @@
 #include "rodeknop/store/database.hpp"
 #include "rodeknop/store/reports.hpp"
 #include "rodeknop/store/triage.hpp"
+#include "rodeknop/store/writer.hpp"
 #include "rodeknop/util/crypto.hpp"
 #include "unit_support.hpp"
 
@@ -92,6 +94,9 @@ TEST_CASE("full-text search ignores case and diacritics", "[triage][fts]") {
   const auto a = db.add("Een Regel die niemand begrijpt", utc(2026, 11, 2, 9));
   const auto b = db.add("Het inkomen moet reëel zijn", utc(2026, 11, 3, 9));
   const auto c = db.add("Over iets anders", utc(2026, 11, 4, 9), "dpz", "Regelgeving over coördinatie.");
+  // New reports reach the index in batches (store::search_indexer); here by hand.
+  CHECK(store::index_pending_reports(db.c(), 1000) == 3);
+  CHECK(store::index_pending_reports(db.c(), 1000) == 0);
   const auto find = [&](const char* text) {
     store::list_query q;
     q.match = store::fts_expression(text);
@@ -303,6 +308,8 @@ TEST_CASE("similar reports come from the report's own words, never itself", "[tr
   const auto a = db.add("Parkeervergunning mantelzorgers vervalt te snel", utc(2026, 11, 2, 9));
   const auto b = db.add("Parkeervergunning voor mantelzorgers vervalt", utc(2026, 11, 3, 9));
   db.add("Iets heel anders over afval", utc(2026, 11, 4, 9));
+  CHECK(store::index_pending_reports(db.c(), 2) == 2);  // in batches of at most `max`
+  CHECK(store::index_pending_reports(db.c(), 2) == 1);
   const auto r = store::find_report(db.c(), a);
   const auto similar = store::similar_reports(db.c(), *r, 5);
   REQUIRE_FALSE(similar.empty());
@@ -346,4 +353,34 @@ TEST_CASE("the hub numbers events, replays after Last-Event-ID and drops a reade
   // An id from before a restart (smaller than any of ours) or from the future is a gap too.
   late.sub.reset();
   CHECK(h.subscribe(std::uint64_t{5}, [](bool) {}).gap);
+}
+
+TEST_CASE("the search indexer indexes new reports in the background", "[triage][fts][indexer]") {
+  rk_unit::temp_dir dir;
+  store::db_options opts;
+  opts.path = dir.file("rodeknop.db");
+  util::init_crypto();
+  store::initialise_database(opts);
+  store::writer w(opts);
+  store::search_indexer indexer(w, std::chrono::milliseconds(20));
+  domain::report_submission s;
+  s.title = "Een reëel probleem";
+  s.procedure = "Werkinstructie";
+  s.description = "Wat er misgaat.";
+  s.department = "dpz";
+  s.category = "anders";
+  const auto id = w.run<std::int64_t>(
+      [&](store::connection& c) { return store::insert_report(c, s, util::token_hash(util::random_token()), domain::now()).id; });
+  indexer.notify();
+  CHECK(indexer.behind());
+  for (int i = 0; i < 200 && indexer.behind(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK_FALSE(indexer.behind());
+  store::connection reader(opts, false);
+  store::list_query q;
+  q.match = store::fts_expression("reeel");
+  const auto page = store::list_reports(reader, q);
+  REQUIRE(page.items.size() == 1);
+  CHECK(page.items[0].id == id);
+  indexer.stop();
+  w.stop();
 }

@@ -4,7 +4,12 @@
 // similar reports, the team's changes (PATCH) and comments, and the week view.
 // Functions take a connection: the writer's for changes, a pooled reader's for queries.
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +18,7 @@
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/domain/workflow.hpp"
 #include "rodeknop/store/database.hpp"
+#include "rodeknop/store/writer.hpp"
 
 namespace rodeknop::store {
 
@@ -40,6 +46,44 @@ struct report_record {
   domain::sys_seconds updated_at{};
   std::int64_t version = 0;
   domain::sys_seconds last_event_at{};
+};
+
+// --- the full-text index --------------------------------------------------------------------
+
+/// Adds up to `max` reports that are not in the full-text index yet, oldest first, in the
+/// caller's transaction (writer only); returns how many it added.
+std::int64_t index_pending_reports(connection& c, std::int64_t max);
+
+/// Keeps the full-text index up with new reports: the writer indexes them in batches, at most
+/// `interval` after notify() (and every few seconds anyway, for reports from other processes).
+class search_indexer {
+ public:
+  search_indexer(class writer& w, std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+  ~search_indexer();
+  search_indexer(const search_indexer&) = delete;
+  search_indexer& operator=(const search_indexer&) = delete;
+
+  /// A report was added (call after its commit).
+  void notify();
+  /// True while reports may be missing from the index (search paths then catch up first).
+  bool behind() const { return behind_.load(std::memory_order_acquire); }
+  /// Counts notify() calls: read it before a catch-up job, hand it to caught_up() after.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  /// The index holds every report committed before generation `g` was read.
+  void caught_up(std::uint64_t g);
+  void stop();
+
+ private:
+  void loop();
+  class writer& writer_;
+  std::chrono::milliseconds interval_;
+  std::atomic<bool> behind_{true};
+  std::atomic<std::uint64_t> generation_{0};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  bool busy_ = false;
+  std::thread thread_;
 };
 
 // --- the list -------------------------------------------------------------------------------
