@@ -165,6 +165,8 @@ std::optional<double> median_cache::find(const key& k, std::int64_t count, std::
 
 void median_cache::put(const key& k, entry e) {
   std::lock_guard lock(mutex_);
+  // Bounded: months times filters is small, but ranges asked for the page's headline are free.
+  if (entries_.size() >= 20000 && !entries_.contains(k)) entries_.clear();
   entries_.insert_or_assign(k, e);
 }
 
