@@ -8,12 +8,15 @@
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/api/operations.hpp"
 #include "rodeknop/api/reporter.hpp"
-#include "rodeknop/api/team.hpp"
 #include "rodeknop/api/session.hpp"
+#include "rodeknop/api/team.hpp"
+#include "rodeknop/api/stats.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/util/crypto.hpp"
 #include "rodeknop/web/login_pages.hpp"
 #include "rodeknop/web/pages.hpp"
+#include "rodeknop/web/team_pages.hpp"
+#include "rodeknop/web/stats_page.hpp"
 
 namespace rodeknop {
 
@@ -86,11 +89,18 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   services_->reload_catalog();
 
   web::register_page_routes(router_, *services_);
+  web::register_team_page_routes(router_, *services_);
   api::register_reporter_routes(router_, *services_);
   api::register_operations_routes(router_, *services_);
   api::register_session_routes(router_, *services_);
   web::register_login_routes(router_, *services_);
   api::register_team_routes(router_, *services_);
+  {
+    // Medians already computed, shared by the statistics API and page.
+    auto medians = std::make_shared<store::median_cache>();
+    api::register_stats_routes(router_, *services_, medians);
+    web::register_stats_page(router_, *services_, medians);
+  }
 }
 
 application::~application() {

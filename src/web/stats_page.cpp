@@ -1,0 +1,207 @@
+#include "rodeknop/web/stats_page.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include "rodeknop/api/stats.hpp"
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/domain/stats.hpp"
+#include "rodeknop/web/login_pages.hpp"
+
+namespace rodeknop::web {
+
+namespace net = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array<const char*, 12> month_names{"januari", "februari", "maart",     "april",   "mei",      "juni",
+                                                  "juli",    "augustus", "september", "oktober", "november", "december"};
+constexpr std::array<const char*, 12> month_short{"jan", "feb", "mrt", "apr", "mei", "jun",
+                                                  "jul", "aug", "sep", "okt", "nov", "dec"};
+
+std::string month_label(domain::year_month m) {
+  return std::string(month_names[m.month - 1]) + " " + std::to_string(m.year);
+}
+
+std::string month_short_label(domain::year_month m) {
+  return std::string(month_short[m.month - 1]) + " " + std::to_string(m.year);
+}
+
+// "3,5" (one decimal, Dutch decimal comma), or "–" when there is nothing to measure.
+std::string days_nl(const std::optional<double>& d) {
+  if (!d) return "–";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", *d);
+  std::string s = buf;
+  for (auto& c : s)
+    if (c == '.') c = ',';
+  return s;
+}
+
+// The machine value for the charts ("3.52"), empty when undefined.
+std::string days_value(const std::optional<double>& d) {
+  if (!d) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", *d);
+  return buf;
+}
+
+// "12.345": thousands with a point, as Dutch readers expect.
+std::string count_nl(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back('.');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string query_escape(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+json options(const std::vector<store::list_entry>& list, std::string_view selected) {
+  json out = json::array();
+  for (const auto& e : list) out.push_back({{"key", e.key}, {"label", e.label}, {"selected", e.key == selected}});
+  return out;
+}
+
+std::string message_nl(const std::string& field) {
+  if (field == "from") return "Kies een geldige beginmaand.";
+  if (field == "to") return "Kies een eindmaand die niet voor de beginmaand ligt, en een periode van hoogstens tien jaar.";
+  if (field == "department") return "Kies een dienst uit de lijst.";
+  if (field == "category") return "Kies een categorie uit de lijst.";
+  return "Deze keuze is niet geldig.";
+}
+
+net::awaitable<http::response> stats_page(services& s, store::median_cache& cache, http::request_context& ctx) {
+  const auto catalog = s.catalog();
+  const auto current = domain::amsterdam_month(domain::now());
+  api::stats_request request;
+  json errors = json::array();
+  json error = json::object();
+  try {
+    request = api::read_stats_request(ctx, *catalog, current);
+  } catch (const http::api_error& e) {
+    for (const auto& [field, what] : e.fields) {
+      errors.push_back({{"field", field}, {"message", message_nl(field)}});
+      error[field] = message_nl(field);
+    }
+    // Show the default period with the problems listed above it.
+    std::map<std::string, std::string> ignored;
+    request.query = domain::read_stats_range(nullptr, nullptr, current, ignored);
+  }
+  const auto& q = request.query;
+
+  std::vector<domain::month_stats> months;
+  store::period_medians period;
+  {
+    auto conn = s.readers.acquire();
+    months = store::monthly_stats(*conn, q, api::breakdown_keys(*catalog), &cache);
+    period = store::range_medians(*conn, q, &cache);
+  }
+
+  domain::stats_counts total;
+  std::array<std::int64_t, domain::outcome_count> outcomes{};
+  json rows = json::array();
+  for (const auto& m : months) {
+    total += m.total;
+    json outcome_cells = json::array();
+    for (std::size_t o = 0; o < domain::outcome_count; ++o) {
+      outcomes[o] += m.by_outcome[o];
+      outcome_cells.push_back({{"count", m.by_outcome[o]}, {"count_nl", count_nl(m.by_outcome[o])}});
+    }
+    rows.push_back({{"month", domain::format_year_month(m.month)},
+                    {"label", month_label(m.month)},
+                    {"short", month_short_label(m.month)},
+                    {"received", m.total.received},
+                    {"received_nl", count_nl(m.total.received)},
+                    {"decided", m.total.decided},
+                    {"decided_nl", count_nl(m.total.decided)},
+                    {"closed", m.total.closed()},
+                    {"closed_nl", count_nl(m.total.closed())},
+                    {"open_at_end", m.open_at_end},
+                    {"open_at_end_nl", count_nl(m.open_at_end)},
+                    {"median_decision", days_value(m.median_days_to_decision)},
+                    {"median_decision_nl", days_nl(m.median_days_to_decision)},
+                    {"median_close", days_value(m.median_days_to_close)},
+                    {"median_close_nl", days_nl(m.median_days_to_close)},
+                    {"outcomes", std::move(outcome_cells)}});
+  }
+  json outcome_heads = json::array();
+  for (std::size_t o = 0; o < domain::outcome_count; ++o)
+    outcome_heads.push_back({{"key", domain::outcomes[o]}, {"label", domain::outcome_label_nl(domain::outcomes[o])}});
+  json outcome_totals = json::array();
+  for (std::size_t o = 0; o < domain::outcome_count; ++o)
+    outcome_totals.push_back({{"label", domain::outcome_label_nl(domain::outcomes[o])}, {"count_nl", count_nl(outcomes[o])}});
+
+  std::string filters;
+  if (!q.department.empty()) filters += "&department=" + query_escape(q.department);
+  if (!q.category.empty()) filters += "&category=" + query_escape(q.category);
+  const std::string base = "/api/v1/stats/monthly?from=" + domain::format_year_month(q.from) +
+                           "&to=" + domain::format_year_month(q.to) + filters;
+  std::string scope = "alle diensten en categorieën";
+  if (!q.department.empty() || !q.category.empty()) {
+    scope.clear();
+    if (const auto* d = catalog->department_label(q.department)) scope = "meldingen uit " + *d;
+    if (const auto* c = catalog->category_label(q.category))
+      scope += (scope.empty() ? "categorie " : ", categorie ") + *c;
+  }
+  const auto last_open = months.empty() ? 0 : months.back().open_at_end;
+
+  const json data = {
+      {"from", domain::format_year_month(q.from)},
+      {"to", domain::format_year_month(q.to)},
+      {"period_label", month_label(q.from) + " tot en met " + month_label(q.to)},
+      {"scope_label", scope},
+      {"departments", options(catalog->departments, q.department)},
+      {"categories", options(catalog->categories, q.category)},
+      {"has_errors", !errors.empty()},
+      {"errors", errors},
+      {"error", error},
+      {"headline",
+       {{"received", count_nl(total.received)},
+        {"closed", count_nl(total.closed())},
+        {"abolished_or_changed", count_nl(outcomes[0] + outcomes[1])},
+        {"abolished", count_nl(outcomes[0])},
+        {"changed", count_nl(outcomes[1])},
+        {"open", count_nl(last_open)},
+        {"median_decision", days_nl(period.to_decision)},
+        {"median_close", days_nl(period.to_close)}}},
+      {"months", std::move(rows)},
+      {"outcome_heads", std::move(outcome_heads)},
+      {"outcome_totals", std::move(outcome_totals)},
+      {"csv_comma", base + "&format=csv"},
+      {"csv_semicolon", base + "&format=csv&delimiter=semicolon"},
+      {"json_url", base},
+      {"user", ctx.who ? user_json(*ctx.who) : json(nullptr)},
+  };
+  auto res = http::html_response(errors.empty() ? http::status::ok : http::status::unprocessable_entity,
+                                 s.templates.render("stats", data));
+  res.set(http::field::cache_control, "no-store");
+  co_return res;
+}
+
+}  // namespace
+
+void register_stats_page(http::router& r, services& s, std::shared_ptr<store::median_cache> cache) {
+  r.add(http::verb::get, "/stats", auth::access::read_statistics,
+        [&s, cache](http::request_context& ctx) { return stats_page(s, *cache, ctx); });
+}
+
+}  // namespace rodeknop::web

@@ -1,0 +1,407 @@
+// GET /api/v1/stats/monthly and /stats over real HTTP against the real binary: known histories in,
+// exact figures out (JSON and CSV, the CSV parsed back), formula cells neutralised, the range
+// rules, and who may read the statistics.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/domain/report.hpp"
+#include "rodeknop/store/database.hpp"
+#include "rodeknop/store/reports.hpp"
+
+using namespace rk_test;
+namespace domain = rodeknop::domain;
+namespace store = rodeknop::store;
+using boost::beast::http::verb;
+using nlohmann::json;
+
+namespace {
+
+domain::sys_seconds utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
+  return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{mo} / std::chrono::day{d}} +
+         std::chrono::hours{h} + std::chrono::minutes{mi};
+}
+
+// Histories written into the database file before the server starts, through the store (the
+// way the API writes them), at chosen times.
+class history_writer {
+ public:
+  explicit history_writer(const std::string& path) : c_(options(path), true) {}
+
+  std::int64_t submit(domain::sys_seconds t, const std::string& department, const std::string& category) {
+    domain::report_submission s;
+    s.title = "Titel";
+    s.procedure = "Procedure";
+    s.description = "Omschrijving";
+    s.department = department;
+    s.category = category;
+    return store::insert_report(c_, s, "integration-" + std::to_string(++n_), t).id;
+  }
+
+  void move(std::int64_t id, const std::string& from, const std::string& to, domain::sys_seconds t,
+            const std::string& outcome = {}) {
+    SQLite::Statement ev(c_.db(),
+                         "INSERT INTO events (report_id, at, actor, type, from_value, to_value, outcome) "
+                         "VALUES (?1, ?2, 'anna', 'status', ?3, ?4, ?5)");
+    ev.bind(1, id);
+    ev.bind(2, static_cast<std::int64_t>(t.time_since_epoch().count()));
+    ev.bind(3, from);
+    ev.bind(4, to);
+    if (outcome.empty())
+      ev.bind(5);
+    else
+      ev.bind(5, outcome);
+    ev.exec();
+    SQLite::Statement up(c_.db(), "UPDATE reports SET status = ?2, outcome = ?3 WHERE id = ?1");
+    up.bind(1, id);
+    up.bind(2, to);
+    if (outcome.empty())
+      up.bind(3);
+    else
+      up.bind(3, outcome);
+    up.exec();
+  }
+
+  void owner(std::int64_t id, const std::string& department) {
+    SQLite::Statement up(c_.db(), "UPDATE reports SET owner_department = ?2 WHERE id = ?1");
+    up.bind(1, id);
+    up.bind(2, department);
+    up.exec();
+  }
+
+  SQLite::Database& db() { return c_.db(); }
+
+ private:
+  static store::db_options options(const std::string& path) {
+    store::initialise_database({path});
+    return {path};
+  }
+  store::connection c_;
+  int n_ = 0;
+};
+
+// A small RFC 4180 reader: quoted cells, doubled quotes, CRLF.
+std::vector<std::vector<std::string>> parse_csv(std::string_view text, char delimiter) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string cell;
+  bool quoted = false, was_quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cell.push_back('"');
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cell.push_back(c);
+      }
+    } else if (c == '"' && cell.empty() && !was_quoted) {
+      quoted = was_quoted = true;
+    } else if (c == delimiter) {
+      rows.back().push_back(std::move(cell));
+      cell.clear();
+      was_quoted = false;
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      rows.back().push_back(std::move(cell));
+      cell.clear();
+      was_quoted = false;
+      rows.emplace_back();
+      ++i;
+    } else {
+      cell.push_back(c);
+    }
+  }
+  if (!cell.empty() || !rows.back().empty()) rows.back().push_back(std::move(cell));
+  if (rows.back().empty()) rows.pop_back();
+  return rows;
+}
+
+// The known data set: January to March 2026, times chosen across local month boundaries.
+void write_known_histories(const std::string& db) {
+  history_writer w(db);
+  // a: received 00:30 on 1 January 2026 local time (still 2025 in UTC), accepted after 2 days,
+  //    resolved with "rule_abolished" in February (41 days), owned by dso.
+  const auto a = w.submit(utc(2025, 12, 31, 23, 30), "dpz", "gemeentelijk_beleid");
+  w.move(a, "new", "accepted", utc(2026, 1, 2, 23, 30));
+  w.owner(a, "dso");
+  w.move(a, "accepted", "resolved", utc(2026, 2, 10, 23, 30), "rule_abolished");
+  // b: received in January, needs_info after 1 day, back to new (reporter), rejected in
+  //    February: decided once, in January.
+  const auto b = w.submit(utc(2026, 1, 10, 9), "bsd", "formulier_brief");
+  w.move(b, "new", "needs_info", utc(2026, 1, 11, 9));
+  w.move(b, "needs_info", "new", utc(2026, 1, 20, 9));
+  w.move(b, "new", "rejected", utc(2026, 2, 2, 9));
+  // c: received in February, duplicate after half a day.
+  const auto c = w.submit(utc(2026, 2, 3, 8), "bsd", "ict_systeem");
+  w.move(c, "new", "duplicate", utc(2026, 2, 3, 20));
+  // d: received 23:30 on 28 February UTC = 00:30 on 1 March local time; still new.
+  w.submit(utc(2026, 2, 28, 23, 30), "szw", "anders");
+  // a is reopened in March and resolved again ("rule_changed").
+  w.move(a, "resolved", "accepted", utc(2026, 3, 5, 9));
+  w.move(a, "accepted", "resolved", utc(2026, 3, 9, 23, 30), "rule_changed");
+}
+
+struct stats_server {
+  temp_dir dir;
+  std::string db = dir.file("stats.db");
+  std::string manager, admin, triager;
+  std::optional<server_process> server;
+
+  explicit stats_server(bool with_histories = true) {
+    if (with_histories) write_known_histories(db);
+    manager = create_token(db, "bi-tool", "manager");
+    admin = create_token(db, "beheer", "admin");
+    triager = create_token(db, "team", "triager");
+    server.emplace(db);
+  }
+  unsigned short port() const { return server->port(); }
+  response get_as(const std::string& token, const std::string& target, header_list extra = {}) const {
+    auto h = bearer(token);
+    h.insert(h.end(), extra.begin(), extra.end());
+    return get(port(), target, h);
+  }
+};
+
+const json& month(const json& body, const std::string& m) {
+  for (const auto& x : body.at("months"))
+    if (x.at("month") == m) return x;
+  throw std::runtime_error("no month " + m);
+}
+
+}  // namespace
+
+TEST_CASE("statistics: managers and admins read them, others may not", "[integration][stats]") {
+  stats_server s(false);
+  CHECK(get(s.port(), "/api/v1/stats/monthly").status == 401);
+  CHECK(s.get_as(s.triager, "/api/v1/stats/monthly").status == 403);
+  CHECK(s.get_as(s.triager, "/api/v1/stats/monthly?format=csv").status == 403);
+  CHECK(s.get_as(s.manager, "/api/v1/stats/monthly").status == 200);
+  CHECK(s.get_as(s.admin, "/api/v1/stats/monthly").status == 200);
+  CHECK(s.get_as(s.triager, "/stats").status == 403);
+  const auto page = s.get_as(s.manager, "/stats");
+  CHECK(page.status == 200);
+  CHECK(page.header("content-type").find("text/html") == 0);
+  // A browser without a session is sent to the login page.
+  const auto anonymous = get(s.port(), "/stats", {{"Accept", "text/html"}});
+  CHECK((anonymous.status == 303 || anonymous.status == 302 || anonymous.status == 401));
+  if (anonymous.status != 401) CHECK(anonymous.header("location").rfind("/login", 0) == 0);
+  // A manager's browser session works too.
+  add_user(s.db, "marieke", "manager");
+  const auto session = login(s.port(), "marieke");
+  CHECK(get(s.port(), "/stats", session.headers(false)).status == 200);
+  CHECK(get(s.port(), "/api/v1/stats/monthly", session.headers(false)).status == 200);
+}
+
+TEST_CASE("statistics: known histories give exact figures", "[integration][stats]") {
+  stats_server s;
+  const auto res = s.get_as(s.manager, "/api/v1/stats/monthly?from=2025-12&to=2026-04");
+  REQUIRE(res.status == 200);
+  CHECK(res.header("content-type").find("application/json") == 0);
+  const auto body = res.json();
+  CHECK(body.at("from") == "2025-12");
+  CHECK(body.at("to") == "2026-04");
+  REQUIRE(body.at("months").size() == 5);
+
+  const auto& dec = month(body, "2025-12");
+  CHECK(dec.at("received") == 0);
+  CHECK(dec.at("open_at_end") == 0);
+  CHECK(dec.at("median_days_to_decision").is_null());
+  CHECK(dec.at("median_days_to_close").is_null());
+
+  const auto& jan = month(body, "2026-01");
+  CHECK(jan.at("received") == 2);
+  CHECK(jan.at("decided") == 2);
+  CHECK(jan.at("resolved") == 0);
+  CHECK(jan.at("open_at_end") == 2);
+  CHECK(jan.at("median_days_to_decision").get<double>() == Approx(1.5));  // 2 and 1 days
+  CHECK(jan.at("median_days_to_close").is_null());
+  CHECK(jan.at("by_department").at("dpz") == json{{"received", 1}, {"decided", 1}, {"resolved", 0}, {"rejected", 0}, {"duplicates", 0}});
+  CHECK(jan.at("by_department").at("bsd").at("decided") == 1);
+  CHECK(jan.at("by_owner_department").at("dso").at("received") == 1);
+  CHECK(jan.at("by_category").at("gemeentelijk_beleid").at("received") == 1);
+
+  const auto& feb = month(body, "2026-02");
+  CHECK(feb.at("received") == 1);
+  CHECK(feb.at("decided") == 1);  // c; b's rejection is not its first decision
+  CHECK(feb.at("resolved") == 1);
+  CHECK(feb.at("rejected") == 1);
+  CHECK(feb.at("duplicates") == 1);
+  CHECK(feb.at("wont_fix") == 0);
+  CHECK(feb.at("open_at_end") == 0);
+  CHECK(feb.at("by_outcome").at("rule_abolished") == 1);
+  CHECK(feb.at("by_outcome").size() == 6);
+  CHECK(feb.at("median_days_to_decision").get<double>() == Approx(0.5));
+  // Closings: a after 41 days, b after 23 days, c after half a day → the middle one.
+  CHECK(feb.at("median_days_to_close").get<double>() == Approx(23.0));
+  CHECK(feb.at("by_owner_department").at("dso").at("resolved") == 1);
+  CHECK(feb.at("by_department").at("bsd").at("rejected") == 1);
+  CHECK(feb.at("by_department").at("bsd").at("duplicates") == 1);
+
+  const auto& mar = month(body, "2026-03");
+  CHECK(mar.at("received") == 1);  // d, 00:30 on 1 March local time
+  CHECK(mar.at("resolved") == 1);  // a, again
+  CHECK(mar.at("by_outcome").at("rule_changed") == 1);
+  CHECK(mar.at("open_at_end") == 1);
+  CHECK(mar.at("median_days_to_close").get<double>() == Approx(68.0));
+  CHECK(mar.at("decided") == 0);
+
+  const auto& apr = month(body, "2026-04");
+  CHECK(apr.at("received") == 0);
+  CHECK(apr.at("open_at_end") == 1);
+  CHECK(apr.at("by_department").size() == 6);  // every active department, zeros included
+
+  // Filters.
+  const auto bsd = s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-01&to=2026-03&department=bsd").json();
+  CHECK(bsd.at("department") == "bsd");
+  CHECK(month(bsd, "2026-01").at("received") == 1);
+  CHECK(month(bsd, "2026-02").at("received") == 1);
+  CHECK(month(bsd, "2026-02").at("resolved") == 0);
+  CHECK(month(bsd, "2026-03").at("open_at_end") == 0);
+  const auto anders = s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-03&to=2026-03&category=anders").json();
+  CHECK(month(anders, "2026-03").at("received") == 1);
+  CHECK(month(anders, "2026-03").at("resolved") == 0);
+}
+
+TEST_CASE("statistics: a report sent through the API counts at once", "[integration][stats]") {
+  stats_server s(false);
+  const auto before = s.get_as(s.manager, "/api/v1/stats/monthly").json();
+  CHECK(before.at("months").back().at("received") == 0);
+  const auto csv_before = s.get_as(s.manager, "/api/v1/stats/monthly?format=csv").body;
+  REQUIRE(post_json(s.port(), "/api/v1/reports", valid_report()).status == 201);
+  // Answers already given are not served again once the figures changed.
+  CHECK(s.get_as(s.manager, "/api/v1/stats/monthly?format=csv").body != csv_before);
+  const auto body = s.get_as(s.manager, "/api/v1/stats/monthly").json();
+  REQUIRE(body.at("months").size() == 12);
+  const auto current = domain::format_year_month(domain::amsterdam_month(domain::now()));
+  CHECK(body.at("to") == current);
+  CHECK(body.at("months").back().at("month") == current);
+  CHECK(body.at("months").back().at("received") == 1);
+  CHECK(body.at("months").back().at("open_at_end") == 1);
+}
+
+TEST_CASE("statistics: bad ranges and parameters are a 422 naming the field", "[integration][stats]") {
+  stats_server s(false);
+  const auto check = [&](const std::string& query, const std::string& field) {
+    const auto res = s.get_as(s.manager, "/api/v1/stats/monthly?" + query);
+    INFO(query);
+    CHECK(res.status == 422);
+    const auto body = res.json();
+    CHECK(body.at("error").at("code") == "validation_failed");
+    CHECK(body.at("error").at("fields").contains(field));
+  };
+  check("from=2026-13&to=2026-12", "from");
+  check("from=2026-1&to=2026-12", "from");
+  check("from=2026-01&to=december", "to");
+  check("from=2026-06&to=2026-01", "to");
+  check("from=2016-01&to=2026-01", "to");  // 121 months
+  check("format=xml", "format");
+  check("format=csv&delimiter=tab", "delimiter");
+  check("department=geen-dienst", "department");
+  check("category=%3Cscript%3E", "category");
+  CHECK(s.get_as(s.manager, "/api/v1/stats/monthly?from=2016-01&to=2025-12").status == 200);  // 120 months
+}
+
+TEST_CASE("statistics: CSV in both flavours, parsed back", "[integration][stats]") {
+  stats_server s;
+  const auto json_body = s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-01&to=2026-03").json();
+  const auto res = s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-01&to=2026-03", {{"Accept", "text/csv"}});
+  REQUIRE(res.status == 200);
+  CHECK(res.header("content-type").find("text/csv") == 0);
+  CHECK(res.header("content-disposition") == "attachment; filename=\"rodeknop-statistiek-2026-01-2026-03.csv\"");
+  REQUIRE(res.body.rfind("\xEF\xBB\xBF", 0) == 0);
+  const auto rows = parse_csv(std::string_view(res.body).substr(3), ',');
+  REQUIRE(!rows.empty());
+  const std::vector<std::string> header{"month", "breakdown", "key", "label", "received", "decided", "resolved",
+                                        "wont_fix", "rejected", "duplicates", "open_at_end",
+                                        "median_days_to_decision", "median_days_to_close"};
+  CHECK(rows[0] == header);
+  // Per month: the total, 6 departments, 6 owning departments, 7 categories, 6 outcomes.
+  CHECK(rows.size() == 1 + 3 * (1 + 6 + 6 + 7 + 6));
+  for (const auto& r : rows) CHECK(r.size() == header.size());
+  for (const auto& r : rows) {
+    if (r[0] == "month") continue;
+    const auto& m = month(json_body, r[0]);
+    if (r[1] == "total") {
+      CHECK(std::stoll(r[4]) == m.at("received").get<std::int64_t>());
+      CHECK(std::stoll(r[5]) == m.at("decided").get<std::int64_t>());
+      CHECK(std::stoll(r[6]) == m.at("resolved").get<std::int64_t>());
+      CHECK(std::stoll(r[10]) == m.at("open_at_end").get<std::int64_t>());
+      if (m.at("median_days_to_close").is_null())
+        CHECK(r[12].empty());
+      else
+        CHECK(std::stod(r[12]) == Approx(m.at("median_days_to_close").get<double>()).margin(1e-6));
+    } else if (r[1] == "department" || r[1] == "owner_department" || r[1] == "category") {
+      const auto& b = m.at("by_" + r[1]).at(r[2]);
+      CHECK(std::stoll(r[4]) == b.at("received").get<std::int64_t>());
+      CHECK(std::stoll(r[8]) == b.at("rejected").get<std::int64_t>());
+      CHECK(std::stoll(r[9]) == b.at("duplicates").get<std::int64_t>());
+    } else {
+      REQUIRE(r[1] == "outcome");
+      CHECK(std::stoll(r[6]) == m.at("by_outcome").at(r[2]).get<std::int64_t>());
+    }
+  }
+
+  // format=csv and the semicolon flavour with decimal commas.
+  const auto semi = s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-01&to=2026-01&format=csv&delimiter=semicolon");
+  REQUIRE(semi.status == 200);
+  const auto srows = parse_csv(std::string_view(semi.body).substr(3), ';');
+  CHECK(srows[0] == header);
+  REQUIRE(srows[1][1] == "total");
+  CHECK(srows[1][11] == "1,5");
+}
+
+TEST_CASE("statistics: CSV cells a spreadsheet would run are neutralised", "[integration][stats]") {
+  temp_dir dir;
+  const std::string db = dir.file("stats.db");
+  write_known_histories(db);
+  {
+    SQLite::Database d(db, SQLite::OPEN_READWRITE);
+    d.exec("UPDATE departments SET label = '=HYPERLINK(\"http://evil.example/\",\"klik\")' WHERE key = 'bsd'");
+    d.exec("UPDATE departments SET label = '+SUM(A1:A9)' WHERE key = 'dpz'");
+    d.exec("UPDATE departments SET label = '@cmd' WHERE key = 'dso'");
+    d.exec("UPDATE categories SET label = '-2+3' WHERE key = 'anders'");
+    d.exec("UPDATE categories SET label = char(9) || 'tab' WHERE key = 'ict_systeem'");
+  }
+  const auto token = create_token(db, "bi", "manager");
+  server_process server(db);
+  const auto res = get(server.port(), "/api/v1/stats/monthly?from=2026-01&to=2026-01&format=csv", bearer(token));
+  REQUIRE(res.status == 200);
+  const auto rows = parse_csv(std::string_view(res.body).substr(3), ',');
+  std::map<std::string, std::string> labels;
+  for (const auto& r : rows)
+    if (r.size() > 3 && (r[1] == "department" || r[1] == "category")) labels[r[2]] = r[3];
+  CHECK(labels.at("bsd") == "'=HYPERLINK(\"http://evil.example/\",\"klik\")");
+  CHECK(labels.at("dpz") == "'+SUM(A1:A9)");
+  CHECK(labels.at("dso") == "'@cmd");
+  CHECK(labels.at("anders") == "'-2+3");
+  CHECK(labels.at("ict_systeem") == "'\ttab");
+  // No cell of the file starts with a formula character.
+  for (const auto& r : rows)
+    for (const auto& cell : r)
+      if (!cell.empty() && cell.find_first_not_of("0123456789.,") != std::string::npos) {
+        INFO(cell);
+        CHECK(std::string("=+-@\t\r").find(cell[0]) == std::string::npos);
+      }
+}
+
+TEST_CASE("statistics page: figures, tables and downloads for the chosen period", "[integration][stats]") {
+  stats_server s;
+  const auto page = s.get_as(s.manager, "/stats?from=2026-01&to=2026-03&department=bsd");
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("januari 2026 tot en met maart 2026") != std::string::npos);
+  CHECK(page.body.find("/api/v1/stats/monthly?from=2026-01&amp;to=2026-03&amp;department=bsd&amp;format=csv&amp;delimiter=semicolon") !=
+        std::string::npos);
+  CHECK(page.body.find("<caption") != std::string::npos);
+  CHECK(page.body.find("<script>") == std::string::npos);
+  const auto wrong = s.get_as(s.manager, "/stats?from=2026-13");
+  CHECK(wrong.status == 422);
+  CHECK(wrong.body.find("Kies een geldige beginmaand.") != std::string::npos);
+}
