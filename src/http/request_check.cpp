@@ -35,6 +35,13 @@ std::optional<std::string> smuggling_problem(const request_parser& parser) {
   return std::nullopt;
 }
 
+request refused_request(const request_parser& parser) {
+  request out;
+  // Beast throws on setting verb::unknown: a method it does not know, or no request line.
+  if (const auto method = parser.get().method(); method != verb::unknown) out.method(method);
+  return out;
+}
+
 namespace {
 
 bool too_large(boost::system::error_code ec) {
@@ -114,6 +121,7 @@ parsed_request parse_request(std::string_view bytes, const request_limits& limit
   if (auto problem = header_problem(parser, ec, limits)) {
     out.result = parsed_request::outcome::refused;
     out.error = std::move(problem);
+    out.req = refused_request(parser);
     return out;
   }
   if (!parser.is_done()) {
@@ -123,6 +131,7 @@ parsed_request parse_request(std::string_view bytes, const request_limits& limit
     if (auto problem = body_problem(ec, false, limits)) {
       out.result = parsed_request::outcome::refused;
       out.error = std::move(problem);
+      out.req = refused_request(parser);
       return out;
     }
     if (ec) return out;

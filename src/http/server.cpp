@@ -293,7 +293,25 @@ net::awaitable<bool> server::impl::send(connection& c, const response& res, exch
   co_return !ec && keep_alive;
 }
 
+namespace {
+
+// Ends a connection however its session ends — also by an exception, which must never leave
+// a socket open with its watchdog keeping it alive.
+struct connection_closer {
+  connection& c;
+  ~connection_closer() {
+    boost::system::error_code ignored;
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    c.socket.close(ignored);
+    c.finished = true;
+    c.watchdog.cancel();
+  }
+};
+
+}  // namespace
+
 net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::uint64_t) {
+  const connection_closer closer{*c};
   const request_limits limits{options.header_limit, options.body_limit};
   beast::flat_buffer buffer(limits.buffer_limit());
   exchange ex;
@@ -322,7 +340,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     auto protocol_error = header_problem(parser, ec, limits);
     if (protocol_error) {
       ex.route = "(protocol)";
-      ex.req.method(parser.get().method());
+      ex.req = refused_request(parser);
       auto res = error_response(*protocol_error);
       co_await send(*c, res, ex, false, started);
       break;
@@ -342,6 +360,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
       if (bec && !protocol_error) break;
       if (protocol_error) {
         ex.route = "(protocol)";
+        ex.req = refused_request(parser);
         auto res = error_response(*protocol_error);
         co_await send(*c, res, ex, false, started);
         break;
@@ -362,11 +381,6 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
                             served + 1 < options.max_requests_per_connection;
     if (!co_await send(*c, res, ex, keep_alive, started)) break;
   }
-  boost::system::error_code ignored;
-  c->socket.shutdown(tcp::socket::shutdown_send, ignored);
-  c->socket.close(ignored);
-  c->finished = true;
-  c->watchdog.cancel();
 }
 
 }  // namespace rodeknop::http

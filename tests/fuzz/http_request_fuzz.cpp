@@ -71,6 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                    st == http::status::request_header_fields_too_large);
       const auto res = http::error_response(*parsed.error);
       FUZZ_REQUIRE(res.result() == st);
+      // What the access log and the metrics get of it (the server's own calls).
+      FUZZ_REQUIRE(!std::string_view(boost::beast::http::to_string(parsed.req.method())).empty());
       break;  // the server answers and closes the connection
     }
     if (parsed.result == http::parsed_request::outcome::closed) break;

@@ -43,6 +43,10 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
 /// timed out), or nullopt — then the connection just closes if `ec` is set.
 std::optional<api_error> body_problem(boost::system::error_code ec, bool timed_out, const request_limits& limits);
 
+/// The request line of a refused request as far as it was read, for the access log and the
+/// metrics: its method when known (never throws, also when the line was not understood).
+request refused_request(const request_parser& parser);
+
 /// One request parsed from the start of `bytes` exactly as the server reads it from a socket
 /// whose peer sent `bytes` and then closed its side.
 struct parsed_request {
@@ -52,7 +56,7 @@ struct parsed_request {
     closed,    // the peer closed (or sent an incomplete request): no answer
   };
   outcome result = outcome::closed;
-  request req;
+  request req;  // for `refused`: refused_request()
   std::optional<api_error> error;
   std::size_t consumed = 0;  // bytes of `bytes` that belong to this request
 };
