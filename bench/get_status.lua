@@ -1,4 +1,4 @@
--- bench/get_status.lua: wrk script for plain GET scenarios (GET /healthz).
+-- bench/get_status.lua: wrk script for plain GET scenarios (/healthz, the queue, the week view, statistics).
 --
 -- Sends the default GET and counts the responses by HTTP status; anything other than
 -- BENCH_EXPECT_STATUS (default 200) is unexpected. At the end it prints one machine-readable
@@ -11,6 +11,9 @@
 local expected_status = tonumber(os.getenv("BENCH_EXPECT_STATUS") or "200")
 
 wrk.headers["Accept"] = "application/json"
+-- Team endpoints: bench/run passes an API token (never printed).
+local auth = os.getenv("BENCH_AUTH")
+if auth and auth ~= "" then wrk.headers["Authorization"] = "Bearer " .. auth end
 
 local threads = {}
 

@@ -9,10 +9,12 @@
 #include "rodeknop/api/operations.hpp"
 #include "rodeknop/api/reporter.hpp"
 #include "rodeknop/api/session.hpp"
+#include "rodeknop/api/team.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/util/crypto.hpp"
 #include "rodeknop/web/login_pages.hpp"
 #include "rodeknop/web/pages.hpp"
+#include "rodeknop/web/team_pages.hpp"
 
 namespace rodeknop {
 
@@ -82,14 +84,18 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   templates_ = std::make_unique<web::template_set>(fs::path(cfg_.static_dir) / "templates");
   files_ = std::make_unique<http::static_files>(cfg_.static_dir);
   gate_ = std::make_unique<auth::gate>(cfg_, *writer_, *readers_);
-  services_.reset(new services{cfg_, *writer_, *readers_, *templates_, metrics_, *gate_, nullptr, catalog_});
+  events_ = std::make_unique<live::hub>(live::hub_options{1024, cfg_.max_streams, 256});
+  services_.reset(
+      new services{cfg_, *writer_, *readers_, *templates_, metrics_, *gate_, *events_, nullptr, catalog_});
   services_->reload_catalog();
 
   web::register_page_routes(router_, *services_);
+  web::register_team_page_routes(router_, *services_);
   api::register_reporter_routes(router_, *services_);
   api::register_operations_routes(router_, *services_);
   api::register_session_routes(router_, *services_);
   web::register_login_routes(router_, *services_);
+  api::register_team_routes(router_, *services_);
 }
 
 application::~application() {
@@ -137,7 +143,9 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
       refused = web::refused_page(*services_, e, ctx);
     }
     if (refused) co_return std::move(*refused);
-    co_return co_await match.found->fn(ctx);
+    auto res = co_await match.found->fn(ctx);
+    if (ctx.streamer) ex.streamer = std::move(ctx.streamer);
+    co_return res;
   } catch (const store::storage_unavailable& e) {
     log::event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});
     throw http::api_error(http::status::service_unavailable, "storage_unavailable",

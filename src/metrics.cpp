@@ -43,7 +43,8 @@ void metrics::observe_request(std::string_view route, std::string_view method, u
 }
 
 std::string metrics::render(const store::writer_stats& writer, const http::server_stats* server,
-                            const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status) const {
+                            const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status,
+                            std::size_t event_streams) const {
   std::ostringstream out;
   {
     std::lock_guard lock(mutex_);
@@ -114,7 +115,7 @@ std::string metrics::render(const store::writer_stats& writer, const http::serve
       << "rodeknop_db_failed_commits_total " << writer.failed_commits.load() << "\n";
   out << "# HELP rodeknop_event_streams_open Open live-update streams (GET /api/v1/events).\n"
          "# TYPE rodeknop_event_streams_open gauge\n"
-      << "rodeknop_event_streams_open " << open_event_streams.load(std::memory_order_relaxed) << "\n";
+      << "rodeknop_event_streams_open " << event_streams << "\n";
   out << "# HELP rodeknop_reports Reports by current status.\n# TYPE rodeknop_reports gauge\n";
   for (const auto& [status, n] : reports_by_status)
     out << "rodeknop_reports{status=\"" << label(status) << "\"} " << n << "\n";

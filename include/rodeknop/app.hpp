@@ -10,6 +10,7 @@
 #include "rodeknop/http/router.hpp"
 #include "rodeknop/http/server.hpp"
 #include "rodeknop/http/static_files.hpp"
+#include "rodeknop/live/hub.hpp"
 #include "rodeknop/metrics.hpp"
 #include "rodeknop/store/catalog.hpp"
 #include "rodeknop/store/database.hpp"
@@ -26,6 +27,7 @@ struct services {
   web::template_set& templates;
   metrics& stats;
   auth::gate& gate;
+  live::hub& events;  // live updates for the team (GET /api/v1/events)
   const http::server_stats* server = nullptr;  // set while serving
 
   /// The active departments and categories (cached; reloaded when they change).
@@ -54,6 +56,7 @@ class application {
   metrics metrics_;
   std::atomic<std::shared_ptr<const store::catalog>> catalog_;
   std::unique_ptr<auth::gate> gate_;
+  std::unique_ptr<live::hub> events_;
   std::unique_ptr<services> services_;
   http::router router_;
 };

@@ -24,6 +24,8 @@ struct config {
   std::chrono::seconds write_timeout{30};  // --write-timeout: a client that does not read its response is cut off
   std::chrono::seconds shutdown_grace{10}; // --shutdown-grace: in-flight requests on SIGTERM
   std::size_t max_connections = 4096;      // --max-connections
+  std::size_t max_streams = 2000;          // --max-streams: open live-update streams (503 beyond)
+  std::chrono::seconds sse_heartbeat{15};  // --sse-heartbeat: comment line on idle streams
 
   // Sessions (see auth/gate.hpp).
   std::chrono::seconds session_idle{8 * 3600};       // --session-idle: ends after this long unused

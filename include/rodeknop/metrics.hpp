@@ -2,7 +2,6 @@
 // Request metrics and their Prometheus text rendering for GET /metrics.
 
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -28,25 +27,12 @@ class metrics {
 
   void observe_request(std::string_view route, std::string_view method, unsigned status, double seconds);
 
-  /// Open live-update streams (GET /api/v1/events), exported as rodeknop_event_streams_open.
-  /// The stream handler holds an `event_stream_guard` for as long as its stream is open.
-  std::atomic<std::int64_t> open_event_streams{0};
-
-  class event_stream_guard {
-   public:
-    explicit event_stream_guard(metrics& m) : m_(&m) { m_->open_event_streams.fetch_add(1, std::memory_order_relaxed); }
-    ~event_stream_guard() { m_->open_event_streams.fetch_sub(1, std::memory_order_relaxed); }
-    event_stream_guard(const event_stream_guard&) = delete;
-    event_stream_guard& operator=(const event_stream_guard&) = delete;
-
-   private:
-    metrics* m_;
-  };
-
   /// The whole exposition (Prometheus text format 0.0.4): requests, latency, connections, event
   /// streams, the writer's commits and batches, reports by status.
+  /// `event_streams`: open live-update streams (GET /api/v1/events), from the hub.
   std::string render(const store::writer_stats& writer, const http::server_stats* server,
-                     const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status) const;
+                     const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status,
+                     std::size_t event_streams) const;
 
  private:
   struct histogram {

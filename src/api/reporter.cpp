@@ -4,6 +4,7 @@
 
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/api/submission.hpp"
+#include "rodeknop/api/team.hpp"
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/reports.hpp"
@@ -87,6 +88,7 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     throw;
   }
   log::event(log::level::info, "report_created", {{"id", created.id}, {"reference", created.reference}});
+  publish_report_event(s, "report.created", created.id, created.reference, created.status, 1);
 
   if (kind == body_kind::form) co_return http::redirect_response("/volg/" + token + "?ontvangen=1");
 
@@ -162,6 +164,7 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
     throw http::api_error(http::status::not_found, "not_found", "no report has this tracking token");
   }
   log::event(log::level::info, "reply_added", {{"id", result->id}, {"reference", result->reference}});
+  publish_report_event(s, "report.updated", result->id, result->reference, result->status, result->version);
 
   if (kind == body_kind::form) co_return http::redirect_response("/volg/" + token + "?reactie=verzonden");
   co_return http::json_response(

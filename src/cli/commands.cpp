@@ -83,6 +83,14 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
       ->capture_default_str();
   serve->add_option("--sso-group-roles", cfg.sso_group_roles, "Groups that give a role: GROUP=ROLE;GROUP=ROLE")
       ->envname("RODEKNOP_SSO_GROUP_ROLES");
+  serve->add_option("--max-streams", cfg.max_streams, "Open live-update streams (GET /api/v1/events) at most")
+      ->envname("RODEKNOP_MAX_STREAMS")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
+      ->capture_default_str();
+  serve->add_option("--sse-heartbeat", cfg.sse_heartbeat, "Seconds between heartbeat comments on idle live-update streams")
+      ->envname("RODEKNOP_SSE_HEARTBEAT")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   action = {};
   serve->callback([&cfg, &action] {
     action = [&cfg] {

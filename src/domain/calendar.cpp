@@ -79,12 +79,27 @@ unsigned weeks_in_iso_year(int iso_year) {
 
 std::optional<iso_week> parse_iso_week(std::string_view text) {
   // YYYY-Www
-  if (text.size() != 8 || text[4] != '-' || (text[5] != 'W' && text[5] != 'w')) return std::nullopt;
+  if (text.size() != 8 || text[4] != '-' || text[5] != 'W') return std::nullopt;
   int y = 0;
   unsigned w = 0;
   if (!parse_year(text.substr(0, 4), y) || !parse_uint(text.substr(6, 2), w)) return std::nullopt;
   if (y > 9998 || w < 1 || w > weeks_in_iso_year(y)) return std::nullopt;
   return iso_week{y, w};
+}
+
+iso_week previous_week(iso_week w) {
+  if (w.week > 1) return {w.year, w.week - 1};
+  return {w.year - 1, weeks_in_iso_year(w.year - 1)};
+}
+
+iso_week next_week(iso_week w) {
+  if (w.week < weeks_in_iso_year(w.year)) return {w.year, w.week + 1};
+  return {w.year + 1, 1};
+}
+
+std::int64_t whole_days_between(sys_seconds from, sys_seconds to) {
+  if (to <= from) return 0;
+  return std::chrono::floor<std::chrono::days>(to - from).count();
 }
 
 std::string format_iso_week(iso_week w) {

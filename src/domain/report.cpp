@@ -139,6 +139,13 @@ std::string message_en(const field_error& e) {
     case field_problem::invalid_email: return "is not a valid e-mail address";
     case field_problem::unknown_key: return "is not a known key (see /api/v1/meta)";
     case field_problem::invalid_text: return "contains invalid UTF-8 or control characters";
+    case field_problem::invalid_value: return "must be one of " + e.detail;
+    case field_problem::transition_not_allowed: return "the workflow does not allow " + e.detail;
+    case field_problem::required_for_status: return "is required " + e.detail;
+    case field_problem::not_applicable: return "is only taken " + e.detail;
+    case field_problem::unknown_report: return "is not the id of an existing report";
+    case field_problem::self_reference: return "must not be the report itself";
+    case field_problem::duplicate_cycle: return "would make a cycle of duplicates (" + e.detail + ")";
   }
   return "is not acceptable";
 }
@@ -159,6 +166,17 @@ std::string message_nl(const field_error& e) {
     case field_problem::invalid_email: return "Vul een geldig e-mailadres in, bijvoorbeeld naam@denhaag.nl.";
     case field_problem::unknown_key: return "Kies een waarde uit de lijst.";
     case field_problem::invalid_text: return "Dit veld bevat tekens die niet zijn toegestaan.";
+    case field_problem::invalid_value: return "Kies een waarde uit de lijst.";
+    case field_problem::transition_not_allowed: return "Deze statuswijziging is niet toegestaan.";
+    case field_problem::required_for_status:
+      if (f == "note") return "Geef een toelichting bij dit besluit.";
+      if (f == "outcome") return "Kies de uitkomst.";
+      if (f == "duplicate_of") return "Geef het nummer van de melding waarvan dit een dubbele is.";
+      return "Vul dit veld in.";
+    case field_problem::not_applicable: return "Dit veld hoort niet bij deze wijziging.";
+    case field_problem::unknown_report: return "Er is geen melding met dit nummer.";
+    case field_problem::self_reference: return "Een melding kan geen dubbele van zichzelf zijn.";
+    case field_problem::duplicate_cycle: return "Dan verwijzen dubbele meldingen in een kring naar elkaar.";
   }
   return "Dit veld is niet goed ingevuld.";
 }

@@ -53,6 +53,11 @@ struct connection {
   std::string out;            // the serialised response, reused across requests
   bool busy = false;          // a request is being handled; all of this is touched on the connection's thread only
   bool close_requested = false;
+  // A streaming response (http/stream.hpp) owns the connection after its headers.
+  bool streaming = false;
+  bool stream_stop = false;   // the server is stopping: the stream must end
+  bool woken = false;         // the stream's waker ran since its last wait
+  std::unique_ptr<net::steady_timer> wake_timer;
 
   void expires_after(std::chrono::seconds d) { deadline = clock_type::now() + d; }
 };
@@ -72,7 +77,8 @@ net::awaitable<void> watch(std::shared_ptr<connection> c) {
 }
 
 /// Status line, headers and body in one buffer: one write, no generic serializer.
-void serialise(const response& res, bool keep_alive, unsigned request_version, bool head, std::string& out) {
+void serialise(const response& res, bool keep_alive, unsigned request_version, bool head, std::string& out,
+               bool streaming = false) {
   out.clear();
   const unsigned code = res.result_int();
   out += "HTTP/1.1 ";
@@ -97,6 +103,11 @@ void serialise(const response& res, bool keep_alive, unsigned request_version, b
   else if (request_version < 11)
     out += "Connection: keep-alive\r\n";
   const bool bodyless = code < 200 || code == 204 || code == 304;
+  if (streaming) {
+    // The body runs until the connection closes (keep_alive is false for streams).
+    out += "\r\n";
+    return;
+  }
   if (!bodyless) {
     out += "Content-Length: ";
     out += std::to_string(res.body().size());
@@ -145,6 +156,8 @@ struct server::impl {
   net::awaitable<void> session(std::shared_ptr<connection> c, std::uint64_t id);
   net::awaitable<bool> send(connection& c, const response& res, exchange& ex, bool keep_alive,
                             std::chrono::steady_clock::time_point started);
+  net::awaitable<void> send_stream(std::shared_ptr<connection> c, const response& res, exchange& ex,
+                                   std::chrono::steady_clock::time_point started);
   void begin_stop();
   void finish_if_drained();
 };
@@ -203,7 +216,14 @@ void server::impl::begin_stop() {
       net::post(c->socket.get_executor(), [c] {
         c->close_requested = true;
         boost::system::error_code cancel_ec;
-        if (!c->busy) c->socket.cancel(cancel_ec);
+        if (c->streaming) {
+          // Streams never finish by themselves: end them now.
+          c->stream_stop = true;
+          if (c->wake_timer) c->wake_timer->cancel();
+          c->socket.cancel(cancel_ec);
+        } else if (!c->busy) {
+          c->socket.cancel(cancel_ec);
+        }
       });
     }
   }
@@ -308,7 +328,89 @@ struct connection_closer {
   }
 };
 
+// The connection as a streaming handler sees it.
+class connection_stream final : public stream {
+ public:
+  connection_stream(std::shared_ptr<connection> c, std::chrono::seconds write_timeout, const std::atomic<bool>& stopping)
+      : c_(std::move(c)), write_timeout_(write_timeout), stopping_(stopping) {}
+
+  net::awaitable<bool> write(std::string_view data) override {
+    if (ended()) co_return false;
+    c_->expires_after(write_timeout_);  // a client that stops reading is cut off by the watchdog
+    auto [ec, n] = co_await net::async_write(c_->socket, net::buffer(data.data(), data.size()), use_tuple);
+    c_->deadline = clock_type::time_point::max();
+    co_return !ec && !ended();
+  }
+
+  net::awaitable<bool> wait(std::chrono::milliseconds timeout) override {
+    if (ended()) co_return false;
+    if (!c_->woken) {
+      c_->wake_timer->expires_after(timeout);
+      co_await c_->wake_timer->async_wait(use_tuple);
+    }
+    c_->woken = false;
+    co_return !ended();
+  }
+
+  std::function<void()> closer() override {
+    return [weak = std::weak_ptr<connection>(c_), ex = c_->socket.get_executor()] {
+      net::post(ex, [weak] {
+        if (auto c = weak.lock(); c && c->streaming) {
+          c->stream_stop = true;
+          if (c->wake_timer) c->wake_timer->cancel();
+          boost::system::error_code ignored;
+          c->socket.cancel(ignored);
+        }
+      });
+    };
+  }
+
+  std::function<void()> waker() override {
+    return [weak = std::weak_ptr<connection>(c_), ex = c_->socket.get_executor()] {
+      net::post(ex, [weak] {
+        if (auto c = weak.lock()) {
+          c->woken = true;
+          if (c->wake_timer) c->wake_timer->cancel();
+        }
+      });
+    };
+  }
+
+ private:
+  bool ended() const { return c_->stream_stop || stopping_.load(std::memory_order_relaxed); }
+  std::shared_ptr<connection> c_;
+  std::chrono::seconds write_timeout_;
+  const std::atomic<bool>& stopping_;
+};
+
 }  // namespace
+
+net::awaitable<void> server::impl::send_stream(std::shared_ptr<connection> c, const response& res, exchange& ex,
+                                               std::chrono::steady_clock::time_point started) {
+  serialise(res, false, ex.req.version() ? ex.req.version() : 11, false, c->out, true);
+  c->expires_after(options.write_timeout);
+  auto [ec, bytes] = co_await net::async_write(c->socket, net::buffer(c->out), use_tuple);
+  c->deadline = clock_type::time_point::max();  // a stream is idle between events by design
+  if (!ec && !stopping && !c->close_requested) {
+    // A small kernel buffer per stream: a reader that stops reading blocks our writes soon
+    // (and is then dropped by its handler) instead of parking megabytes in the kernel.
+    boost::system::error_code ignored;
+    c->socket.set_option(net::socket_base::send_buffer_size(32 * 1024), ignored);
+    c->streaming = true;
+    c->wake_timer = std::make_unique<net::steady_timer>(c->socket.get_executor());
+    connection_stream s(c, options.write_timeout, stopping);
+    try {
+      co_await ex.streamer(s);
+    } catch (const std::exception& e) {
+      log::event(log::level::err, "stream_failed", {{"route", ex.route}, {"error", e.what()}});
+    }
+    c->streaming = false;
+  }
+  if (on_complete) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    on_complete(ex, res.result_int(), seconds, bytes);
+  }
+}
 
 net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::uint64_t) {
   const connection_closer closer{*c};
@@ -334,6 +436,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     const auto started = std::chrono::steady_clock::now();
     ex.req = {};
     ex.route.clear();
+    ex.streamer = nullptr;
 
     // A protocol error is answered and the connection closed. (The response is built in a
     // named variable: GCC 12 mishandles non-trivial temporaries in co_await expressions.)
@@ -376,6 +479,10 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     } catch (const std::exception& e) {
       log::event(log::level::err, "handler_failed", {{"route", ex.route}, {"error", e.what()}});
       res = error_response(api_error(status::internal_server_error, "internal_error", "internal server error"));
+    }
+    if (ex.streamer && res.result() == status::ok && ex.req.method() != verb::head) {
+      co_await send_stream(c, res, ex, started);
+      break;
     }
     const bool keep_alive = ex.req.keep_alive() && !stopping && !c->close_requested &&
                             served + 1 < options.max_requests_per_connection;

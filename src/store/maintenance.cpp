@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+#include <map>
+#include <optional>
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
@@ -60,30 +63,56 @@ struct rng {
     return z ^ (z >> 31);
   }
   std::uint64_t below(std::uint64_t n) { return next() % n; }
+  std::int64_t between(std::int64_t lo, std::int64_t hi) {  // [lo, hi]
+    return lo + static_cast<std::int64_t>(below(static_cast<std::uint64_t>(hi - lo + 1)));
+  }
   bool chance(unsigned percent) { return below(100) < percent; }
   template <class T, std::size_t N>
   const T& pick(const std::array<T, N>& a) { return a[below(N)]; }
+  /// An index drawn with the given weights.
+  template <std::size_t N>
+  std::size_t weighted(const std::array<unsigned, N>& w) {
+    unsigned total = 0;
+    for (auto x : w) total += x;
+    auto r = static_cast<unsigned>(below(total));
+    for (std::size_t i = 0; i < N; ++i) {
+      if (r < w[i]) return i;
+      r -= w[i];
+    }
+    return N - 1;
+  }
 };
 
-constexpr std::array<const char*, 16> subjects{
+// What civil servants run into, in their own words. A title is a subject and a problem; the
+// same subject recurs, which gives the duplicate detection something to find.
+constexpr std::array<const char*, 30> subjects{
     "Aanvraag bijzondere bijstand", "Parkeervergunning voor mantelzorgers", "Verhuizing doorgeven",
     "Kwijtschelding gemeentelijke belastingen", "Evenementenvergunning buurtfeest", "Inschrijving nieuwe inwoner",
     "Melding openbare ruimte", "Aanvraag gehandicaptenparkeerkaart", "Leerlingenvervoer", "Terrasvergunning",
-    "Schuldhulpverlening intake", "Aanvraag Wmo-voorziening", "Bouwvergunning dakkapel", "Uittreksel BRP",
-    "Subsidie sportvereniging", "Afvalpas nieuwe bewoners"};
-constexpr std::array<const char*, 12> problems{
+    "Intake schuldhulpverlening", "Aanvraag Wmo-voorziening", "Omgevingsvergunning dakkapel", "Uittreksel BRP",
+    "Subsidie sportvereniging", "Afvalpas nieuwe bewoners", "Reëel inkomen bij de bijstandsaanvraag",
+    "Coördinatie jeugdhulp tussen wijkteams", "Ondernemersloket vestigingsvergunning", "Huwelijksvoltrekking op locatie",
+    "Aanvraag individuele inkomenstoeslag", "Ooievaarspas verlengen", "Ontheffing venstertijden binnenstad",
+    "Vergoeding kinderopvang voor werkzoekenden", "Herindicatie huishoudelijke hulp", "Bezwaar WOZ-beschikking",
+    "Tijdelijke verhuur via de privé-woning", "Inburgering en taaleis", "Aanvraag kapvergunning", "Verklaring omtrent het gedrag"};
+constexpr std::array<const char*, 20> problems{
     "vraagt drie keer dezelfde gegevens", "duurt acht weken door een dubbele controle",
     "verplicht een papieren handtekening", "stuurt inwoners van loket naar loket",
     "eist een bewijsstuk dat de gemeente zelf al heeft", "kan niet digitaal worden ingediend",
-    "heeft een brief die niemand begrijpt", "vraagt een leges die hoger is dan de kosten",
+    "heeft een brief die niemand begrijpt", "kost meer aan leges dan de behandeling kost",
     "blokkeert bij een adres zonder huisnummer", "moet door twee afdelingen worden goedgekeurd",
-    "vervalt als de inwoner een dag te laat is", "vraagt een verklaring van een externe partij"};
-constexpr std::array<const char*, 10> procedures{
-    "Werkinstructie intake", "Verordening gemeentelijke belastingen", "Zaaksysteem formulier",
+    "vervalt als de inwoner een dag te laat is", "vraagt een verklaring van een externe partij",
+    "wordt elk jaar opnieuw getoetst terwijl niets verandert", "heeft een termijn die korter is dan de postbezorging",
+    "vraagt om een DigiD die de inwoner niet kan krijgen", "wordt niet geïnformeerd over de stand van zaken",
+    "past niet in het zaaksysteem", "eist een origineel in plaats van een kopie",
+    "vraagt een afspraak aan de balie voor een simpele wijziging", "kent geen uitzondering voor schrijnende gevallen"};
+constexpr std::array<const char*, 16> procedures{
+    "Werkinstructie intake", "Verordening gemeentelijke belastingen", "Zaaksysteem, formulier aanvraag",
     "Mandaatregeling", "Beleidsregel bijzondere bijstand", "Procedure vergunningverlening",
     "Privacyprotocol gegevensdeling", "Aanvraagformulier (pdf)", "Controleprotocol rechtmatigheid",
-    "Afsprakensysteem publiekszaken"};
-constexpr std::array<const char*, 8> examples{
+    "Afsprakensysteem Publiekszaken", "Participatiewet, artikel 17", "Algemene Plaatselijke Verordening",
+    "Legesverordening", "Werkproces bezwaar en beroep", "Handboek Wmo", "Inkoopvoorwaarden jeugdhulp"};
+constexpr std::array<const char*, 14> examples{
     "Een inwoner met een rolstoel moest vorige week drie keer terugkomen voor hetzelfde formulier.",
     "Een ondernemer wachtte zes weken op een vergunning die binnen een dag beoordeeld kon worden.",
     "Een moeder met drie kinderen kreeg een brief met een termijn van vijf dagen, terwijl de post er zeven over deed.",
@@ -91,27 +120,131 @@ constexpr std::array<const char*, 8> examples{
     "Een nieuwkomer moest een document laten vertalen dat wij zelf al in het dossier hadden.",
     "Een buurtvereniging moest dezelfde gegevens aan drie afdelingen sturen.",
     "Een inwoner kreeg twee tegenstrijdige brieven van verschillende afdelingen in één week.",
-    "Een mantelzorger moest elk jaar opnieuw aantonen dat de zorgsituatie niet veranderd was."};
-constexpr std::array<const char*, 6> impacts{
+    "Een mantelzorger moest elk jaar opnieuw aantonen dat de zorgsituatie niet veranderd was.",
+    "Een jongere van achttien viel tussen twee regelingen in en kreeg drie maanden geen inkomen.",
+    "Een café-eigenaar moest voor één avond terras dezelfde stukken aanleveren als voor een heel seizoen.",
+    "Een inwoner met schulden kreeg een boete omdat een formulier een dag te laat binnenkwam.",
+    "Een gezin moest een uittreksel betalen dat de gemeente zelf had kunnen opvragen.",
+    "Een collega van het wijkteam mocht gegevens niet delen die de inwoner zelf wilde laten delen.",
+    "Een statushouder kon de afspraak niet maken omdat de website alleen in het Nederlands is."};
+constexpr std::array<const char*, 8> impacts{
     "Inwoners haken af en krijgen geen hulp waar ze recht op hebben.",
-    "Ondernemers lopen omzet mis en zijn het vertrouwen in de gemeente kwijt.",
+    "Ondernemers lopen omzet mis en verliezen het vertrouwen in de gemeente.",
     "Het kost inwoners uren en levert de gemeente niets op.",
     "Kwetsbare inwoners raken in de problemen door de wachttijd.",
-    "Medewerkers besteden veel tijd aan uitleggen en herstellen.", ""};
-constexpr std::array<const char*, 6> suggestions{
+    "Medewerkers besteden veel tijd aan uitleggen en herstellen.",
+    "Inwoners bellen herhaaldelijk en het klantcontactcentrum raakt overbelast.", "", ""};
+constexpr std::array<const char*, 8> suggestions{
     "Gebruik de gegevens die we al hebben en vraag alleen wat ontbreekt.",
     "Laat één afdeling het hele verzoek afhandelen.", "Schaf de dubbele controle af voor bedragen onder de grens.",
-    "Maak het formulier digitaal en vul het vooraf in.", "Geef de behandelaar ruimte om af te wijken.", ""};
-constexpr std::array<const char*, 8> names{"Fatima el Amrani", "Jan de Vries", "Priya Ramdin",  "Kees Bakker",
-                                           "Sanne Jansen",     "Mohamed Yilmaz", "Anouk Visser", ""};
+    "Maak het formulier digitaal en vul het vooraf in.", "Geef de behandelaar ruimte om af te wijken.",
+    "Verleng de termijn naar vier weken.", "", ""};
+constexpr std::array<const char*, 16> first_names{"Fatima", "Jan",   "Priya",  "Kees",    "Sanne",  "Mohamed",
+                                                   "Anouk",  "Daan",  "Esra",   "Joost",   "Naima",  "Ruud",
+                                                   "Yvonne", "Bilal", "Mirjam", "Chaimae"};
+constexpr std::array<const char*, 12> last_names{"el Amrani", "de Vries", "Ramdin", "Bakker", "Jansen", "Yilmaz",
+                                                  "Visser",   "van Dijk", "Kaya",   "Mulder", "Bouzid", "de Jong"};
 constexpr std::array<const char*, 6> outcome_keys{"rule_abolished",    "rule_changed",      "procedure_changed",
                                                   "room_within_rules", "tailored_solution", "explained"};
-constexpr std::array<const char*, 4> team{"anna", "bram", "chantal", "dirk"};
-constexpr std::array<const char*, 6> notes{"Besproken in het ontregeloverleg.",
-                                           "Past binnen de bestaande regels; werkwijze aangepast.",
-                                           "Landelijke regel, doorgezet naar het ministerie.",
-                                           "Eigenaar van de regel is akkoord met afschaffen.",
-                                           "Dubbel met een eerdere melding.", "Meer voorbeelden nodig van de melder."};
+constexpr std::array<unsigned, 6> outcome_weights{8, 15, 25, 15, 12, 25};
+constexpr std::array<const char*, 6> team{"anna", "bram", "chantal", "dirk", "esther", "farid"};
+constexpr std::array<unsigned, 6> department_weights{8, 26, 16, 14, 24, 12};  // bsd, dpz, dso, dsb, szw, ocw
+constexpr std::array<const char*, 6> resolve_notes{
+    "Regel aangepast in overleg met de eigenaar; werkinstructie is bijgewerkt.",
+    "Past binnen de bestaande regels; de werkwijze is aangepast en gecommuniceerd.",
+    "De beleidsregel is geschrapt per de eerste van de volgende maand.",
+    "Maatwerk afgesproken voor deze en vergelijkbare situaties.",
+    "Uitgelegd aan de melder waarom de regel blijft; brief is begrijpelijker gemaakt.",
+    "Formulier vereenvoudigd: drie vragen geschrapt, gegevens worden vooraf ingevuld."};
+constexpr std::array<const char*, 4> reject_notes{
+    "Geen belemmering voor de dienstverlening; uitgelegd aan de melder.",
+    "Landelijke regel zonder ruimte voor de gemeente; doorgegeven aan de VNG.",
+    "De situatie is inmiddels opgelost door een eerdere wijziging.",
+    "Valt buiten de opdracht van het ontregelteam; doorverwezen naar de klachtenfunctionaris."};
+constexpr std::array<const char*, 3> wont_fix_notes{
+    "Landelijke regel; buiten de invloed van de gemeente.",
+    "Aanpassing kost meer dan zij oplevert; besproken met de melder.",
+    "Het systeem wordt volgend jaar vervangen; meegenomen in het programma van eisen."};
+constexpr std::array<const char*, 4> internal_comments{
+    "Besproken met de teamleider van de afdeling; die herkent het probleem.",
+    "Navraag gedaan bij juridische zaken: er is ruimte binnen de verordening.",
+    "Eerst de cijfers opvragen: hoe vaak komt dit voor?",
+    "Eigenaar van de regel wil in het volgende overleg aansluiten."};
+constexpr std::array<const char*, 3> questions{
+    "Kunt u een recent voorbeeld geven, zonder persoonsgegevens?",
+    "Om welk formulier gaat het precies? Een link of zaaknummer helpt.",
+    "Hoe vaak komt dit ongeveer voor in uw team?"};
+constexpr std::array<const char*, 3> replies{
+    "Het gaat om het formulier voor de aanvraag; vorige week kwam het vier keer voor.",
+    "Bij ons team ongeveer twee keer per week. Zaaknummer staat in het dossier.",
+    "Voorbeeld: een inwoner moest drie keer terugkomen voor dezelfde handtekening."};
+
+constexpr std::int64_t day = 86400;
+
+// The Tuesday-morning triage meeting (10:00 Amsterdam, give or take) first after `t`.
+std::int64_t next_meeting(std::int64_t t, rng& r) {
+  const std::int64_t days_since_epoch = (t + 2 * 3600) / day;  // 1970-01-01 was a Thursday
+  const std::int64_t weekday = (days_since_epoch + 3) % 7;      // Monday 0 .. Sunday 6
+  std::int64_t ahead = (1 - weekday + 7) % 7;
+  if (ahead < 2) ahead += 7;  // at least a day to read the report
+  return (days_since_epoch + ahead) * day + 8 * 3600 + r.between(0, 150 * 60);
+}
+
+struct seed_history {
+  rng& r;
+  connection& c;
+  std::int64_t report_id;
+  std::int64_t now;
+  std::int64_t t;
+  seed_result& result;
+  std::string status = "new";
+  std::string priority = "normal";
+  std::optional<std::string> assignee{}, owner{}, outcome{};
+  std::optional<std::int64_t> duplicate_of{};
+  std::int64_t version = 1;
+
+  void event(const char* actor, const char* type, const std::optional<std::string>& from,
+             const std::optional<std::string>& to, const char* note = nullptr, const char* out = nullptr,
+             std::int64_t comment_id = 0) {
+    auto& st = c.prepare(
+        "INSERT INTO events (report_id, at, actor, type, from_value, to_value, note, outcome, comment_id) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    st.bind(1, report_id);
+    st.bind(2, t);
+    st.bind(3, actor);
+    st.bind(4, type);
+    if (from) st.bind(5, *from); else st.bind(5);
+    if (to) st.bind(6, *to); else st.bind(6);
+    if (note) st.bind(7, note); else st.bind(7);
+    if (out) st.bind(8, out); else st.bind(8);
+    if (comment_id) st.bind(9, comment_id); else st.bind(9);
+    st.exec();
+    ++result.events;
+  }
+  void comment(const char* author, const char* visibility, const char* body, const char* type) {
+    auto& st = c.prepare("INSERT INTO comments (report_id, at, author, visibility, body) VALUES (?1, ?2, ?3, ?4, ?5)");
+    st.bind(1, report_id);
+    st.bind(2, t);
+    st.bind(3, author);
+    st.bind(4, visibility);
+    st.bind(5, body);
+    st.exec();
+    event(author, type, std::nullopt, std::nullopt, nullptr, nullptr, c.db().getLastInsertRowid());
+    ++version;
+  }
+  // Moves the clock to `next`; a step that would land in the future does not happen.
+  bool at(std::int64_t next) {
+    if (next >= now) return false;
+    t = std::max(next, t + 60);
+    return true;
+  }
+  bool after_days(std::int64_t lo, std::int64_t hi) { return at(t + r.between(lo * day, hi * day)); }
+  void move(const char* actor, const std::string& to, const char* note = nullptr, const char* out = nullptr) {
+    event(actor, "status", status, to, note, out);
+    status = to;
+    ++version;
+  }
+};
 
 }  // namespace
 
@@ -119,7 +252,11 @@ seed_result seed(const db_options& options, std::int64_t count, std::uint64_t se
   if (count < 0) throw std::invalid_argument("--count must not be negative");
   connection c(options, true);
   migrate(c.db());
-  c.db().exec("PRAGMA synchronous = OFF");  // demo data: one fsync at the end is enough
+  // Demo data: one fsync at the end is enough; a big cache and regular checkpoints keep a
+  // million reports fast and the WAL small.
+  c.db().exec("PRAGMA synchronous = OFF");
+  c.db().exec("PRAGMA cache_size = -262144");
+  c.db().exec("PRAGMA wal_autocheckpoint = 20000");
   const auto cat = load_catalog(c);
   if (cat->departments.empty() || cat->categories.empty())
     throw std::runtime_error("there are no active departments or categories");
@@ -129,130 +266,170 @@ seed_result seed(const db_options& options, std::int64_t count, std::uint64_t se
   // Anchored to today's start so that the same seed on the same day gives the same data.
   const auto today = floor<days>(system_clock::now());
   const std::int64_t end = duration_cast<seconds>(today.time_since_epoch()).count();
-  const std::int64_t span = static_cast<std::int64_t>(months_back) * 30 * 86400;
+  const std::int64_t span = static_cast<std::int64_t>(months_back) * 30 * day;
   const std::int64_t begin = end - span;
+  const std::int64_t now_s = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 
-  // Creation times, sorted, so that reference numbers follow time.
+  // Creation times, sorted, so that reference numbers follow time; mostly on working days.
   std::vector<std::int64_t> times(static_cast<std::size_t>(count));
-  for (auto& t : times) t = begin + static_cast<std::int64_t>(r.below(static_cast<std::uint64_t>(span)));
+  for (auto& t : times) {
+    t = begin + static_cast<std::int64_t>(r.below(static_cast<std::uint64_t>(span)));
+    const std::int64_t weekday = (t / day + 3) % 7;
+    if (weekday >= 5 && r.chance(80)) t -= (weekday - 4) * day;  // weekend → the Friday before
+  }
   std::sort(times.begin(), times.end());
 
+  // Reference numbers continue the counters of each Amsterdam year.
+  std::map<int, std::int64_t> counters;
+  {
+    auto& st = c.prepare("SELECT year, last_number FROM reference_counters");
+    while (st.executeStep()) counters[st.getColumn(0).getInt()] = st.getColumn(1).getInt64();
+    st.reset();
+  }
+  std::vector<std::size_t> department_index(cat->departments.size());
+  std::array<std::int64_t, subjects.size()> last_of_subject{};
+
   seed_result result;
-  const std::int64_t now_s = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
   std::size_t i = 0;
+  char tracking[32];
   while (i < times.size()) {
     SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
-    for (std::size_t in_batch = 0; in_batch < 20000 && i < times.size(); ++in_batch, ++i) {
+    for (std::size_t in_batch = 0; in_batch < 50000 && i < times.size(); ++in_batch, ++i) {
       const std::int64_t created = times[i];
-      domain::report_submission s;
-      const std::string subject = r.pick(subjects);
-      const std::string problem = r.pick(problems);
-      s.title = subject + " " + problem;
-      s.procedure = r.pick(procedures);
-      s.description = std::string(r.pick(examples)) + " De procedure '" + s.procedure + "' " + problem + ".";
-      s.impact = r.pick(impacts);
-      s.suggestion = r.pick(suggestions);
-      s.department = cat->departments[r.below(cat->departments.size())].key;
-      s.category = cat->categories[r.below(cat->categories.size())].key;
-      s.reporter_name = r.pick(names);
-      if (!s.reporter_name.empty() && r.chance(60)) {
-        std::string mail;
-        for (char ch : s.reporter_name) mail.push_back(ch == ' ' ? '.' : static_cast<char>(std::tolower(ch)));
-        s.reporter_email = mail + "@denhaag.nl";
-      }
-      std::string token = std::to_string(r.next()) + "-" + std::to_string(r.next());
-      const auto created_report = insert_report(c, s, "seed:" + token, domain::sys_seconds{seconds{created}});
-      ++result.reports;
-      ++result.events;
-
-      // A plausible history: the weekly meeting decides within days to weeks.
-      std::string status = "new";
-      std::string outcome;
-      std::int64_t duplicate_of = 0;
-      std::int64_t t = created;
-      std::string priority = "normal";
-      std::string assignee;
-      std::string owner;
-      // Moves the clock on; a step that would land in the future does not happen.
-      const auto step = [&](std::int64_t max_days) {
-        const auto next = t + 3600 + static_cast<std::int64_t>(r.below(static_cast<std::uint64_t>(max_days * 86400)));
-        if (next >= now_s) return false;
-        t = next;
-        return true;
-      };
-      const auto event = [&](const char* type, const std::string& from, const std::string& to, const std::string& note,
-                             const std::string& out) {
-        auto& st = c.prepare(
-            "INSERT INTO events (report_id, at, actor, type, from_value, to_value, note, outcome) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-        st.bind(1, created_report.id);
-        st.bind(2, t);
-        st.bind(3, r.pick(team));
-        st.bind(4, type);
-        if (from.empty()) st.bind(5); else st.bind(5, from);
-        if (to.empty()) st.bind(6); else st.bind(6, to);
-        if (note.empty()) st.bind(7); else st.bind(7, note);
-        if (out.empty()) st.bind(8); else st.bind(8, out);
-        st.exec();
-        ++result.events;
-      };
-      const auto move = [&](const std::string& to, const std::string& note, const std::string& out = {}) {
-        event("status", status, to, note, out);
-        status = to;
-      };
-      if (r.chance(85) && step(14)) {
-        const auto roll = r.below(100);
-        if (roll < 60) {
-          move("accepted", "");
-          priority = r.chance(20) ? "high" : (r.chance(10) ? "urgent" : "normal");
-          if (priority != "normal") event("priority", "normal", priority, "", "");
-          assignee = r.pick(team);
-          event("assignee", "", assignee, "", "");
-          owner = cat->departments[r.below(cat->departments.size())].key;
-          event("owner_department", "", owner, "", "");
-          if (r.chance(75) && step(20)) {
-            move("in_progress", "");
-            if (r.chance(70) && step(40)) {
-              if (r.chance(85)) {
-                outcome = r.pick(outcome_keys);
-                move("resolved", r.pick(notes), outcome);
-                if (r.chance(4) && step(20)) {
-                  move("accepted", "Heropend: de oplossing werkt nog niet overal.");
-                  outcome.clear();
-                  if (r.chance(60) && step(20)) {
-                    outcome = r.pick(outcome_keys);
-                    move("resolved", r.pick(notes), outcome);
-                  }
-                }
-              } else {
-                move("wont_fix", "Landelijke regel; buiten de invloed van de gemeente.");
-              }
-            }
-          }
-        } else if (roll < 75) {
-          move("rejected", "Geen belemmering voor de dienstverlening; uitgelegd aan de melder.");
-        } else if (roll < 85 && created_report.id > 1) {
-          duplicate_of = 1 + static_cast<std::int64_t>(r.below(static_cast<std::uint64_t>(created_report.id - 1)));
-          event("duplicate_of", "", std::to_string(duplicate_of), "", "");
-          move("duplicate", "Dubbel met " + std::to_string(duplicate_of) + ".");
-        } else {
-          move("needs_info", "Kunt u een recent voorbeeld geven?");
+      const auto subject = r.below(subjects.size());
+      const char* problem = r.pick(problems);
+      const char* procedure = r.pick(procedures);
+      std::string title = std::string(subjects[subject]) + " " + problem;
+      std::string description = std::string(r.pick(examples)) + " De procedure '" + procedure + "' " + problem +
+                                ". Dit speelt bij " + subjects[subject] + ".";
+      const auto dep_i = r.weighted(department_weights) % cat->departments.size();
+      const std::string& department = cat->departments[dep_i].key;
+      const std::string& category = cat->categories[r.below(cat->categories.size())].key;
+      std::string name, email;
+      if (r.chance(55)) {
+        name = std::string(r.pick(first_names)) + " " + r.pick(last_names);
+        if (r.chance(70)) {
+          for (char ch : name)
+            if (ch != ' ') email.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+          email.insert(email.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(1, email.size())), '.');
+          email += "@denhaag.nl";
         }
       }
-      if (status != "new") {
+      for (std::size_t b = 0; b < sizeof tracking; b += 8) {
+        const auto v = r.next();
+        std::memcpy(tracking + b, &v, 8);
+      }
+      const int year = domain::amsterdam_year(domain::sys_seconds{seconds{created}});
+      const auto number = ++counters[year];
+
+      auto& insert = c.prepare(
+          "INSERT INTO reports (reference, tracking_hash, title, procedure, description, impact, suggestion, "
+          "department, category, reporter_name, reporter_email, created_at, updated_at, last_event_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?12)");
+      insert.bind(1, format_reference(year, number));
+      insert.bind(2, static_cast<const void*>(tracking), static_cast<int>(sizeof tracking));
+      insert.bind(3, title);
+      insert.bind(4, procedure);
+      insert.bind(5, description);
+      insert.bind(6, r.pick(impacts));
+      insert.bind(7, r.pick(suggestions));
+      insert.bind(8, department);
+      insert.bind(9, category);
+      if (name.empty()) insert.bind(10); else insert.bind(10, name);
+      if (email.empty()) insert.bind(11); else insert.bind(11, email);
+      insert.bind(12, created);
+      insert.exec();
+      const std::int64_t id = c.db().getLastInsertRowid();
+      ++result.reports;
+
+      seed_history h{r, c, id, now_s, created, result};
+      h.event("reporter", "created", std::nullopt, std::string("new"));
+
+      // The life of a report (PRODUCT.md), decided at the weekly meeting.
+      const auto decide = [&](bool second_time) {
+        if (!h.at(next_meeting(h.t, r))) return;
+        const char* who = r.pick(team);
+        const auto roll = r.below(100);
+        if (!second_time && roll < 1) return;  // overlooked: still in the queue
+        if (roll < 64) {
+          h.move(who, "accepted");
+          if (r.chance(30)) {
+            const std::string p = r.chance(70) ? "high" : (r.chance(50) ? "urgent" : "low");
+            h.event(who, "priority", h.priority, p);
+            h.priority = p;
+          }
+          h.assignee = r.pick(team);
+          h.event(who, "assignee", std::nullopt, h.assignee);
+          if (r.chance(80)) {
+            h.owner = cat->departments[r.below(cat->departments.size())].key;
+            h.event(who, "owner_department", std::nullopt, h.owner);
+          }
+          if (r.chance(40) && h.after_days(1, 10)) h.comment(h.assignee->c_str(), "internal", r.pick(internal_comments), "comment");
+          for (int round = 0; round < 2; ++round) {
+            if (!r.chance(92) || !h.after_days(2, 30)) return;
+            h.move(h.assignee->c_str(), "in_progress");
+            if (!r.chance(90) || !h.after_days(5, 80)) return;
+            if (r.chance(87)) {
+              const char* out = outcome_keys[r.weighted(outcome_weights)];
+              h.outcome = out;
+              h.move(h.assignee->c_str(), "resolved", r.pick(resolve_notes), out);
+            } else {
+              h.move(h.assignee->c_str(), "wont_fix", r.pick(wont_fix_notes));
+            }
+            // Sometimes the solution does not hold: reopened with a note.
+            if (!r.chance(3) || !h.after_days(3, 40)) return;
+            h.move(r.pick(team), "accepted", "Heropend: de oplossing werkt nog niet overal.");
+            h.outcome.reset();
+          }
+        } else if (roll < 78) {
+          h.move(who, "rejected", r.pick(reject_notes));
+        } else if (roll < 87 && last_of_subject[subject] != 0) {
+          h.duplicate_of = last_of_subject[subject];
+          h.event(who, "duplicate_of", std::nullopt, std::to_string(*h.duplicate_of));
+          h.move(who, "duplicate", "Dubbele melding; de eerdere melding over hetzelfde onderwerp loopt al.");
+        } else if (!second_time) {
+          h.comment(who, "reporter", r.pick(questions), "comment");
+          h.move(who, "needs_info", "Meer informatie nodig van de melder.");
+          if (r.chance(70) && h.after_days(1, 10)) {
+            h.comment("reporter", "reporter", r.pick(replies), "reply");
+            h.event("reporter", "status", std::string("needs_info"), std::string("new"));
+            h.status = "new";
+          }
+        } else {
+          h.move(who, "rejected", r.pick(reject_notes));
+        }
+      };
+      decide(false);
+      if (h.status == "new" && h.version > 1) decide(true);  // answered: decided again
+
+      if (h.version > 1 || h.status != "new") {
         auto& up = c.prepare(
             "UPDATE reports SET status = ?2, priority = ?3, assignee = ?4, owner_department = ?5, duplicate_of = ?6, "
-            "outcome = ?7, updated_at = ?8, version = version + 1 WHERE id = ?1");
-        up.bind(1, created_report.id);
-        up.bind(2, status);
-        up.bind(3, priority);
-        if (assignee.empty()) up.bind(4); else up.bind(4, assignee);
-        if (owner.empty()) up.bind(5); else up.bind(5, owner);
-        if (duplicate_of == 0) up.bind(6); else up.bind(6, duplicate_of);
-        if (outcome.empty()) up.bind(7); else up.bind(7, outcome);
-        up.bind(8, t);
+            "outcome = ?7, updated_at = ?8, last_event_at = ?8, version = ?9 WHERE id = ?1");
+        up.bind(1, id);
+        up.bind(2, h.status);
+        up.bind(3, h.priority);
+        if (h.assignee) up.bind(4, *h.assignee); else up.bind(4);
+        if (h.owner) up.bind(5, *h.owner); else up.bind(5);
+        if (h.duplicate_of) up.bind(6, *h.duplicate_of); else up.bind(6);
+        if (h.outcome) up.bind(7, *h.outcome); else up.bind(7);
+        up.bind(8, h.t);
+        up.bind(9, h.version);
         up.exec();
       }
+      last_of_subject[subject] = id;
+    }
+    tx.commit();
+  }
+  {
+    SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    for (const auto& [year, last] : counters) {
+      auto& st = c.prepare(
+          "INSERT INTO reference_counters (year, last_number) VALUES (?1, ?2) "
+          "ON CONFLICT (year) DO UPDATE SET last_number = max(last_number, excluded.last_number)");
+      st.bind(1, year);
+      st.bind(2, last);
+      st.exec();
     }
     tx.commit();
   }

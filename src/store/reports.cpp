@@ -43,8 +43,8 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
 
   auto& insert = c.prepare(
       "INSERT INTO reports (reference, tracking_hash, title, procedure, description, impact, suggestion, "
-      "department, category, reporter_name, reporter_email, created_at, updated_at, reporter_identity) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)");
+      "department, category, reporter_name, reporter_email, created_at, updated_at, reporter_identity, last_event_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?12)");
   insert.bind(1, out.reference);
   bind_blob(insert, 2, tracking_hash);
   insert.bind(3, s.title);
@@ -131,11 +131,15 @@ std::optional<reply_result> insert_reply(connection& c, std::string_view trackin
     r.status = "new";
   }
   auto& update = c.prepare(
-      "UPDATE reports SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1");
+      "UPDATE reports SET status = ?2, updated_at = ?3, last_event_at = ?3, version = version + 1 WHERE id = ?1 "
+      "RETURNING version");
   update.bind(1, r.id);
   update.bind(2, r.status);
   update.bind(3, seconds(now));
-  update.exec();
+  if (update.executeStep()) r.version = update.getColumn(0).getInt64();
+  while (update.executeStep()) {
+  }
+  update.reset();
   return r;
 }
 

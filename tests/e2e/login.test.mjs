@@ -54,7 +54,7 @@ test('a triager logs in and out by keyboard only', async () => {
   // The old session is gone: the team page asks for a login again.
   await page.goto(`${url}/team`);
   assert.equal(new URL(page.url()).pathname, '/login');
-  assert.deepEqual(problems(), []);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

@@ -128,11 +128,60 @@ TEST_CASE("access matrix: every team endpoint × every kind of credential", "[ac
     return {};
   };
 
+  // A report to read and change, and the version it has now (read with an admin token).
+  const auto admin_token = create_token(db, "matrix-admin", "admin");
+  const auto id = std::to_string(post_json(port, "/api/v1/reports", valid_report()).json().at("id").get<long>());
+  const auto version_header = [&] { return get(port, "/api/v1/reports/" + id, bearer(admin_token)).header("etag"); };
+  int patches = 0;
+  const std::string week = "2026-W48";
+
   const std::vector<endpoint> endpoints = {
       {"GET /api/v1/session", level::team, false, 200,
        [&](const header_list& h) { return get(port, "/api/v1/session", h); }},
       {"DELETE /api/v1/session", level::team, true, 204,
        [&](const header_list& h) { return request(port, http::verb::delete_, "/api/v1/session", {}, h); }},
+      {"GET /api/v1/reports", level::read_reports, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/reports?status=new&limit=5", h); }},
+      {"GET /api/v1/reports/{id}", level::read_reports, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/reports/" + id, h); }},
+      {"PATCH /api/v1/reports/{id}", level::change_reports, true, 200,
+       [&](const header_list& h) {
+         auto headers = h;
+         headers.emplace_back("If-Match", version_header());
+         headers.emplace_back("Content-Type", "application/json");
+         const json body = {{"priority", ++patches % 2 ? "high" : "low"}};
+         return request(port, http::verb::patch, "/api/v1/reports/" + id, body.dump(), headers);
+       }},
+      {"POST /api/v1/reports/{id}/comments", level::change_reports, true, 201,
+       [&](const header_list& h) {
+         return post_json(port, "/api/v1/reports/" + id + "/comments",
+                          {{"body", "Besproken in het overleg."}, {"visibility", "internal"}}, h);
+       }},
+      {"GET /api/v1/triage/{week}", level::read_reports, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/triage/" + week, h); }},
+      {"GET /api/v1/triage/{week} as CSV", level::read_reports, false, 200,
+       [&](const header_list& h) {
+         auto headers = h;
+         headers.emplace_back("Accept", "text/csv");
+         return get(port, "/api/v1/triage/" + week, headers);
+       }},
+      {"GET /api/v1/events", level::team, false, 200,
+       [&](const header_list& h) {
+         // An event stream does not end: read what arrives in half a second, status line first.
+         std::string raw = "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                           "Connection: close\r\n";
+         for (const auto& [k, v] : h) raw += k + ": " + v + "\r\n";
+         const auto answer = raw_exchange(port, raw + "\r\n", std::chrono::milliseconds(500));
+         response r;
+         if (answer.size() > 12) r.status = static_cast<unsigned>(std::stoi(answer.substr(9, 3)));
+         const auto body_at = answer.find("\r\n\r\n");
+         r.body = body_at == std::string::npos ? "" : answer.substr(body_at + 4);
+         if (r.status != 200) {
+           // Error bodies are JSON; the chunked framing of a 401/403 is not used (Content-Length).
+           r.headers["content-type"] = "application/json";
+         }
+         return r;
+       }},
   };
 
   const who all[] = {who::nobody,        who::triager_session, who::manager_session,
@@ -144,7 +193,7 @@ TEST_CASE("access matrix: every team endpoint × every kind of credential", "[ac
       const auto r = e.call(credentials(w));
       INFO(e.label << " with " << name_of(w) << ": " << r.body);
       CHECK(r.status == expected(e, w));
-      if (r.status == 401 || r.status == 403) CHECK(r.json().at("error").at("code").is_string());
+      if (r.status == 401 || r.status == 403) CHECK(json::parse(r.body).at("error").at("code").is_string());
       ++cells;
     }
   }
@@ -528,4 +577,59 @@ TEST_CASE("the login page logs in with a plain form and names problems in Dutch"
   CHECK(throttled.status == 429);
   CHECK(throttled.body.find("Te veel mislukte pogingen") != std::string::npos);
   CHECK_FALSE(throttled.header("retry-after").empty());
+}
+
+TEST_CASE("a manager's view of a report never holds the reporter's identity", "[access][identity]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto manager = create_token(db, "powerbi", "manager");
+  const auto triager = create_token(db, "script", "triager");
+  server_process srv(db, {"--trusted-proxies", "127.0.0.1"});
+  const auto port = srv.port();
+  auto body = valid_report("Melding met naam");
+  body["reporter_name"] = "Fatima el Amrani";
+  body["reporter_email"] = "f.elamrani@denhaag.nl";
+  const auto created = post_json(port, "/api/v1/reports", body, {{"X-Remote-User", "felamrani"}});
+  REQUIRE(created.status == 201);
+  const auto id = std::to_string(created.json().at("id").get<long>());
+
+  const auto full = get(port, "/api/v1/reports/" + id, bearer(triager));
+  REQUIRE(full.status == 200);
+  CHECK(full.json().at("reporter_name") == "Fatima el Amrani");
+  CHECK(full.json().at("reporter_email") == "f.elamrani@denhaag.nl");
+  CHECK(full.json().at("reporter_identity") == "felamrani");
+
+  for (const auto& target : {"/api/v1/reports/" + id, std::string("/api/v1/reports?limit=50"),
+                             std::string("/api/v1/reports?q=naam")}) {
+    const auto r = get(port, target, bearer(manager));
+    INFO(target << ": " << r.body);
+    REQUIRE(r.status == 200);
+    CHECK(r.body.find("Fatima") == std::string::npos);
+    CHECK(r.body.find("elamrani") == std::string::npos);
+    CHECK(r.body.find("reporter_name") == std::string::npos);
+    CHECK(r.body.find("reporter_email") == std::string::npos);
+    CHECK(r.body.find("reporter_identity") == std::string::npos);
+  }
+  // Nor does the reporter's own tracking view.
+  const auto track = get(port, "/api/v1/track/" + created.json().at("tracking_token").get<std::string>());
+  CHECK(track.body.find("felamrani") == std::string::npos);
+}
+
+TEST_CASE("team pages send a browser without a session to the login page and refuse wrong roles", "[access][pages]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "mo", "manager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const header_list browser = {{"Accept", "text/html,application/xhtml+xml"}};
+  const auto anonymous = get(port, "/team?week=2026-W48", browser);
+  REQUIRE(anonymous.status == 303);
+  CHECK(anonymous.header("location") == "/login?next=/team%3Fweek%3D2026-W48&reden=inloggen");
+
+  auto as_manager = login(port, "mo").headers(false);
+  as_manager.insert(as_manager.end(), browser.begin(), browser.end());
+  // Managers may read the dashboard (without identities) but not change anything.
+  CHECK(get(port, "/team", as_manager).status == 200);
+  // An API client gets the JSON error instead of a redirect.
+  require_error(get(port, "/api/v1/reports"), 401, "unauthenticated");
 }

@@ -4,6 +4,11 @@
 // families operators rely on are there with the right numbers.
 #include <catch2/catch.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+
 #include <cmath>
 #include <regex>
 #include <set>
@@ -189,6 +194,7 @@ double value_of(const family& f, const std::string& name, const std::map<std::st
 TEST_CASE("/metrics is valid Prometheus text with every family operators need", "[metrics][operations]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"));
+  const auto token = create_token(dir.file("rk.db"), "monitor", "triager");
   for (int i = 0; i < 3; ++i) REQUIRE(post_json(srv.port(), "/api/v1/reports", valid_report()).status == 201);
   REQUIRE(post_json(srv.port(), "/api/v1/reports", nlohmann::json::object()).status == 422);
   REQUIRE(get(srv.port(), "/api/v1/nothing-here").status == 404);
@@ -242,4 +248,18 @@ TEST_CASE("/metrics is valid Prometheus text with every family operators need", 
   REQUIRE(value_of(batches, "rodeknop_db_commit_batch_size_count", {}) == n_commits);
   REQUIRE(value_of(batches, "rodeknop_db_commit_batch_size_sum", {}) >= n_commits);
   REQUIRE(value_of(batches, "rodeknop_db_commit_batch_size_bucket", {{"le", "1"}}) >= 1);
+
+  // An open event stream shows in the gauge while it is open.
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket stream(ioc);
+  stream.connect({net::ip::make_address("127.0.0.1"), srv.port()});
+  net::write(stream, net::buffer("GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+                                 "Authorization: Bearer " + token + "\r\n\r\n"));
+  net::streambuf head;
+  net::read_until(stream, head, "\r\n\r\n");
+  const std::string status_line(net::buffers_begin(head.data()), net::buffers_begin(head.data()) + 12);
+  REQUIRE(status_line == "HTTP/1.1 200");
+  const auto with_stream = parse_exposition(get(srv.port(), "/metrics").body);
+  REQUIRE(value_of(with_stream.at("rodeknop_event_streams_open"), "rodeknop_event_streams_open", {}) == 1);
 }

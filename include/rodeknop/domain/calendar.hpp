@@ -7,6 +7,7 @@
 // here rather than read from the system's tzdata so that results never depend on the host.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,8 +54,12 @@ iso_week iso_week_of(std::chrono::year_month_day date);
 iso_week amsterdam_week(sys_seconds t);
 /// The number of ISO weeks (52 or 53) in an ISO week-numbering year.
 unsigned weeks_in_iso_year(int iso_year);
-/// "2026-W05" → week; nullopt for anything malformed or a week the year does not have.
+/// "2026-W05" → week; nullopt for anything malformed (strictly four digits, "-W", two digits)
+/// or a week the year does not have (2026-W54, 2025-W53, W00).
 std::optional<iso_week> parse_iso_week(std::string_view text);
+/// The weeks before and after (over year ends, including week 53).
+iso_week previous_week(iso_week w);
+iso_week next_week(iso_week w);
 std::string format_iso_week(iso_week w);
 /// Monday 00:00 to next Monday 00:00, Europe/Amsterdam, as UTC instants.
 time_range week_range(iso_week w);
@@ -66,6 +71,9 @@ std::string format_year_month(year_month m);
 /// First of the month 00:00 to the first of the next month 00:00, Europe/Amsterdam.
 time_range month_range(year_month m);
 year_month next_month(year_month m);
+
+/// Whole days from `from` to `to` (floor of the elapsed time; 0 when `to` is not later).
+std::int64_t whole_days_between(sys_seconds from, sys_seconds to);
 
 /// The calendar year in Europe/Amsterdam at instant t.
 int amsterdam_year(sys_seconds t);

@@ -61,12 +61,27 @@ struct report_submission {
 };
 
 /// Why a field is not acceptable; the API turns it into English, the pages into Dutch.
-enum class field_problem { required, too_long, invalid_email, unknown_key, invalid_text };
+enum class field_problem {
+  required,
+  too_long,
+  invalid_email,
+  unknown_key,
+  invalid_text,
+  // The team's changes (domain/workflow.hpp):
+  invalid_value,           // not one of the allowed values
+  transition_not_allowed,  // the workflow has no such step from the current status
+  required_for_status,     // needed for this status change (note, outcome, duplicate_of)
+  not_applicable,          // only taken together with a certain status change
+  unknown_report,          // duplicate_of names no report
+  self_reference,          // duplicate_of names the report itself
+  duplicate_cycle,         // duplicate_of would make a cycle of duplicates
+};
 
 struct field_error {
   std::string field;
   field_problem problem;
   std::size_t limit = 0;  // for too_long
+  std::string detail{};   // context for the message (e.g. "accepted → resolved")
 };
 
 using field_errors = std::vector<field_error>;

@@ -15,6 +15,7 @@
 
 #include "rodeknop/auth/access.hpp"
 #include "rodeknop/http/message.hpp"
+#include "rodeknop/http/stream.hpp"
 #include "rodeknop/util/url.hpp"
 
 namespace rodeknop::http {
@@ -28,6 +29,8 @@ struct request_context {
   /// The authenticated caller; set before the handler runs for every route that needs a
   /// login, and for `anyone` routes when the caller happens to be identified (SSO).
   std::optional<auth::principal> who;
+  /// A handler that answers with a stream sets this (Server-Sent Events; see http/stream.hpp).
+  stream_handler streamer{};
 
   /// A path parameter (empty when absent).
   std::string_view param(std::string_view name) const;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "rodeknop/http/message.hpp"
+#include "rodeknop/http/stream.hpp"
 
 namespace rodeknop::http {
 
@@ -37,6 +38,8 @@ struct exchange {
   request req;
   boost::asio::ip::address peer;
   std::string route;  // the matched route pattern, for logs and metrics; never the raw path
+  /// Set by the handler for a streaming response (see http/stream.hpp).
+  stream_handler streamer;
 };
 
 using request_handler = std::function<boost::asio::awaitable<response>(exchange&)>;

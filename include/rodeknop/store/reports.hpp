@@ -52,6 +52,7 @@ struct reply_result {
   std::int64_t id = 0;
   std::string reference;
   std::string status;  // after the reply
+  std::int64_t version = 0;  // the report's version after the reply
 };
 
 /// Stores a reporter's reply with its `reply` event; a report in needs_info goes back to new

@@ -1,0 +1,189 @@
+#pragma once
+// The triage repository: every SQL statement the team's endpoints need — the report list with
+// filters, full-text search and keyset pagination, one report with its history, comments and
+// similar reports, the team's changes (PATCH) and comments, and the week view.
+// Functions take a connection: the writer's for changes, a pooled reader's for queries.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/domain/workflow.hpp"
+#include "rodeknop/store/database.hpp"
+
+namespace rodeknop::store {
+
+/// A report as the team sees it (the API leaves out the reporter's identity for managers).
+struct report_record {
+  std::int64_t id = 0;
+  std::string reference;
+  std::string title;
+  std::string procedure;
+  std::string description;
+  std::string impact;
+  std::string suggestion;
+  std::string department;
+  std::string category;
+  std::optional<std::string> reporter_name;
+  std::optional<std::string> reporter_email;
+  std::optional<std::string> reporter_identity;
+  std::string status;
+  std::string priority;
+  std::optional<std::string> assignee;
+  std::optional<std::string> owner_department;
+  std::optional<std::int64_t> duplicate_of;
+  std::optional<std::string> outcome;
+  domain::sys_seconds created_at{};
+  domain::sys_seconds updated_at{};
+  std::int64_t version = 0;
+  domain::sys_seconds last_event_at{};
+};
+
+// --- the list -------------------------------------------------------------------------------
+
+/// A position in the list: the (created_at, id) of the last item of a page.
+struct list_cursor {
+  bool oldest_first = false;
+  std::int64_t created_at = 0;
+  std::int64_t id = 0;
+};
+
+/// Opaque text for clients ("n…" / "o…"); decode gives nullopt for anything we did not make.
+std::string encode_cursor(const list_cursor& c);
+std::optional<list_cursor> decode_cursor(std::string_view text);
+
+/// FTS5 match expression for what a user typed: each word a quoted phrase (words of three or
+/// more characters also match as prefix), all words required (or any, with `any_word`).
+/// nullopt when the text has no word at all.
+std::optional<std::string> fts_expression(std::string_view text, bool any_word = false, bool prefixes = true);
+
+struct list_query {
+  std::vector<std::string> statuses;  // empty: all
+  std::optional<std::string> department;
+  std::optional<std::string> category;
+  std::optional<std::string> match;  // an fts_expression
+  std::optional<domain::time_range> created;
+  bool oldest_first = false;
+  std::size_t limit = 50;
+  std::optional<list_cursor> after;
+};
+
+struct list_page {
+  std::vector<report_record> items;
+  std::optional<list_cursor> next;  // set when there may be more
+};
+
+/// Newest first (or oldest first), keyset-paginated on (created_at, id): reports that arrive
+/// while a client pages never make it skip or repeat an item.
+list_page list_reports(connection& c, const list_query& q);
+
+// --- one report -----------------------------------------------------------------------------
+
+struct history_event {
+  std::int64_t id = 0;
+  domain::sys_seconds at{};
+  std::string actor;
+  std::string type;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+  std::optional<std::string> note;
+  std::optional<std::string> outcome;
+  std::optional<std::int64_t> comment_id;
+  std::optional<std::string> visibility;  // comment and reply events
+  std::optional<std::string> body;
+};
+
+struct comment_record {
+  std::int64_t id = 0;
+  domain::sys_seconds at{};
+  std::string author;      // a username, or "reporter"
+  std::string visibility;  // internal | reporter
+  std::string body;
+};
+
+struct report_summary {
+  std::int64_t id = 0;
+  std::string reference;
+  std::string title;
+  std::string status;
+  domain::sys_seconds created_at{};
+};
+
+struct report_detail {
+  report_record report;
+  std::vector<history_event> history;  // oldest first
+  std::vector<comment_record> comments;
+  std::vector<report_summary> similar;
+};
+
+std::optional<report_record> find_report(connection& c, std::int64_t id);
+/// The report with history, comments and up to `similar_count` similar reports.
+std::optional<report_detail> find_report_detail(connection& c, std::int64_t id, std::size_t similar_count = 5);
+/// Reports whose text resembles this one's (FTS5 on its own title and procedure, bm25 order),
+/// never the report itself.
+std::vector<report_summary> similar_reports(connection& c, const report_record& r, std::size_t count = 5);
+
+// --- changes (writer only) ------------------------------------------------------------------
+
+struct change_result {
+  enum class outcome { changed, unchanged, not_found, stale, invalid };
+  outcome result = outcome::not_found;
+  std::optional<report_record> report;  // changed / unchanged / stale: as it is now
+  domain::field_errors errors;          // invalid
+};
+
+/// Applies a team change: checks the version (`if_match` holds the versions the client names)
+/// and the workflow inside the writer's transaction, writes one event per changed field, bumps
+/// the version and updated_at. Nothing is written unless everything is acceptable.
+change_result apply_change(connection& c, std::int64_t id, const std::vector<std::int64_t>& if_match,
+                           const domain::report_change& change, std::string_view actor, domain::sys_seconds now);
+
+struct comment_result {
+  comment_record comment;
+  report_summary report;
+  std::int64_t version = 0;  // the report's new version
+};
+
+/// A team comment with its `comment` event; nullopt for an unknown report.
+std::optional<comment_result> insert_comment(connection& c, std::int64_t report_id, std::string_view author,
+                                             std::string_view visibility, std::string_view body,
+                                             domain::sys_seconds now);
+
+// --- the week view --------------------------------------------------------------------------
+
+struct decision_record {
+  std::int64_t event_id = 0;
+  domain::sys_seconds at{};
+  std::string actor;
+  std::int64_t report_id = 0;
+  std::string reference;
+  std::string title;
+  std::optional<std::string> from;
+  std::string to;
+  std::optional<std::string> note;
+  std::optional<std::string> outcome;
+};
+
+struct week_view {
+  domain::time_range range;
+  domain::sys_seconds as_of{};  // min(now, end of the week): ages and staleness count from here
+  std::vector<report_record> queue;  // status new, submitted before the week ended, oldest first
+  bool queue_truncated = false;
+  std::vector<decision_record> decisions;  // the team's status changes in the week, in order
+  bool decisions_truncated = false;
+  std::vector<report_record> stale;  // accepted / in progress, no event for 28 days before as_of
+  bool stale_truncated = false;
+};
+
+inline constexpr std::int64_t stale_after_days = 28;
+
+/// Each list holds at most `limit` items (truncated says when there are more).
+week_view load_week(connection& c, domain::time_range week, domain::sys_seconds now, std::size_t limit);
+
+/// Every decision of the week (for the CSV minutes).
+std::vector<decision_record> week_decisions(connection& c, domain::time_range week);
+
+}  // namespace rodeknop::store

@@ -1,0 +1,626 @@
+#include "rodeknop/api/team.hpp"
+
+#include <SQLiteCpp/Exception.h>
+
+#include <boost/asio/this_coro.hpp>
+
+#include <charconv>
+#include <chrono>
+
+#include "rodeknop/api/input.hpp"
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/domain/workflow.hpp"
+#include "rodeknop/log.hpp"
+#include "rodeknop/store/triage.hpp"
+#include "rodeknop/util/csv.hpp"
+
+namespace rodeknop::api {
+
+namespace net = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t max_list_limit = 200;
+constexpr std::size_t default_list_limit = 50;
+constexpr std::size_t max_week_limit = 1000;
+constexpr std::size_t default_week_limit = 100;
+
+// --- input ---------------------------------------------------------------------------------------
+
+http::api_error unprocessable(std::string field, std::string message) {
+  return {http::status::unprocessable_entity, "validation_failed", "one or more fields are not acceptable",
+          {{std::move(field), std::move(message)}}};
+}
+
+http::api_error validation_error(const domain::field_errors& errors) {
+  std::map<std::string, std::string> fields;
+  for (const auto& e : errors) fields.emplace(e.field, domain::message_en(e));
+  return {http::status::unprocessable_entity, "validation_failed", "one or more fields are not acceptable",
+          std::move(fields)};
+}
+
+http::api_error not_found() { return {http::status::not_found, "not_found", "no report has this id"}; }
+
+std::optional<std::int64_t> parse_id(std::string_view s) {
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  std::int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
+std::size_t parse_limit(const http::request_context& ctx, std::size_t fallback, std::size_t max) {
+  const auto* v = ctx.query("limit");
+  if (!v) return fallback;
+  const auto n = parse_id(*v);
+  if (!n || static_cast<std::size_t>(*n) > max)
+    throw unprocessable("limit", "must be a whole number from 1 to " + std::to_string(max));
+  return static_cast<std::size_t>(*n);
+}
+
+/// The storage errors of a reader become 503 at the request boundary (app.cpp).
+template <class Fn>
+auto read(services& s, Fn fn) {
+  auto conn = s.readers.acquire();
+  return fn(*conn);
+}
+
+// --- output --------------------------------------------------------------------------------------
+
+json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+json opt(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+json report_json(const store::report_record& r, bool identity) {
+  json j = {{"id", r.id},
+            {"reference", r.reference},
+            {"title", r.title},
+            {"procedure", r.procedure},
+            {"description", r.description},
+            {"impact", r.impact},
+            {"suggestion", r.suggestion},
+            {"department", r.department},
+            {"category", r.category}};
+  if (identity) {
+    j["reporter_name"] = opt(r.reporter_name);
+    j["reporter_email"] = opt(r.reporter_email);
+    j["reporter_identity"] = opt(r.reporter_identity);
+  }
+  j["status"] = r.status;
+  j["priority"] = r.priority;
+  j["assignee"] = opt(r.assignee);
+  j["owner_department"] = opt(r.owner_department);
+  j["duplicate_of"] = opt(r.duplicate_of);
+  j["outcome"] = opt(r.outcome);
+  j["created_at"] = domain::format_rfc3339(r.created_at);
+  j["updated_at"] = domain::format_rfc3339(r.updated_at);
+  j["version"] = r.version;
+  return j;
+}
+
+json history_json(const store::history_event& e) {
+  json j = {{"id", e.id}, {"at", domain::format_rfc3339(e.at)}, {"actor", e.actor}, {"type", e.type}};
+  if (e.type == "status") {
+    j["from"] = opt(e.from);
+    j["to"] = opt(e.to);
+    j["note"] = opt(e.note);
+    if (e.to && *e.to == "resolved") j["outcome"] = opt(e.outcome);
+  } else if (e.type == "duplicate_of") {
+    const auto as_id = [](const std::optional<std::string>& v) -> json {
+      if (!v) return nullptr;
+      std::int64_t n = 0;
+      auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+      return ec == std::errc{} && p == v->data() + v->size() ? json(n) : json(*v);
+    };
+    j["from"] = as_id(e.from);
+    j["to"] = as_id(e.to);
+  } else if (e.type == "priority" || e.type == "assignee" || e.type == "owner_department") {
+    j["from"] = opt(e.from);
+    j["to"] = opt(e.to);
+  } else if (e.type == "comment" || e.type == "reply") {
+    j["comment_id"] = opt(e.comment_id);
+    j["visibility"] = opt(e.visibility);
+    j["body"] = opt(e.body);
+  } else if (e.type == "created") {
+    j["status"] = opt(e.to);
+  }
+  return j;
+}
+
+json comment_json(const store::comment_record& c) {
+  return {{"id", c.id},
+          {"at", domain::format_rfc3339(c.at)},
+          {"author", c.author},
+          {"visibility", c.visibility},
+          {"body", c.body}};
+}
+
+json summary_json(const store::report_summary& s) {
+  return {{"id", s.id},
+          {"reference", s.reference},
+          {"title", s.title},
+          {"status", s.status},
+          {"created_at", domain::format_rfc3339(s.created_at)}};
+}
+
+json detail_json(const store::report_detail& d, bool identity) {
+  json j = report_json(d.report, identity);
+  json history = json::array();
+  for (const auto& e : d.history) history.push_back(history_json(e));
+  json comments = json::array();
+  for (const auto& c : d.comments) comments.push_back(comment_json(c));
+  json similar = json::array();
+  for (const auto& s : d.similar) similar.push_back(summary_json(s));
+  j["history"] = std::move(history);
+  j["comments"] = std::move(comments);
+  j["similar"] = std::move(similar);
+  return j;
+}
+
+std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
+
+bool sees_identity(const http::request_context& ctx) { return ctx.who && ctx.who->sees_reporter_identity(); }
+
+std::string actor_of(const http::request_context& ctx) { return ctx.who ? ctx.who->username : "unknown"; }
+
+http::response detail_response(services& s, const http::request_context& ctx, std::int64_t id, http::status code) {
+  auto detail = read(s, [id](store::connection& c) { return store::find_report_detail(c, id); });
+  if (!detail) throw not_found();
+  auto res = http::json_response(code, detail_json(*detail, sees_identity(ctx)));
+  res.set(http::field::etag, etag(detail->report.version));
+  return res;
+}
+
+// --- GET /api/v1/reports ---------------------------------------------------------------------
+
+std::vector<std::string> split_commas(std::string_view s) {
+  std::vector<std::string> out;
+  while (true) {
+    const auto comma = s.find(',');
+    auto part = s.substr(0, comma);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (!part.empty()) out.emplace_back(part);
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+net::awaitable<http::response> list_reports(services& s, http::request_context& ctx) {
+  store::list_query q;
+  std::map<std::string, std::string> problems;
+  const auto catalog = s.catalog();
+
+  if (const auto* v = ctx.query("status")) {
+    for (auto& st : split_commas(*v)) {
+      if (!domain::is_status(st)) {
+        problems["status"] = "must be statuses from /api/v1/meta, separated by commas";
+        break;
+      }
+      if (std::find(q.statuses.begin(), q.statuses.end(), st) == q.statuses.end()) q.statuses.push_back(st);
+    }
+  }
+  if (const auto* v = ctx.query("department"); v && !v->empty()) {
+    if (!catalog->keys.departments.contains(*v))
+      problems["department"] = "is not a known key (see /api/v1/meta)";
+    else
+      q.department = *v;
+  }
+  if (const auto* v = ctx.query("category"); v && !v->empty()) {
+    if (!catalog->keys.categories.contains(*v))
+      problems["category"] = "is not a known key (see /api/v1/meta)";
+    else
+      q.category = *v;
+  }
+  bool nothing_to_find = false;
+  if (const auto* v = ctx.query("q"); v && !v->empty()) {
+    if (!domain::valid_utf8(*v) || domain::utf8_length(*v) > 200)
+      problems["q"] = "must be valid text of at most 200 characters";
+    else if (auto m = store::fts_expression(*v))
+      q.match = std::move(*m);
+    else
+      nothing_to_find = true;  // only punctuation: no report can match
+  }
+  if (const auto* v = ctx.query("week"); v && !v->empty()) {
+    if (const auto w = domain::parse_iso_week(*v))
+      q.created = domain::week_range(*w);
+    else
+      problems["week"] = "must be an ISO week YYYY-Www that exists (e.g. 2026-W05)";
+  }
+  if (const auto* v = ctx.query("sort"); v && !v->empty()) {
+    if (*v == "oldest")
+      q.oldest_first = true;
+    else if (*v != "newest")
+      problems["sort"] = "must be newest or oldest";
+  }
+  try {
+    q.limit = parse_limit(ctx, default_list_limit, max_list_limit);
+  } catch (const http::api_error& e) {
+    problems.insert(e.fields.begin(), e.fields.end());
+  }
+  if (const auto* v = ctx.query("cursor"); v && !v->empty()) {
+    const auto c = store::decode_cursor(*v);
+    if (!c || c->oldest_first != q.oldest_first)
+      problems["cursor"] = "is not a cursor of this list (use next_cursor as given, with the same sort)";
+    else
+      q.after = c;
+  }
+  if (!problems.empty())
+    throw http::api_error(http::status::unprocessable_entity, "validation_failed", "one or more parameters are not acceptable",
+                          std::move(problems));
+
+  store::list_page page;
+  if (!nothing_to_find) page = read(s, [&q](store::connection& c) { return store::list_reports(c, q); });
+  const bool identity = sees_identity(ctx);
+  json items = json::array();
+  for (const auto& r : page.items) items.push_back(report_json(r, identity));
+  co_return http::json_response(http::status::ok,
+                                {{"items", std::move(items)},
+                                 {"next_cursor", page.next ? json(store::encode_cursor(*page.next)) : json(nullptr)}});
+}
+
+// --- GET /api/v1/reports/{id} ----------------------------------------------------------------
+
+net::awaitable<http::response> get_report(services& s, http::request_context& ctx) {
+  const auto id = parse_id(ctx.param("id"));
+  if (!id) throw not_found();
+  co_return detail_response(s, ctx, *id, http::status::ok);
+}
+
+// --- PATCH /api/v1/reports/{id} --------------------------------------------------------------
+
+/// The versions an If-Match header names; nullopt when there is none (or only "*").
+std::optional<std::vector<std::int64_t>> if_match_versions(const http::request& req) {
+  const auto it = req.find(http::field::if_match);
+  if (it == req.end()) return std::nullopt;
+  std::string_view v = it->value();
+  std::vector<std::int64_t> out;
+  bool any = false;
+  for (const auto& tag : split_commas(v)) {
+    any = true;
+    if (tag == "*") return std::nullopt;  // "any version" would defeat the check
+    std::string_view t = tag;
+    if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
+    if (const auto n = parse_id(t)) out.push_back(*n);  // W/"…" never matches: strong comparison
+  }
+  if (!any) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> text_field(const json& body, const char* name) {
+  const auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string())
+    throw http::api_error(http::status::bad_request, "wrong_type", "a field has the wrong JSON type",
+                          {{name, "must be a string"}});
+  return it->get<std::string>();
+}
+
+std::optional<std::optional<std::string>> nullable_text_field(const json& body, const char* name) {
+  const auto it = body.find(name);
+  if (it == body.end()) return std::nullopt;
+  if (it->is_null()) return std::optional<std::string>{};
+  if (!it->is_string())
+    throw http::api_error(http::status::bad_request, "wrong_type", "a field has the wrong JSON type",
+                          {{name, "must be a string or null"}});
+  return std::optional<std::string>{it->get<std::string>()};
+}
+
+domain::report_change change_from_json(const json& body) {
+  const json_fields check(body, {"status", "priority", "assignee", "owner_department", "duplicate_of", "outcome", "note"});
+  domain::report_change c;
+  c.status = text_field(body, "status");
+  c.priority = text_field(body, "priority");
+  c.assignee = nullable_text_field(body, "assignee");
+  c.owner_department = nullable_text_field(body, "owner_department");
+  c.outcome = text_field(body, "outcome");
+  c.note = text_field(body, "note");
+  if (const auto it = body.find("duplicate_of"); it != body.end()) {
+    if (it->is_null()) {
+      c.duplicate_of = std::optional<std::int64_t>{};
+    } else if (it->is_number_integer()) {
+      // is_number_integer covers unsigned too; anything out of range names no report.
+      const auto n = it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)
+                         ? std::int64_t{-1}
+                         : it->get<std::int64_t>();
+      c.duplicate_of = std::optional<std::int64_t>{n};
+    } else {
+      throw http::api_error(http::status::bad_request, "wrong_type", "a field has the wrong JSON type",
+                            {{"duplicate_of", "must be an integer report id or null"}});
+    }
+  }
+  return c;
+}
+
+net::awaitable<http::response> patch_report(services& s, http::request_context& ctx) {
+  const auto id = parse_id(ctx.param("id"));
+  if (!id) throw not_found();
+  auto versions = if_match_versions(ctx.req);
+  if (!versions)
+    throw http::api_error(http::status::precondition_required, "precondition_required",
+                          "send If-Match with the ETag of the report you changed (e.g. If-Match: \"3\")");
+  require_body_kind(ctx.req, false);
+  auto change = change_from_json(parse_json_object(ctx.req));
+  if (change.empty())
+    throw http::api_error(http::status::unprocessable_entity, "nothing_to_change",
+                          "send at least one of status, priority, assignee, owner_department, duplicate_of, outcome, note");
+  const auto catalog = s.catalog();
+  if (const auto errors = domain::check_change(change, catalog->keys); !errors.empty()) throw validation_error(errors);
+
+  const auto now = domain::now();
+  auto job = [id = *id, versions = std::move(*versions), change = std::move(change), actor = actor_of(ctx),
+              now](store::connection& c) { return store::apply_change(c, id, versions, change, actor, now); };
+  auto result = co_await s.writer.async_run<store::change_result>(std::move(job));
+
+  using o = store::change_result::outcome;
+  switch (result.result) {
+    case o::not_found: throw not_found();
+    case o::stale:
+      throw http::api_error(http::status::precondition_failed, "version_conflict",
+                            "someone else changed this report first (now version " +
+                                std::to_string(result.report->version) + "); reload it and apply your change again")
+          .with_header(http::field::etag, etag(result.report->version));
+    case o::invalid: throw validation_error(result.errors);
+    case o::changed:
+      log::event(log::level::info, "report_changed", {{"id", *id}, {"actor", actor_of(ctx)}, {"version", result.report->version}});
+      publish_report_event(s, "report.updated", result.report->id, result.report->reference, result.report->status,
+                           result.report->version);
+      break;
+    case o::unchanged: break;
+  }
+  co_return detail_response(s, ctx, *id, http::status::ok);
+}
+
+// --- POST /api/v1/reports/{id}/comments -------------------------------------------------------
+
+net::awaitable<http::response> add_comment(services& s, http::request_context& ctx) {
+  const auto id = parse_id(ctx.param("id"));
+  if (!id) throw not_found();
+  require_body_kind(ctx.req, false);
+  const auto body_json = parse_json_object(ctx.req);
+  const json_fields f(body_json, {"body", "visibility"});
+  auto body = f.text("body");
+  auto visibility = f.has("visibility") ? f.text("visibility") : std::string("internal");
+  domain::field_errors errors = domain::validate_reply(body);  // required, ≤ 5000, no control characters
+  if (visibility != "internal" && visibility != "reporter")
+    errors.push_back({"visibility", domain::field_problem::invalid_value, 0, "internal, reporter"});
+  if (!errors.empty()) throw validation_error(errors);
+
+  const auto now = domain::now();
+  auto job = [id = *id, actor = actor_of(ctx), visibility, body, now](store::connection& c) {
+    return store::insert_comment(c, id, actor, visibility, body, now);
+  };
+  auto result = co_await s.writer.async_run<std::optional<store::comment_result>>(std::move(job));
+  if (!result) throw not_found();
+  log::event(log::level::info, "comment_added", {{"id", *id}, {"actor", actor_of(ctx)}, {"visibility", visibility}});
+  publish_report_event(s, "report.updated", result->report.id, result->report.reference, result->report.status,
+                       result->version);
+  json out = comment_json(result->comment);
+  out["report"] = {{"id", result->report.id}, {"reference", result->report.reference}, {"version", result->version}};
+  auto res = http::json_response(http::status::created, out);
+  res.set(http::field::location, "/api/v1/reports/" + std::to_string(*id));
+  res.set(http::field::etag, etag(result->version));
+  co_return res;
+}
+
+// --- GET /api/v1/triage/{week} ------------------------------------------------------------------
+
+json decision_json(const store::decision_record& d) {
+  json j = {{"at", domain::format_rfc3339(d.at)},
+            {"actor", d.actor},
+            {"id", d.report_id},
+            {"reference", d.reference},
+            {"title", d.title},
+            {"from", opt(d.from)},
+            {"to", d.to},
+            {"note", opt(d.note)}};
+  j["outcome"] = d.to == "resolved" ? opt(d.outcome) : json(nullptr);
+  return j;
+}
+
+std::string local_time_text(domain::sys_seconds t) {
+  const auto l = domain::to_amsterdam(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld", static_cast<int>(l.date.year()),
+                static_cast<unsigned>(l.date.month()), static_cast<unsigned>(l.date.day()),
+                static_cast<long>(l.time_of_day.hours().count()), static_cast<long>(l.time_of_day.minutes().count()));
+  return buf;
+}
+
+bool wants_csv(const http::request_context& ctx) {
+  if (const auto* f = ctx.query("format")) {
+    if (*f == "csv") return true;
+    if (*f == "json") return false;
+    throw unprocessable("format", "must be json or csv");
+  }
+  return std::string_view(ctx.req[http::field::accept]).find("text/csv") != std::string_view::npos;
+}
+
+net::awaitable<http::response> week_view(services& s, http::request_context& ctx) {
+  const auto week = domain::parse_iso_week(ctx.param("week"));
+  if (!week) throw unprocessable("week", "must be an ISO week YYYY-Www that exists (e.g. 2026-W05)");
+  const auto range = domain::week_range(*week);
+  const auto name = domain::format_iso_week(*week);
+
+  if (wants_csv(ctx)) {
+    util::csv_options options;
+    if (const auto* d = ctx.query("delimiter")) {
+      const auto delimiter = util::parse_csv_delimiter(*d);
+      if (!delimiter) throw unprocessable("delimiter", "must be comma or semicolon");
+      options.delimiter = *delimiter;
+    }
+    const auto decisions = read(s, [range](store::connection& c) { return store::week_decisions(c, range); });
+    util::csv_writer out(options);
+    out.row({"week", "at", "local_time", "id", "reference", "title", "from", "to", "outcome", "note", "actor"});
+    for (const auto& d : decisions) {
+      out.cell(name)
+          .cell(domain::format_rfc3339(d.at))
+          .cell(local_time_text(d.at))
+          .cell(d.report_id)
+          .cell(d.reference)
+          .cell(d.title)
+          .cell(d.from.value_or(""))
+          .cell(d.to)
+          .cell(d.to == "resolved" ? d.outcome.value_or("") : "")
+          .cell(d.note.value_or(""))
+          .cell(d.actor)
+          .end_row();
+    }
+    http::response res{http::status::ok, 11};
+    res.set(http::field::content_type, util::csv_writer::content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.set(http::field::content_disposition, "attachment; filename=\"rodeknop-decisions-" + name + ".csv\"");
+    res.body() = out.take();
+    res.prepare_payload();
+    co_return res;
+  }
+
+  const auto limit = parse_limit(ctx, default_week_limit, max_week_limit);
+  const auto now = domain::now();
+  const auto view = read(s, [range, now, limit](store::connection& c) { return store::load_week(c, range, now, limit); });
+  const bool identity = sees_identity(ctx);
+  json queue = json::array();
+  for (const auto& r : view.queue) {
+    auto j = report_json(r, identity);
+    j["age_days"] = domain::whole_days_between(r.created_at, view.as_of);
+    queue.push_back(std::move(j));
+  }
+  json decisions = json::array();
+  for (const auto& d : view.decisions) decisions.push_back(decision_json(d));
+  json stale = json::array();
+  for (const auto& r : view.stale) {
+    auto j = report_json(r, identity);
+    j["last_event_at"] = domain::format_rfc3339(r.last_event_at);
+    j["days_since_event"] = domain::whole_days_between(r.last_event_at, view.as_of);
+    stale.push_back(std::move(j));
+  }
+  co_return http::json_response(
+      http::status::ok,
+      {{"week", name},
+       {"starts_at", domain::format_rfc3339(range.begin)},
+       {"ends_at", domain::format_rfc3339(range.end)},
+       {"previous_week", domain::format_iso_week(domain::previous_week(*week))},
+       {"next_week", domain::format_iso_week(domain::next_week(*week))},
+       {"as_of", domain::format_rfc3339(view.as_of)},
+       {"queue", std::move(queue)},
+       {"decisions", std::move(decisions)},
+       {"stale", std::move(stale)},
+       {"truncated", {{"queue", view.queue_truncated}, {"decisions", view.decisions_truncated}, {"stale", view.stale_truncated}}}});
+}
+
+// --- GET /api/v1/events -------------------------------------------------------------------------
+
+/// Forwards the hub's wake-ups to the stream once it exists (the subscription comes first, so
+/// that nothing published in between is missed).
+struct wake_slot {
+  std::mutex mutex;
+  std::function<void()> wake, close;
+  bool overflowed = false;
+  void operator()(bool overflow) {
+    std::lock_guard lock(mutex);
+    overflowed = overflowed || overflow;
+    if (overflowed && close)
+      close();  // too slow to keep up: end it now, even in the middle of a blocked write
+    else if (wake)
+      wake();
+  }
+  void set(std::function<void()> w, std::function<void()> c) {
+    std::lock_guard lock(mutex);
+    wake = std::move(w);
+    close = std::move(c);
+    if (overflowed) close();
+  }
+};
+
+std::string sse_frame(const live::event& e) {
+  return "id: " + std::to_string(e.id) + "\nevent: " + e.type + "\ndata: " + e.data + "\n\n";
+}
+
+net::awaitable<void> run_stream(http::stream& out, std::shared_ptr<live::hub::subscription> sub,
+                                std::shared_ptr<wake_slot> slot, std::vector<live::event> backlog, bool gap,
+                                std::chrono::seconds heartbeat) {
+  slot->set(out.waker(), out.closer());
+  std::string first = "retry: 3000\n\n";
+  // Some events after the client's Last-Event-ID are gone: it must reload what it shows.
+  if (gap) first += "event: resync\ndata: {}\n\n";
+  for (const auto& e : backlog) first += sse_frame(e);
+  if (!co_await out.write(first)) co_return;
+  auto last_write = std::chrono::steady_clock::now();
+  for (;;) {
+    bool overflowed = false;
+    auto events = sub->take(overflowed);
+    if (overflowed) {
+      // Too slow to keep up: end the stream; the client reconnects with Last-Event-ID.
+      log::event(log::level::warn, "stream_dropped", {{"reason", "reader too slow"}});
+      co_return;
+    }
+    if (!events.empty()) {
+      std::string frames;
+      for (const auto& e : events) frames += sse_frame(e);
+      if (!co_await out.write(frames)) co_return;
+      last_write = std::chrono::steady_clock::now();
+      continue;
+    }
+    const auto idle = std::chrono::steady_clock::now() - last_write;
+    if (idle >= heartbeat) {
+      if (!co_await out.write(": heartbeat\n\n")) co_return;
+      last_write = std::chrono::steady_clock::now();
+      continue;
+    }
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(heartbeat - idle) +
+                           std::chrono::milliseconds(1);
+    if (!co_await out.wait(remaining)) co_return;
+  }
+}
+
+net::awaitable<http::response> events(services& s, http::request_context& ctx) {
+  std::optional<std::uint64_t> last_id;
+  std::string_view header = ctx.req["Last-Event-ID"];
+  if (header.empty())
+    if (const auto* q = ctx.query("last_event_id")) header = *q;
+  if (!header.empty()) {
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(header.data(), header.data() + header.size(), v);
+    // An id that is not ours cannot be resumed from: the hub reports a gap.
+    last_id = ec == std::errc{} && p == header.data() + header.size() ? v : ~std::uint64_t{0};
+  }
+  auto slot = std::make_shared<wake_slot>();
+  auto opened = s.events.subscribe(last_id, [slot](bool overflowed) { (*slot)(overflowed); });
+  if (!opened.sub)
+    throw http::api_error(http::status::service_unavailable, "too_many_streams",
+                          "too many live-update streams are open; try again shortly")
+        .with_header(http::field::retry_after, "10");
+  http::response res{http::status::ok, 11};
+  res.set(http::field::content_type, "text/event-stream; charset=utf-8");
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Accel-Buffering", "no");
+  std::shared_ptr<live::hub::subscription> sub = std::move(opened.sub);
+  ctx.streamer = [sub, slot, backlog = std::move(opened.backlog), gap = opened.gap,
+                  heartbeat = s.cfg.sse_heartbeat](http::stream& out) {
+    return run_stream(out, sub, slot, backlog, gap, heartbeat);
+  };
+  co_return res;
+}
+
+}  // namespace
+
+void publish_report_event(services& s, std::string_view type, std::int64_t id, std::string_view reference,
+                          std::string_view status, std::int64_t version) {
+  const json data = {{"id", id}, {"reference", reference}, {"status", status}, {"version", version}};
+  s.events.publish(std::string(type), data.dump());
+}
+
+void register_team_routes(http::router& r, services& s) {
+  using auth::access;
+  r.add(http::verb::get, "/api/v1/reports", access::read_reports, [&s](http::request_context& c) { return list_reports(s, c); });
+  r.add(http::verb::get, "/api/v1/reports/{id}", access::read_reports, [&s](http::request_context& c) { return get_report(s, c); });
+  r.add(http::verb::patch, "/api/v1/reports/{id}", access::change_reports,
+        [&s](http::request_context& c) { return patch_report(s, c); });
+  r.add(http::verb::post, "/api/v1/reports/{id}/comments", access::change_reports,
+        [&s](http::request_context& c) { return add_comment(s, c); });
+  r.add(http::verb::get, "/api/v1/triage/{week}", access::read_reports, [&s](http::request_context& c) { return week_view(s, c); });
+  r.add(http::verb::get, "/api/v1/events", access::team, [&s](http::request_context& c) { return events(s, c); });
+}
+
+}  // namespace rodeknop::api

@@ -1,0 +1,412 @@
+// Shared helpers for the team pages (/team and /team/reports/{id}): talking to the JSON API
+// of CONTRACT.md (session, CSRF header, ETag versions, Dutch error messages), building DOM
+// without markup from data, Dutch labels and dates, live announcements, the event stream and
+// the logout button.
+//
+// Rule for every module of the team pages: text from the server (titles, notes, names …) is
+// only ever inserted as text (textContent, text nodes). There is no innerHTML anywhere.
+
+const LOGIN_PATH = '/login';
+
+// ------------------------------------------------------------------------------ DOM
+
+/**
+ * Creates an element. `props`: class, text (textContent), on<event> handlers, dataset, and
+ * any other attribute (true → present, false/null/undefined → absent). Children: nodes or
+ * strings (strings become text nodes).
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = String(value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Unique ids for elements built by scripts. */
+let idCounter = 0;
+export function uid(prefix) {
+  idCounter += 1;
+  return `${prefix}-${idCounter}`;
+}
+
+// ------------------------------------------------------------------------------ errors
+
+/** An answer of the API other than 2xx, with a Dutch message for the page. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    const error = body && typeof body === 'object' && body.error ? body.error : {};
+    super(error.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = error.code || '';
+    this.fields = error.fields && typeof error.fields === 'object' ? error.fields : {};
+    this.dutch = dutchMessage(status, this.code);
+  }
+}
+
+function dutchMessage(status, code) {
+  switch (status) {
+    case 0:
+      return 'De server is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.';
+    case 400:
+      return 'De server begreep dit verzoek niet. Laad de pagina opnieuw en probeer het nog eens.';
+    case 401:
+      return 'U bent niet (meer) ingelogd. Log opnieuw in.';
+    case 403:
+      if (code === 'csrf_failed') return 'Uw sessie is niet meer geldig. Laad de pagina opnieuw en probeer het nog eens.';
+      return 'Dit mag u niet met uw rol. Vraag een beheerder als u denkt dat dit niet klopt.';
+    case 404:
+      return 'Deze melding bestaat niet (meer).';
+    case 412:
+      return 'Iemand anders heeft deze melding intussen gewijzigd.';
+    case 413:
+      return 'Uw tekst is te lang om te versturen.';
+    case 422:
+      return 'Niet alles is goed ingevuld. Bekijk de meldingen bij de velden.';
+    case 428:
+      return 'De versie van de melding ontbreekt. Laad de pagina opnieuw.';
+    case 429:
+      return 'Te veel verzoeken achter elkaar. Wacht even en probeer het dan opnieuw.';
+    case 503:
+      return 'De database is even niet beschikbaar. Probeer het over een paar seconden opnieuw.';
+    default:
+      return `Er ging iets mis op de server (foutcode ${status}). Probeer het opnieuw.`;
+  }
+}
+
+/** Dutch messages for the fields the API can name in a 422. */
+const FIELD_MESSAGES = {
+  note: 'Schrijf een toelichting.',
+  duplicate_of: 'Geef het nummer of kenmerk van een andere, bestaande melding. Het mag niet deze melding zelf zijn, en ook geen melding die al als dubbel van deze melding is gemarkeerd.',
+  outcome: 'Kies een uitkomst.',
+  status: 'Deze statuswijziging is niet (meer) toegestaan vanuit de huidige status.',
+  priority: 'Kies een prioriteit uit de lijst.',
+  assignee: 'Deze naam kan niet worden gebruikt. Gebruik een gewone naam van maximaal 200 tekens.',
+  owner_department: 'Kies een dienst uit de lijst.',
+  body: 'Schrijf een opmerking.',
+  visibility: 'Kies voor wie de opmerking is.',
+  q: 'Deze zoekterm kan niet worden gebruikt.',
+  week: 'Deze week bestaat niet.',
+};
+
+/** The Dutch message for one field of a 422; "too long" in English becomes "te lang". */
+export function fieldMessage(field, english = '') {
+  if (/too long|at most|exceeds|maximum/i.test(english)) {
+    const limit = /(\d[\d.,]*)/.exec(english);
+    return limit ? `Deze tekst is te lang: maximaal ${limit[1]} tekens.` : 'Deze tekst is te lang.';
+  }
+  if (field === 'duplicate_of' && /itself|self/i.test(english)) return 'Een melding kan geen dubbel van zichzelf zijn.';
+  if (field === 'duplicate_of' && /cycle|loop/i.test(english)) return 'Die melding is al (via een andere) als dubbel van deze melding gemarkeerd.';
+  if (field === 'duplicate_of' && /not found|unknown|exist/i.test(english)) return 'Er is geen melding met dit nummer.';
+  return FIELD_MESSAGES[field] ?? 'Deze waarde is niet geldig.';
+}
+
+// ------------------------------------------------------------------------------ session and requests
+
+/** Sends the browser to the login page; it comes back here after logging in. */
+export function toLogin() {
+  const next = `${location.pathname}${location.search}`;
+  location.assign(`${LOGIN_PATH}?next=${encodeURIComponent(next)}`);
+}
+
+let sessionPromise = null;
+
+/** GET /api/v1/session: {username, role, csrf_token}; a 401 goes to the login page. */
+export function session() {
+  sessionPromise ??= request('GET', '/api/v1/session').then((r) => r.data);
+  return sessionPromise;
+}
+
+async function request(method, path, { body, ifMatch, accept = 'application/json', csrf, as } = {}) {
+  const headers = { Accept: accept };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  const type = res.headers.get('content-type') ?? '';
+  let data = null;
+  if (type.startsWith('application/json')) {
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+  } else if (res.ok && as === 'blob') {
+    data = await res.blob();
+  } else if (accept !== 'application/json') {
+    data = await res.text();
+  }
+  if (res.status === 401) {
+    toLogin();
+    throw new ApiError(401, data);
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return { status: res.status, data, etag: res.headers.get('etag'), headers: res.headers };
+}
+
+/**
+ * Calls the API. GET needs nothing; PATCH, POST and DELETE carry the session's CSRF token.
+ * `ifMatch`: the report version for PATCH. Resolves to {status, data, etag}; throws ApiError.
+ */
+export async function api(method, path, options = {}) {
+  const changes = method !== 'GET' && method !== 'HEAD';
+  const csrf = changes ? (await session()).csrf_token : undefined;
+  return request(method, path, { ...options, csrf });
+}
+
+/** The version in an ETag header ("12" or W/"12"), or null. */
+export function versionFromEtag(etag) {
+  const m = /^(?:W\/)?"([^"]*)"$/.exec(etag ?? '');
+  return m ? m[1] : null;
+}
+
+let metaPromise = null;
+
+/** GET /api/v1/meta, once per page. */
+export function meta() {
+  metaPromise ??= request('GET', '/api/v1/meta').then((r) => r.data);
+  return metaPromise;
+}
+
+// ------------------------------------------------------------------------------ labels
+
+const STATUS_NL = {
+  new: 'Nieuw',
+  needs_info: 'Meer informatie nodig',
+  accepted: 'Geaccepteerd',
+  in_progress: 'In behandeling',
+  resolved: 'Opgelost',
+  wont_fix: 'Niet opgelost',
+  rejected: 'Afgewezen',
+  duplicate: 'Dubbele melding',
+};
+const PRIORITY_NL = { low: 'Laag', normal: 'Normaal', high: 'Hoog', urgent: 'Urgent' };
+
+export function statusLabel(m, status) {
+  if (status === 'new') return 'Nieuw';
+  return m?.labels?.statuses?.[status] ?? STATUS_NL[status] ?? status ?? '';
+}
+
+export function priorityLabel(m, priority) {
+  return m?.labels?.priorities?.[priority] ?? PRIORITY_NL[priority] ?? priority ?? '';
+}
+
+export function outcomeLabel(m, outcome) {
+  return m?.labels?.outcomes?.[outcome] ?? outcome ?? '';
+}
+
+function listLabel(list, key) {
+  return (list ?? []).find((e) => e.key === key)?.label ?? key ?? '';
+}
+
+export function departmentLabel(m, key) {
+  return listLabel(m?.departments, key);
+}
+
+export function categoryLabel(m, key) {
+  return listLabel(m?.categories, key);
+}
+
+export function closedStatuses(m) {
+  return new Set(m?.closed_statuses ?? ['resolved', 'wont_fix', 'rejected', 'duplicate']);
+}
+
+/** A status badge, coloured per status by the stylesheet. */
+export function statusBadge(m, status) {
+  return h('span', { class: `rk-status rk-status--${/^[a-z_]+$/.test(status ?? '') ? status : 'unknown'}` }, statusLabel(m, status));
+}
+
+/** Who did it, in Dutch ("reporter" is the person who made the report). */
+export function actorLabel(actor) {
+  if (!actor || actor === 'reporter') return 'de melder';
+  if (actor === 'system') return 'het systeem';
+  return String(actor);
+}
+
+// ------------------------------------------------------------------------------ time
+
+const TZ = 'Europe/Amsterdam';
+const dateTimeFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: TZ, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const shortDateTimeFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: TZ, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: TZ, day: 'numeric', month: 'long', year: 'numeric' });
+
+function parse(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** "23 november 2026 om 10:15" in Amsterdam time. */
+export function formatDateTime(iso) {
+  const d = parse(iso);
+  return d ? dateTimeFormat.format(d) : '';
+}
+
+export function formatShortDateTime(iso) {
+  const d = parse(iso);
+  return d ? shortDateTimeFormat.format(d) : '';
+}
+
+export function formatDate(iso) {
+  const d = parse(iso);
+  return d ? dateFormat.format(d) : '';
+}
+
+/** A <time> element with the machine-readable instant and a Dutch text. */
+export function timeElement(iso, text = formatDateTime(iso)) {
+  return h('time', { datetime: iso }, text);
+}
+
+/** Whole days since `iso` (0 on the first day). */
+export function ageInDays(iso, now = Date.now()) {
+  const d = parse(iso);
+  if (!d) return 0;
+  return Math.max(0, Math.floor((now - d.getTime()) / 86_400_000));
+}
+
+export function ageText(days) {
+  if (days === 0) return 'minder dan een dag oud';
+  return days === 1 ? '1 dag oud' : `${days} dagen oud`;
+}
+
+// ------------------------------------------------------------------------------ page furniture
+
+/** Reads a message out politely in the page's live region (role=status). */
+export function announce(text) {
+  const live = document.getElementById('rk-live');
+  if (!live) return;
+  // Clearing first makes a screen reader read a repeated message again.
+  live.textContent = '';
+  window.setTimeout(() => {
+    live.textContent = text;
+  }, 50);
+}
+
+/**
+ * Shows an error (or warning) alert at the top of the page, focusable and announced.
+ * Returns the alert element; `actions` are extra nodes (buttons, links) under the text.
+ */
+export function showPageAlert(title, text, { kind = 'error', actions = [], focus = true } = {}) {
+  const box = document.getElementById('rk-alerts');
+  if (!box) return null;
+  const titleId = uid('rk-alert-title');
+  const alert = h(
+    'div',
+    { class: `utrecht-alert utrecht-alert--${kind} rk-alert`, role: kind === 'error' ? 'alert' : 'status', tabindex: '-1', 'aria-labelledby': titleId },
+    h(
+      'div',
+      { class: 'utrecht-alert__content' },
+      h(
+        'div',
+        { class: 'utrecht-alert__message' },
+        h('p', { class: 'utrecht-paragraph rk-alert__title', id: titleId }, title),
+        text ? h('p', { class: 'utrecht-paragraph' }, text) : null,
+        actions.length ? h('div', { class: 'rk-alert__actions' }, actions) : null,
+      ),
+    ),
+  );
+  box.replaceChildren(alert);
+  if (focus) alert.focus();
+  return alert;
+}
+
+export function clearPageAlert() {
+  document.getElementById('rk-alerts')?.replaceChildren();
+}
+
+/**
+ * The logout button in the header is a plain form (POST /logout) that works without script;
+ * with script it becomes DELETE /api/v1/session with the CSRF header, then the login page.
+ */
+export function setupLogout() {
+  const form = document.querySelector('form.rk-usernav__logout');
+  if (!form) return;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button');
+    if (button) button.disabled = true;
+    try {
+      await api('DELETE', '/api/v1/session');
+    } catch (err) {
+      // Already logged out (401) is fine; anything else: say so and stay.
+      if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 0)) {
+        showPageAlert('Uitloggen lukte niet', err instanceof ApiError ? err.dutch : String(err));
+        if (button) button.disabled = false;
+        return;
+      }
+    }
+    location.assign(`${LOGIN_PATH}?reden=uitgelogd`);
+  });
+}
+
+/** Whether the logged-in member may change reports (triager, admin), as the server rendered it. */
+export function canChange() {
+  return document.getElementById('inhoud')?.dataset.canChange === 'true';
+}
+
+/**
+ * Listens to GET /api/v1/events (report.created, report.updated). `onEvent(type, data)`;
+ * `onState('open' | 'reconnecting' | 'closed')`. The browser reconnects by itself and sends
+ * Last-Event-ID. Returns the EventSource.
+ */
+export function subscribe(onEvent, onState = () => {}) {
+  if (typeof EventSource === 'undefined') return null;
+  const source = new EventSource('/api/v1/events');
+  // resync: the server could not replay everything since Last-Event-ID; reload what is shown.
+  for (const type of ['report.created', 'report.updated', 'resync']) {
+    source.addEventListener(type, (event) => {
+      let data;
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      if (data && typeof data === 'object') onEvent(type, data);
+    });
+  }
+  source.addEventListener('open', () => onState('open'));
+  source.addEventListener('error', () => {
+    if (source.readyState === EventSource.CLOSED) {
+      onState('closed');
+      // Perhaps the session ended: a 401 here sends the browser to the login page.
+      sessionPromise = null;
+      session().catch(() => {});
+    } else {
+      onState('reconnecting');
+    }
+  });
+  window.addEventListener('pagehide', () => source.close());
+  return source;
+}
+
+/** Calls `fn` at most once per `ms`, with the last arguments, after things settle. */
+export function debounce(fn, ms) {
+  let timer = 0;
+  return (...args) => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => fn(...args), ms);
+  };
+}

@@ -1,0 +1,676 @@
+// Decisions in place, for a queue item on /team and for /team/reports/{id}: one button per
+// transition that /api/v1/meta allows from the report's status, each opening a small form that
+// asks for what that transition needs (a note for rejected and wont_fix and for reopening a
+// closed report, the earlier report for duplicate, an outcome for resolved); and a form for
+// assignee, priority and owning department.
+//
+// Saving is PATCH /api/v1/reports/{id} with If-Match: "<version>". When someone else saved
+// first (412) the form stays filled in, the report is loaded again, and the page explains in
+// Dutch what the other person changed, with a button to save one's own change on top of it.
+
+import {
+  actorLabel,
+  api,
+  ApiError,
+  closedStatuses,
+  departmentLabel,
+  fieldMessage,
+  formatDateTime,
+  h,
+  outcomeLabel,
+  priorityLabel,
+  statusLabel,
+  timeElement,
+  uid,
+  versionFromEtag,
+} from './api.js';
+
+// What the button for a transition says, by target status.
+const ACTION_NL = {
+  new: 'Terug naar de wachtrij',
+  needs_info: 'Meer informatie vragen',
+  accepted: 'Accepteren',
+  in_progress: 'In behandeling nemen',
+  resolved: 'Oplossen',
+  wont_fix: 'Niet oplossen',
+  rejected: 'Afwijzen',
+  duplicate: 'Dubbele melding',
+};
+
+/** The Dutch verb for moving a report from `from` to `to`. */
+export function actionLabel(m, from, to) {
+  if (closedStatuses(m).has(from)) return to === 'accepted' ? 'Heropenen' : `Heropenen: ${statusLabel(m, to)}`;
+  return ACTION_NL[to] ?? statusLabel(m, to);
+}
+
+/** The targets /api/v1/meta allows from `status`. */
+export function transitionsFrom(m, status) {
+  const list = m?.transitions?.[status];
+  return Array.isArray(list) ? list : [];
+}
+
+/** What a transition needs, as PRODUCT.md and CONTRACT.md say. */
+export function requirementsOf(m, from, to) {
+  const reopening = closedStatuses(m).has(from) && !closedStatuses(m).has(to);
+  return {
+    noteRequired: to === 'rejected' || to === 'wont_fix' || reopening,
+    duplicate: to === 'duplicate',
+    outcome: to === 'resolved',
+    reopening,
+  };
+}
+
+function noteLabel(to, reopening) {
+  if (reopening) return 'Waarom gaat de melding weer open?';
+  switch (to) {
+    case 'rejected':
+      return 'Reden van de afwijzing';
+    case 'wont_fix':
+      return 'Reden waarom het niet wordt opgelost';
+    case 'needs_info':
+      return 'Wat wil het team weten?';
+    case 'resolved':
+      return 'Wat is er veranderd of afgesproken?';
+    case 'duplicate':
+      return 'Toelichting';
+    default:
+      return 'Toelichting';
+  }
+}
+
+// ------------------------------------------------------------------------------ history texts
+
+/** One history event as a Dutch sentence (without actor and time). */
+export function describeEvent(m, ev) {
+  const value = (k) => ev[k] ?? ev.details?.[k];
+  switch (ev.type) {
+    case 'created':
+      return 'Melding ontvangen';
+    case 'status': {
+      const from = value('from');
+      const to = value('to');
+      let text = from ? `Status van ‘${statusLabel(m, from)}’ naar ‘${statusLabel(m, to)}’` : `Status ‘${statusLabel(m, to)}’`;
+      const outcome = value('outcome');
+      if (outcome) text += `, uitkomst: ${outcomeLabel(m, outcome)}`;
+      const dup = value('duplicate_of');
+      if (to === 'duplicate' && dup) text += `, dubbel van melding ${dup}`;
+      return text;
+    }
+    case 'priority': {
+      const to = value('to') ?? value('priority');
+      const from = value('from');
+      return from ? `Prioriteit van ‘${priorityLabel(m, from)}’ naar ‘${priorityLabel(m, to)}’` : `Prioriteit ‘${priorityLabel(m, to)}’`;
+    }
+    case 'assignee': {
+      const to = value('to') ?? value('assignee');
+      return to ? `Toegewezen aan ${to}` : 'Niet meer aan iemand toegewezen';
+    }
+    case 'owner_department': {
+      const to = value('to') ?? value('owner_department');
+      return to ? `Eigenaar van de regel: ${departmentLabel(m, to)}` : 'Eigenaar van de regel gewist';
+    }
+    case 'duplicate_of': {
+      const to = value('to') ?? value('duplicate_of');
+      return to ? `Gemarkeerd als dubbel van melding ${to}` : 'Niet meer gemarkeerd als dubbel';
+    }
+    case 'outcome':
+      return `Uitkomst: ${outcomeLabel(m, value('to') ?? value('outcome'))}`;
+    case 'comment':
+      return value('visibility') === 'reporter' ? 'Opmerking, ook zichtbaar voor de melder' : 'Interne opmerking';
+    case 'reply':
+      return 'Aanvulling van de melder';
+    default:
+      return 'Wijziging';
+  }
+}
+
+/** The note or text that goes with an event, if any. */
+export function eventText(ev) {
+  return ev.note ?? ev.body ?? ev.details?.note ?? ev.details?.body ?? '';
+}
+
+const WATCHED = ['status', 'priority', 'assignee', 'owner_department', 'duplicate_of', 'outcome'];
+
+function fieldValueText(m, field, value) {
+  if (value === null || value === undefined || value === '') return '(leeg)';
+  switch (field) {
+    case 'status':
+      return statusLabel(m, value);
+    case 'priority':
+      return priorityLabel(m, value);
+    case 'owner_department':
+      return departmentLabel(m, value);
+    case 'outcome':
+      return outcomeLabel(m, value);
+    case 'duplicate_of':
+      return `melding ${value}`;
+    default:
+      return String(value);
+  }
+}
+
+const FIELD_NL = {
+  status: 'Status',
+  priority: 'Prioriteit',
+  assignee: 'Toegewezen aan',
+  owner_department: 'Eigenaar van de regel',
+  duplicate_of: 'Dubbel van',
+  outcome: 'Uitkomst',
+};
+
+/** What changed between two versions of a report, as Dutch lines ("Status: Nieuw → Geaccepteerd"). */
+export function changesBetween(m, before, after) {
+  const lines = [];
+  for (const field of WATCHED) {
+    const a = before?.[field] ?? null;
+    const b = after?.[field] ?? null;
+    if (a !== b) lines.push(`${FIELD_NL[field]}: ${fieldValueText(m, field, a)} → ${fieldValueText(m, field, b)}`);
+  }
+  return lines;
+}
+
+// ------------------------------------------------------------------------------ form fields
+
+function field({ name, label, required, description, control }) {
+  const id = control.id;
+  const descId = description ? `${id}-description` : null;
+  if (descId) control.setAttribute('aria-describedby', descId);
+  if (required) control.setAttribute('aria-required', 'true');
+  return h(
+    'div',
+    { class: 'utrecht-form-field rk-field rk-field--compact', dataset: { rkField: name } },
+    h(
+      'div',
+      { class: 'utrecht-form-field__label' },
+      h('label', { class: 'utrecht-form-label', for: id }, label, ' ', h('span', { class: 'rk-required' }, required ? '(verplicht)' : '(niet verplicht)')),
+    ),
+    description ? h('div', { class: 'utrecht-form-field-description utrecht-form-field__description', id: descId }, description) : null,
+    h('div', { class: 'utrecht-form-field__input' }, control),
+  );
+}
+
+/** Shows (or with null, removes) the Dutch error message of one field in a form. */
+export function setFieldError(form, name, message) {
+  const wrapper = form.querySelector(`[data-rk-field="${CSS.escape(name)}"]`);
+  if (!wrapper) return false;
+  const control = wrapper.querySelector('input, textarea, select');
+  const errorId = `${control.id}-error`;
+  wrapper.querySelector(`#${CSS.escape(errorId)}`)?.remove();
+  const ids = (control.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== errorId);
+  if (message) {
+    const p = h('p', { class: 'utrecht-form-field-error-message utrecht-form-field__error-message', id: errorId }, h('span', { class: 'rk-visually-hidden' }, 'Fout: '), message);
+    wrapper.querySelector('.utrecht-form-field__input').before(p);
+    ids.push(errorId);
+    control.setAttribute('aria-invalid', 'true');
+    wrapper.classList.add('utrecht-form-field--invalid');
+  } else {
+    control.removeAttribute('aria-invalid');
+    wrapper.classList.remove('utrecht-form-field--invalid');
+  }
+  if (ids.length) control.setAttribute('aria-describedby', ids.join(' '));
+  else control.removeAttribute('aria-describedby');
+  return true;
+}
+
+export function clearFieldErrors(form) {
+  for (const wrapper of form.querySelectorAll('[data-rk-field]')) setFieldError(form, wrapper.dataset.rkField, null);
+}
+
+/**
+ * Shows the field messages of a 422 next to their fields; messages for fields that this form
+ * does not have go into `fallback` (a list). Focuses the first field with a problem.
+ */
+export function showFieldErrors(form, fields, fallback) {
+  const rest = [];
+  let first = null;
+  for (const [name, english] of Object.entries(fields ?? {})) {
+    const message = fieldMessage(name, String(english ?? ''));
+    if (setFieldError(form, name, message)) {
+      first ??= form.querySelector(`[data-rk-field="${CSS.escape(name)}"] input, [data-rk-field="${CSS.escape(name)}"] textarea, [data-rk-field="${CSS.escape(name)}"] select`);
+    } else rest.push(message);
+  }
+  fallback(rest);
+  return first;
+}
+
+function errorBox(form) {
+  return form.querySelector('.rk-form-error');
+}
+
+function showFormError(form, title, lines = []) {
+  const box = errorBox(form);
+  box.replaceChildren(
+    h('p', { class: 'utrecht-paragraph rk-alert__title' }, title),
+    lines.length ? h('ul', { class: 'utrecht-unordered-list' }, lines.map((l) => h('li', { class: 'utrecht-unordered-list__item' }, l))) : null,
+  );
+  box.hidden = false;
+}
+
+function clearFormError(form) {
+  const box = errorBox(form);
+  box.hidden = true;
+  box.replaceChildren();
+}
+
+// References of the reports this page has shown (queue, decisions, similar reports …), so that
+// "RK-2026-00012" can be turned into an id without a search.
+const knownReferences = new Map();
+
+/** Remembers reference → id of reports shown on the page. */
+export function rememberReports(list) {
+  for (const r of list ?? []) {
+    if (r && r.reference && r.id !== undefined && r.id !== null) knownReferences.set(String(r.reference).toUpperCase(), r.id);
+  }
+}
+
+/** Turns "RK-2026-00012", "12" or "#12" into a report id; null when no report is found. */
+export async function resolveReportRef(text) {
+  const value = text.trim();
+  const digits = /^#?\s*(\d{1,15})$/.exec(value);
+  if (digits) return Number(digits[1]);
+  if (!/^RK-\d{4}-\d{1,10}$/i.test(value)) return null;
+  const reference = value.toUpperCase();
+  if (knownReferences.has(reference)) return knownReferences.get(reference);
+  const params = new URLSearchParams({ q: reference, limit: '20' });
+  const res = await api('GET', `/api/v1/reports?${params}`);
+  const hit = (res.data?.items ?? []).find((r) => String(r.reference).toUpperCase() === reference);
+  return hit ? hit.id : null;
+}
+
+// ------------------------------------------------------------------------------ the component
+
+/**
+ * The decision controls of one report. Options:
+ *   meta        GET /api/v1/meta
+ *   canChange   false: nothing to decide (managers)
+ *   onSaved(updated, {to, kind})  after a successful PATCH (kind: 'status' | 'assign')
+ *   onFresh(fresh)                the report was loaded again after a conflict
+ *   name        how to refer to the report in labels ("RK-2026-00042")
+ */
+export class Decisions {
+  constructor(report, options) {
+    this.report = report;
+    this.options = options;
+    this.meta = options.meta;
+    this.panel = null;
+    this.opener = null;
+    this.element = h('div', { class: 'rk-decide' });
+    this.render();
+  }
+
+  /**
+   * True while a form is open or the focus is on one of the buttons: the report is then not
+   * replaced under the user's hands (a notice says it changed; saving shows what changed).
+   */
+  get busy() {
+    return this.panel !== null || this.element.contains(document.activeElement);
+  }
+
+  /** A newer version of the report arrived (live update). Returns false when a form is open. */
+  update(fresh) {
+    if (String(fresh.version) === String(this.report.version)) return true;
+    if (this.busy) {
+      this.showChangedNotice(fresh);
+      return false;
+    }
+    this.report = fresh;
+    this.render();
+    return true;
+  }
+
+  render() {
+    const m = this.meta;
+    const r = this.report;
+    this.panel = null;
+    const children = [];
+    if (!this.options.canChange) {
+      this.element.replaceChildren();
+      return;
+    }
+    const targets = transitionsFrom(m, r.status);
+    const groupLabel = `Besluit over ${this.options.name ?? r.reference}`;
+    const buttons = targets.map((to) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `utrecht-button ${to === 'accepted' || to === 'in_progress' || to === 'resolved' ? 'utrecht-button--primary-action' : 'utrecht-button--secondary-action'} rk-decide__button`,
+          'aria-expanded': 'false',
+          dataset: { to },
+          onclick: (e) => this.openStatus(to, e.currentTarget),
+        },
+        actionLabel(m, r.status, to),
+      ),
+    );
+    buttons.push(
+      h(
+        'button',
+        { type: 'button', class: 'utrecht-button utrecht-button--secondary-action rk-decide__button rk-decide__assign', 'aria-expanded': 'false', onclick: (e) => this.openAssign(e.currentTarget) },
+        'Toewijzen en prioriteit',
+      ),
+    );
+    children.push(h('div', { class: 'rk-decide__actions', role: 'group', 'aria-label': groupLabel }, buttons));
+    this.notice = h('div', { class: 'rk-decide__notice', role: 'status' });
+    children.push(this.notice);
+    this.slot = h('div', { class: 'rk-decide__slot' });
+    children.push(this.slot);
+    this.element.replaceChildren(...children);
+  }
+
+  showChangedNotice(fresh) {
+    this.notice?.replaceChildren(
+      h(
+        'p',
+        { class: 'utrecht-paragraph rk-decide__changed' },
+        `Let op: iemand anders heeft deze melding zojuist gewijzigd (status nu: ${statusLabel(this.meta, fresh.status)}). Als u opslaat, ziet u eerst wat er veranderde.`,
+      ),
+    );
+  }
+
+  closePanel({ focusOpener = true } = {}) {
+    const opener = this.opener;
+    this.panel?.remove();
+    this.panel = null;
+    this.opener = null;
+    for (const b of this.element.querySelectorAll('.rk-decide__button')) b.setAttribute('aria-expanded', 'false');
+    if (focusOpener && opener?.isConnected) opener.focus();
+  }
+
+  /** Opens the form for a status change. `prefill`: {duplicate} for "mark as duplicate of this one". */
+  openStatus(to, opener, prefill = {}) {
+    this.closePanel({ focusOpener: false });
+    const m = this.meta;
+    const r = this.report;
+    const needs = requirementsOf(m, r.status, to);
+    const action = actionLabel(m, r.status, to);
+    const base = uid('rk-decide');
+    const titleId = `${base}-title`;
+    const fields = [];
+    if (needs.duplicate) {
+      fields.push(
+        field({
+          name: 'duplicate_of',
+          label: 'Nummer of kenmerk van de eerdere melding',
+          required: true,
+          description: 'Bijvoorbeeld 12 of RK-2026-00012. Het nummer staat ook in het adres van de melding.',
+          control: h('input', { class: 'utrecht-textbox utrecht-textbox--html-input rk-input rk-input--medium', id: `${base}-duplicate`, name: 'duplicate_of', type: 'text', autocomplete: 'off', spellcheck: 'false', value: prefill.duplicate ?? '' }),
+        }),
+      );
+    }
+    if (needs.outcome) {
+      const select = h(
+        'select',
+        { class: 'utrecht-select utrecht-select--html-select rk-select', id: `${base}-outcome`, name: 'outcome' },
+        h('option', { value: '' }, 'Kies een uitkomst …'),
+        (m.outcomes ?? []).map((o) => h('option', { value: o }, outcomeLabel(m, o))),
+      );
+      fields.push(field({ name: 'outcome', label: 'Uitkomst', required: true, description: 'Wat heeft de melding opgeleverd? Dit telt mee in de maandcijfers.', control: select }));
+    }
+    fields.push(
+      field({
+        name: 'note',
+        label: noteLabel(to, needs.reopening),
+        required: needs.noteRequired,
+        description: 'Komt in de geschiedenis van de melding en in de besluitenlijst van de week.',
+        control: h('textarea', { class: 'utrecht-textarea utrecht-textarea--html-textarea rk-input', id: `${base}-note`, name: 'note', rows: '3' }),
+      }),
+    );
+    const form = h(
+      'form',
+      { class: 'rk-decide__panel', novalidate: true, 'aria-labelledby': titleId, dataset: { to } },
+      h('p', { class: 'utrecht-paragraph rk-decide__title', id: titleId }, `${action}: ${this.options.name ?? r.reference}`),
+      h('div', { class: 'rk-conflict', hidden: true }),
+      h('div', { class: 'utrecht-alert utrecht-alert--error rk-form-error', role: 'alert', hidden: true }),
+      fields,
+      h(
+        'div',
+        { class: 'rk-decide__buttons' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, `${action} opslaan`),
+        h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => this.closePanel() }, 'Annuleren'),
+      ),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submitStatus(form, to);
+    });
+    this.attachPanel(form, opener);
+  }
+
+  openAssign(opener) {
+    this.closePanel({ focusOpener: false });
+    const m = this.meta;
+    const r = this.report;
+    const base = uid('rk-assign');
+    const titleId = `${base}-title`;
+    const assignee = h('input', { class: 'utrecht-textbox utrecht-textbox--html-input rk-input rk-input--medium', id: `${base}-assignee`, name: 'assignee', type: 'text', autocomplete: 'off', value: r.assignee ?? '' });
+    const priority = h(
+      'select',
+      { class: 'utrecht-select utrecht-select--html-select rk-select', id: `${base}-priority`, name: 'priority' },
+      r.priority ? null : h('option', { value: '' }, 'Nog geen prioriteit'),
+      (m.priorities ?? []).map((p) => h('option', { value: p, selected: p === r.priority }, priorityLabel(m, p))),
+    );
+    const owner = h(
+      'select',
+      { class: 'utrecht-select utrecht-select--html-select rk-select', id: `${base}-owner`, name: 'owner_department' },
+      h('option', { value: '' }, 'Nog niet bekend'),
+      (m.departments ?? []).map((d) => h('option', { value: d.key, selected: d.key === r.owner_department }, d.label)),
+    );
+    const form = h(
+      'form',
+      { class: 'rk-decide__panel', novalidate: true, 'aria-labelledby': titleId, dataset: { kind: 'assign' } },
+      h('p', { class: 'utrecht-paragraph rk-decide__title', id: titleId }, `Toewijzen en prioriteit: ${this.options.name ?? r.reference}`),
+      h('div', { class: 'rk-conflict', hidden: true }),
+      h('div', { class: 'utrecht-alert utrecht-alert--error rk-form-error', role: 'alert', hidden: true }),
+      field({ name: 'assignee', label: 'Toegewezen aan', required: false, description: 'Wie pakt de melding op? Laat leeg als nog niemand.', control: assignee }),
+      field({ name: 'priority', label: 'Prioriteit', required: false, control: priority }),
+      field({ name: 'owner_department', label: 'Dienst die over de regel gaat', required: false, control: owner }),
+      h(
+        'div',
+        { class: 'rk-decide__buttons' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Opslaan'),
+        h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => this.closePanel() }, 'Annuleren'),
+      ),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submitAssign(form);
+    });
+    this.attachPanel(form, opener);
+  }
+
+  attachPanel(form, opener) {
+    this.panel = form;
+    this.opener = opener;
+    opener?.setAttribute('aria-expanded', 'true');
+    if (!form.id) form.id = uid('rk-panel');
+    opener?.setAttribute('aria-controls', form.id);
+    form.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        this.closePanel();
+      }
+    });
+    this.slot.replaceChildren(form);
+    form.querySelector('input, textarea, select')?.focus();
+  }
+
+  async submitStatus(form, to) {
+    clearFieldErrors(form);
+    clearFormError(form);
+    const m = this.meta;
+    const needs = requirementsOf(m, this.report.status, to);
+    const note = form.elements.note?.value.trim() ?? '';
+    const body = { status: to };
+    const problems = [];
+    if (note) body.note = note;
+    else if (needs.noteRequired) problems.push(['note', needs.reopening ? 'Schrijf waarom de melding weer opengaat.' : 'Schrijf de reden op; de melder en de besluitenlijst hebben die nodig.']);
+    if (needs.outcome) {
+      const outcome = form.elements.outcome.value;
+      if (outcome) body.outcome = outcome;
+      else problems.push(['outcome', 'Kies een uitkomst.']);
+    }
+    if (needs.duplicate) {
+      const text = form.elements.duplicate_of.value;
+      if (!text.trim()) problems.push(['duplicate_of', 'Vul het nummer of kenmerk van de eerdere melding in.']);
+      else {
+        try {
+          const id = await resolveReportRef(text);
+          if (id === null) problems.push(['duplicate_of', `Er is geen melding gevonden bij ‘${text.trim()}’. Vul het nummer van de melding in: dat staat achteraan in het adres van de melding (/team/reports/12 heeft nummer 12).`]);
+          else if (String(id) === String(this.report.id)) problems.push(['duplicate_of', 'Een melding kan geen dubbel van zichzelf zijn.']);
+          else body.duplicate_of = id;
+        } catch (err) {
+          this.showError(form, err);
+          return;
+        }
+      }
+    }
+    if (problems.length) {
+      for (const [name, message] of problems) setFieldError(form, name, message);
+      form.querySelector('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    await this.send(form, body, { to, kind: 'status' });
+  }
+
+  async submitAssign(form) {
+    clearFieldErrors(form);
+    clearFormError(form);
+    const r = this.report;
+    const body = {};
+    const assignee = form.elements.assignee.value.trim();
+    if (assignee !== (r.assignee ?? '')) body.assignee = assignee || null;
+    const priority = form.elements.priority.value;
+    if (priority && priority !== (r.priority ?? '')) body.priority = priority;
+    const owner = form.elements.owner_department.value;
+    if (owner !== (r.owner_department ?? '')) body.owner_department = owner || null;
+    if (Object.keys(body).length === 0) {
+      showFormError(form, 'Er is niets gewijzigd.');
+      form.querySelector('input, select')?.focus();
+      return;
+    }
+    await this.send(form, body, { kind: 'assign' });
+  }
+
+  async send(form, body, info) {
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const res = await api('PATCH', `/api/v1/reports/${encodeURIComponent(this.report.id)}`, { body, ifMatch: this.report.version });
+      const updated = res.data ?? {};
+      if (updated.version === undefined || updated.version === null) updated.version = versionFromEtag(res.etag);
+      this.closePanel({ focusOpener: false });
+      this.report = updated;
+      this.render();
+      this.options.onSaved?.(updated, info);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 412) await this.showConflict(form, info);
+      else this.showError(form, err);
+    } finally {
+      submit.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  }
+
+  showError(form, err) {
+    if (!(err instanceof ApiError)) throw err;
+    if (err.status === 401) return; // on the way to the login page
+    if (err.status === 422) {
+      const first = showFieldErrors(form, err.fields, (rest) => {
+        if (rest.length || !Object.keys(err.fields).length) showFormError(form, err.dutch, rest);
+      });
+      (first ?? errorBox(form)).focus?.();
+      if (!first) errorBox(form).setAttribute('tabindex', '-1');
+      if (!first) errorBox(form).focus();
+      return;
+    }
+    showFormError(form, err.dutch);
+    errorBox(form).setAttribute('tabindex', '-1');
+    errorBox(form).focus();
+  }
+
+  /** 412: load the report again, say what changed, and offer to save one's own change again. */
+  async showConflict(form, info) {
+    const m = this.meta;
+    const before = this.report;
+    let fresh;
+    try {
+      const res = await api('GET', `/api/v1/reports/${encodeURIComponent(before.id)}`);
+      fresh = res.data;
+      if (fresh.version === undefined || fresh.version === null) fresh.version = versionFromEtag(res.etag);
+    } catch (err) {
+      this.showError(form, err);
+      return;
+    }
+    // From here on the user's change applies to the new version.
+    this.report = fresh;
+    this.options.onFresh?.(fresh);
+    this.notice?.replaceChildren();
+
+    const changes = changesBetween(m, before, fresh);
+    const since = before.updated_at ?? '';
+    const events = (fresh.history ?? []).filter((ev) => (ev.at ?? '') > since && ev.type !== 'created');
+    const actors = [...new Set(events.map((ev) => actorLabel(ev.actor)))];
+    const who = actors.length ? actors.join(' en ') : 'iemand anders';
+    const stillAllowed = info.kind !== 'status' || transitionsFrom(m, fresh.status).includes(info.to);
+    const titleId = uid('rk-conflict-title');
+    const box = form.querySelector('.rk-conflict');
+    const redo = h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action', onclick: () => form.requestSubmit() }, 'Mijn wijziging opnieuw opslaan');
+    const forget = h(
+      'button',
+      {
+        type: 'button',
+        class: 'utrecht-button utrecht-button--secondary-action',
+        onclick: () => {
+          this.closePanel({ focusOpener: false });
+          this.render();
+          this.element.querySelector('.rk-decide__button')?.focus();
+        },
+      },
+      'Mijn wijziging vergeten',
+    );
+    box.replaceChildren(
+      h(
+        'div',
+        { class: 'utrecht-alert utrecht-alert--warning rk-alert rk-conflict__alert', role: 'alert', 'aria-labelledby': titleId },
+        h(
+          'div',
+          { class: 'utrecht-alert__content' },
+          h(
+            'div',
+            { class: 'utrecht-alert__message' },
+            h('p', { class: 'utrecht-paragraph rk-alert__title', id: titleId, tabindex: '-1' }, 'Iemand anders was u voor'),
+            h('p', { class: 'utrecht-paragraph' }, `Deze melding is gewijzigd door ${who}, nadat u hem opende. Uw wijziging is daarom niet opgeslagen; wat u invulde, staat er nog.`),
+            h('p', { class: 'utrecht-paragraph rk-conflict__subtitle' }, 'Dit is er intussen veranderd:'),
+            h(
+              'ul',
+              { class: 'utrecht-unordered-list rk-conflict__changes' },
+              changes.map((line) => h('li', { class: 'utrecht-unordered-list__item' }, line)),
+              events.map((ev) => {
+                const note = eventText(ev);
+                return h(
+                  'li',
+                  { class: 'utrecht-unordered-list__item' },
+                  `${actorLabel(ev.actor)}, `,
+                  timeElement(ev.at, formatDateTime(ev.at)),
+                  `: ${describeEvent(m, ev)}`,
+                  note ? h('span', { class: 'rk-conflict__note' }, ` – ‘${note}’`) : null,
+                );
+              }),
+              changes.length || events.length ? null : h('li', { class: 'utrecht-unordered-list__item' }, 'Er is een nieuwere versie opgeslagen.'),
+            ),
+            stillAllowed
+              ? h('p', { class: 'utrecht-paragraph' }, 'Wilt u uw eigen wijziging toch opslaan? Die gaat dan uit van de nieuwe versie hierboven.')
+              : h('p', { class: 'utrecht-paragraph' }, `Uw besluit kan niet meer: de melding heeft nu de status ‘${statusLabel(m, fresh.status)}’.`),
+            h('div', { class: 'rk-decide__buttons' }, stillAllowed ? redo : null, forget),
+          ),
+        ),
+      ),
+    );
+    box.hidden = false;
+    // A change that is no longer possible cannot be saved from this form either.
+    const submit = form.querySelector(':scope > .rk-decide__buttons > button[type="submit"]');
+    if (submit) submit.hidden = !stillAllowed;
+    box.querySelector(`#${CSS.escape(titleId)}`).focus();
+  }
+}

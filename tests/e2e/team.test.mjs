@@ -1,0 +1,386 @@
+// The triage team's pages in the browser: log in, decide on the queue by keyboard only (accept
+// one report, reject another with a note), see a new report arrive live, get a Dutch
+// explanation when someone else saved first (412) and save one's own change on top, the
+// report page with history and comments, the printed minutes, logging out, and axe (WCAG 2.1
+// A/AA) on /team and /team/reports/{id}.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import { createReport, fetchMeta, focused, tabTo, useServerAndBrowser, watchPage } from './lib/server.mjs';
+
+const env = useServerAndBrowser();
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const USERS = { anna: 'anna-wachtwoord-2026', bram: 'bram-wachtwoord-2026', mia: 'mia-wachtwoord-2026' };
+
+/** `rodeknop user add` with the password on stdin, while the server runs. */
+function addUser(name, role = 'triager') {
+  const out = spawnSync(process.env.RODEKNOP_BIN, ['user', 'add', '--db', env.server.dbPath, '--username', name, '--role', role], {
+    input: `${USERS[name]}\n`,
+    encoding: 'utf8',
+  });
+  assert.equal(out.status, 0, `user add ${name}: ${out.stderr}`);
+}
+
+let usersMade = false;
+function ensureUsers() {
+  if (usersMade) return;
+  addUser('anna');
+  addUser('bram');
+  addUser('mia', 'manager');
+  usersMade = true;
+}
+
+/** Logs in through /login, starting from `path` (the gate sends the browser to the login page). */
+async function login(page, path = '/team', user = 'anna') {
+  await page.goto(`${env.server.url}${path}`);
+  assert.match(page.url(), /\/login\?next=/, 'a browser without a session goes to the login page');
+  await page.fill('#field-username', user);
+  await page.fill('#field-password', USERS[user]);
+  await Promise.all([page.waitForURL((u) => u.pathname === path.split('?')[0]), page.keyboard.press('Enter')]);
+}
+
+/** A second team member working outside the browser: a session of their own. */
+async function apiSession(user) {
+  const res = await fetch(`${env.server.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user, password: USERS[user] }),
+  });
+  assert.equal(res.status, 200);
+  const { csrf_token: csrf } = await res.json();
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const call = async (method, path, body, headers = {}) => {
+    const r = await fetch(`${env.server.url}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) };
+  };
+  return call;
+}
+
+let counter = 0;
+async function newReport(meta, title, extra = {}) {
+  counter += 1;
+  return createReport(env.server.url, {
+    title,
+    procedure: `Procedure ${counter}`,
+    description: `Wat er misgaat bij melding ${counter}: <b>vet</b> & <script>alert("x")</script>`,
+    department: meta.departments[counter % meta.departments.length].key,
+    category: meta.categories[counter % meta.categories.length].key,
+    ...extra,
+  });
+}
+
+function card(page, reference) {
+  return page.locator('.rk-item', { has: page.locator('.rk-ref', { hasText: reference }) });
+}
+
+function describe(violations) {
+  return violations
+    .map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`).join('\n')}`)
+    .join('\n');
+}
+
+async function assertAccessible(page, what) {
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  assert.equal(violations.length, 0, `axe found ${violations.length} violation(s) on ${what}:\n${describe(violations)}`);
+}
+
+test('a triager decides on the queue by keyboard only', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const first = await newReport(meta, 'Parkeervergunning kan alleen op papier');
+  const second = await newReport(meta, 'Verhuizing doorgeven kost drie loketbezoeken');
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await card(page, second.reference).waitFor();
+  assert.match(await page.title(), /^Weekoverleg week \d+, \d{4}/);
+
+  // The queue is oldest first, with the age in days.
+  const refs = await page.locator('.rk-queue__list .rk-ref').allTextContents();
+  assert.ok(refs.indexOf(first.reference) < refs.indexOf(second.reference), `oldest first: ${refs.join(', ')}`);
+  assert.match(await card(page, first.reference).locator('.rk-age').textContent(), /oud/);
+  // Stored text is text: the description's markup shows as characters.
+  assert.match(await card(page, first.reference).locator('.rk-card__excerpt').textContent(), /<script>alert\("x"\)<\/script>/);
+
+  // Accept the first report: Tab to its button, Enter, (optional note), Tab to save, Enter.
+  const acceptFirst = `.rk-item[data-id="${first.id}"] .rk-decide__button[data-to="accepted"]`;
+  await tabTo(page, acceptFirst, 80);
+  await page.keyboard.press('Enter');
+  assert.match(await focused(page), /^#rk-decide-\d+-note$/, 'the form opens with the focus in its first field');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Accepteren opslaan');
+  await page.keyboard.press('Enter');
+  await card(page, first.reference).waitFor({ state: 'detached' });
+  await page.locator('#rk-live', { hasText: `${first.reference}: besluit opgeslagen` }).waitFor();
+  // The focus moves on to the next report in the queue.
+  assert.equal(await page.evaluate(() => document.activeElement.closest('.rk-item')?.dataset.id), String(second.id));
+
+  // Reject the second: the note is required, and asked for in place.
+  const rejectSecond = `.rk-item[data-id="${second.id}"] .rk-decide__button[data-to="rejected"]`;
+  await tabTo(page, rejectSecond, 10);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab'); // skip the empty note …
+  await page.keyboard.press('Enter'); // … and try to save
+  const error = card(page, second.reference).locator('.utrecht-form-field-error-message');
+  await error.waitFor();
+  assert.match(await error.textContent(), /Schrijf de reden op/);
+  assert.match(await focused(page), /-note$/, 'the focus goes to the field that needs attention');
+  await page.keyboard.type('Dit regelt het Rijk; de gemeente kan hier niets aan veranderen.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await card(page, second.reference).waitFor({ state: 'detached' });
+
+  // Both decisions are in the week's list, with who, what and the note.
+  const rows = page.locator('.rk-minutes tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('.rk-minutes tbody tr').length >= 2);
+  const text = await rows.allTextContents();
+  assert.ok(text.some((t) => t.includes(first.reference) && t.includes('Nieuw → Geaccepteerd') && t.includes('anna')), text.join('\n'));
+  assert.ok(text.some((t) => t.includes(second.reference) && t.includes('Nieuw → Afgewezen') && t.includes('de gemeente kan hier niets')), text.join('\n'));
+
+  // And the server agrees.
+  const bram = await apiSession('bram');
+  assert.equal((await bram('GET', `/api/v1/reports/${first.id}`)).body.status, 'accepted');
+  const rejected = (await bram('GET', `/api/v1/reports/${second.id}`)).body;
+  assert.equal(rejected.status, 'rejected');
+  const event = rejected.history.find((e) => e.type === 'status');
+  assert.equal(event.actor, 'anna');
+  assert.match(event.note, /niets aan veranderen/);
+
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a new report appears in the queue without reloading, announced politely', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await page.locator('.rk-connection[data-state="open"]').waitFor();
+  await page.evaluate(() => {
+    window.rkNotReloaded = true;
+  });
+  const created = await newReport(meta, 'Nieuw: <i>subsidieformulier</i> vraagt twee keer hetzelfde');
+  const item = card(page, created.reference);
+  await item.waitFor({ timeout: 10_000 });
+  assert.equal(await page.evaluate(() => window.rkNotReloaded), true, 'the page was not reloaded');
+  assert.match(await item.locator('.rk-card__title').textContent(), /<i>subsidieformulier<\/i>/, 'the title is text, not markup');
+  assert.equal(await page.locator('#rk-live').getAttribute('aria-live'), 'polite');
+  await page.locator('#rk-live', { hasText: `Nieuwe melding in de wachtrij: ${created.reference}` }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('when someone else saved first, the page explains it in Dutch and one can save again', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Bewijsstukken drie keer opnieuw aanleveren');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+  await page.locator('#besluit .rk-decide__assign').waitFor();
+
+  // Anna opens the assignment form and fills it in …
+  await page.locator('#besluit .rk-decide__assign').click();
+  await page.locator('#besluit input[name="assignee"]').fill('anna');
+  await page.locator('#besluit select[name="priority"]').selectOption('high');
+
+  // … while Bram, elsewhere, sets the priority to urgent first.
+  const bram = await apiSession('bram');
+  const current = await bram('GET', `/api/v1/reports/${created.id}`);
+  const changed = await bram('PATCH', `/api/v1/reports/${created.id}`, { priority: 'urgent', assignee: 'bram' }, { 'if-match': current.etag });
+  assert.equal(changed.status, 200);
+
+  await page.locator('#besluit button[type="submit"]').click();
+  const conflict = page.locator('#besluit .rk-conflict__alert');
+  await conflict.waitFor();
+  const explanation = await conflict.textContent();
+  assert.match(explanation, /Iemand anders was u voor/);
+  assert.match(explanation, /Deze melding is gewijzigd door bram, nadat u hem opende/);
+  assert.match(explanation, /Prioriteit: Normaal → Urgent/);
+  assert.match(explanation, /Toegewezen aan: \(leeg\) → bram/);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Iemand anders was u voor', 'the explanation takes the focus');
+  // What Anna filled in is still there.
+  assert.equal(await page.locator('#besluit input[name="assignee"]').inputValue(), 'anna');
+  await assertAccessible(page, '/team/reports/{id} with a conflict');
+
+  // She saves her own change on top of Bram's.
+  await conflict.getByRole('button', { name: 'Mijn wijziging opnieuw opslaan' }).click();
+  await conflict.waitFor({ state: 'detached' });
+  const after = (await bram('GET', `/api/v1/reports/${created.id}`)).body;
+  assert.equal(after.priority, 'high');
+  assert.equal(after.assignee, 'anna');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the report page: whole report, comments and history; logging out', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const earlier = await newReport(meta, 'Bijstandsformulier telt twaalf pagina’s');
+  const created = await newReport(meta, 'Bijstandsformulier is te lang en te moeilijk', {
+    impact: 'Inwoners haken af.',
+    suggestion: 'Maak het formulier korter.',
+    reporter_name: 'Els de Vries',
+    reporter_email: 'els@denhaag.nl',
+  });
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+  await page.locator('.rk-history__list').waitFor();
+  assert.match(await page.title(), new RegExp(`^${created.reference}: Bijstandsformulier is te lang`));
+  const body = await page.locator('#rk-report').textContent();
+  for (const text of ['Inwoners haken af.', 'Maak het formulier korter.', 'Els de Vries', 'els@denhaag.nl', 'Melding ontvangen']) {
+    assert.ok(body.includes(text), `the page shows “${text}”`);
+  }
+  const similar = await page.locator('#vergelijkbaar').textContent();
+  assert.ok(similar.includes(earlier.reference), 'the similar report is listed');
+
+  // A comment for the reporter, by keyboard.
+  await page.locator('.rk-comment-form textarea').focus();
+  await page.keyboard.type('Wij nemen contact op met <de afdeling>.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowDown'); // the second radio button: visible to the reporter
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  const comment = page.locator('.rk-comment--comment');
+  await comment.waitFor();
+  assert.match(await comment.textContent(), /Wij nemen contact op met <de afdeling>\./);
+  assert.match(await comment.textContent(), /Zichtbaar voor de melder/);
+  await page.locator('.rk-history__item--comment').waitFor();
+
+  // Mark it as a duplicate of the similar report (the form is filled in from the list).
+  await page.locator('.rk-similar__item', { hasText: earlier.reference }).getByRole('button', { name: /Markeer als dubbel/ }).click();
+  assert.equal(await page.locator('#besluit input[name="duplicate_of"]').inputValue(), String(earlier.id));
+  await page.locator('#besluit button[type="submit"]').click();
+  await page.locator('.rk-history__item--status', { hasText: 'Dubbele melding' }).waitFor();
+  assert.match(await page.locator('.rk-report-facts').textContent(), /Dubbel van/);
+
+  // Logging out ends the session and shows the login page.
+  await Promise.all([page.waitForURL(/\/login/), page.getByRole('button', { name: 'Uitloggen' }).click()]);
+  const res = await page.request.get(`${env.server.url}/api/v1/session`);
+  assert.equal(res.status(), 401);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('filters and full-text search, kept in the address; Back restores the queue', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const wanted = await newReport(meta, 'Reëel probleem met het leerlingenvervoer');
+  const other = await newReport(meta, 'Iets heel anders over afvalpassen');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await card(page, other.reference).waitFor();
+
+  await page.locator('#filter-status').selectOption('');
+  await page.locator('#filter-q').fill('reeel leerlingenvervoer');
+  await page.locator('#filter-q').press('Enter');
+  await page.waitForURL(/[?&]q=reeel\+leerlingenvervoer/);
+  await card(page, other.reference).waitFor({ state: 'detached' });
+  await card(page, wanted.reference).waitFor();
+  assert.match(await page.locator('#rk-queue-summary').textContent(), /1 melding gevonden met alle statussen, zoekterm ‘reeel leerlingenvervoer’/);
+
+  await page.goBack();
+  await card(page, other.reference).waitFor();
+  assert.equal(await page.locator('#filter-q').inputValue(), '');
+  assert.equal(await page.locator('#filter-status').inputValue(), 'new');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a manager reads reports without reporter identity and without decision controls', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Alleen lezen voor managers', { reporter_name: 'Geheime Naam', reporter_email: 'geheim@denhaag.nl' });
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, '/team', 'mia');
+  await card(page, created.reference).waitFor();
+  assert.equal(await page.locator('.rk-decide__button').count(), 0, 'no decisions for managers');
+  await page.goto(`${env.server.url}/team/reports/${created.id}`);
+  await page.locator('.rk-history__list').waitFor();
+  const text = await page.locator('main').textContent();
+  assert.ok(!text.includes('Geheime Naam') && !text.includes('geheim@denhaag.nl'), 'no reporter identity for managers');
+  assert.equal(await page.locator('#besluit').count(), 0);
+  assert.equal(await page.locator('.rk-comment-form').count(), 0);
+  await assertAccessible(page, '/team/reports/{id} for a manager');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('printing /team gives the minutes: the week and its decisions, no controls', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  await newReport(meta, 'Nog in de wachtrij bij het afdrukken');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await login(page);
+  await page.locator('.rk-minutes').waitFor();
+  await page.emulateMedia({ media: 'print' });
+  for (const selector of ['.rk-usernav', '.rk-week-nav', '#rk-filters', '#wachtrij', '#blijven-liggen', '.rk-toolbar', '.rk-footer']) {
+    assert.equal(await page.locator(selector).first().isVisible(), false, `${selector} is not printed`);
+  }
+  assert.equal(await page.locator('h1').isVisible(), true);
+  assert.match(await page.locator('h1').textContent(), /^Weekoverleg week \d+/);
+  assert.equal(await page.locator('.rk-minutes').isVisible(), true);
+  const headers = await page.locator('.rk-minutes thead th').allTextContents();
+  assert.deepEqual(headers, ['Kenmerk', 'Titel', 'Besluit', 'Toelichting', 'Wie', 'Wanneer']);
+  await context.close();
+});
+
+for (const viewport of [
+  { width: 1280, height: 900 },
+  { width: 390, height: 844 },
+]) {
+  test(`the team pages have no WCAG 2.1 AA violations at ${viewport.width}px`, async (t) => {
+    ensureUsers();
+    const meta = await fetchMeta(env.server.url);
+    const created = await newReport(meta, `Toegankelijkheid ${viewport.width}`, { reporter_name: 'Piet' });
+    const context = await env.browser.newContext({ viewport });
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    await login(page);
+    await card(page, created.reference).waitFor();
+
+    await t.test('/team with the queue, decisions and stale items', async () => {
+      await assertAccessible(page, '/team');
+    });
+    await t.test('/team with a decision form open and an error in it', async () => {
+      await card(page, created.reference).locator('.rk-decide__button[data-to="wont_fix"], .rk-decide__button[data-to="rejected"]').first().click();
+      await card(page, created.reference).getByRole('button', { name: /opslaan$/ }).click();
+      await card(page, created.reference).locator('.utrecht-form-field-error-message').waitFor();
+      await assertAccessible(page, '/team with an open decision form');
+    });
+    await t.test('/team with filters', async () => {
+      await page.goto(`${env.server.url}/team?status=&q=toegankelijkheid`);
+      await page.locator('#rk-queue[aria-busy="false"]').waitFor();
+      await assertAccessible(page, '/team with filters');
+    });
+    await t.test('/team/reports/{id}', async () => {
+      await page.goto(`${env.server.url}/team/reports/${created.id}`);
+      await page.locator('.rk-history__list').waitFor();
+      await assertAccessible(page, '/team/reports/{id}');
+    });
+    await t.test('/team/reports/{id} for a report that does not exist', async () => {
+      await page.goto(`${env.server.url}/team/reports/999999`);
+      await page.locator('h1', { hasText: 'Melding niet gevonden' }).waitFor();
+      await assertAccessible(page, '/team/reports/999999');
+    });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}

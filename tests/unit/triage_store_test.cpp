@@ -1,0 +1,349 @@
+// The triage repository on real temporary SQLite files: the list with filters, full-text search
+// and keyset cursors, team changes with versions and events, comments, duplicates, and the week.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/live/hub.hpp"
+#include "rodeknop/store/database.hpp"
+#include "rodeknop/store/reports.hpp"
+#include "rodeknop/store/triage.hpp"
+#include "rodeknop/util/crypto.hpp"
+#include "unit_support.hpp"
+
+namespace store = rodeknop::store;
+namespace domain = rodeknop::domain;
+namespace live = rodeknop::live;
+namespace util = rodeknop::util;
+using rk_unit::utc;
+
+namespace {
+
+struct triage_db {
+  rk_unit::temp_dir dir;
+  store::db_options opts;
+  std::unique_ptr<store::connection> conn;
+  triage_db() {
+    util::init_crypto();
+    opts.path = dir.file("rodeknop.db");
+    store::initialise_database(opts);
+    conn = std::make_unique<store::connection>(opts, true);
+  }
+  store::connection& c() { return *conn; }
+
+  std::int64_t add(const std::string& title, domain::sys_seconds at, const std::string& department = "dpz",
+                   const std::string& description = "Een voorbeeld van wat er misgaat.") {
+    domain::report_submission s;
+    s.title = title;
+    s.procedure = "Werkinstructie";
+    s.description = description;
+    s.department = department;
+    s.category = "anders";
+    return store::insert_report(c(), s, util::token_hash(util::random_token()), at).id;
+  }
+
+  store::change_result change(std::int64_t id, std::int64_t version, domain::report_change ch,
+                              domain::sys_seconds at = utc(2026, 11, 23, 10)) {
+    return store::apply_change(c(), id, {version}, ch, "anna", at);
+  }
+};
+
+domain::report_change status(const std::string& s, const char* note = nullptr) {
+  domain::report_change c;
+  c.status = s;
+  if (note) c.note = note;
+  return c;
+}
+
+std::vector<std::int64_t> ids(const store::list_page& p) {
+  std::vector<std::int64_t> out;
+  for (const auto& r : p.items) out.push_back(r.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("cursors round-trip and refuse anything else", "[triage][cursor]") {
+  const store::list_cursor c{true, 1795000000, 42};
+  const auto text = store::encode_cursor(c);
+  const auto back = store::decode_cursor(text);
+  REQUIRE(back);
+  CHECK(back->oldest_first);
+  CHECK(back->created_at == 1795000000);
+  CHECK(back->id == 42);
+  for (const char* bad : {"", "x1-2", "n", "n1", "n-2", "n1-", "nG-1", "n1-2-3", "nAB-1", "n1234567890123456-1"}) {
+    INFO(bad);
+    CHECK_FALSE(store::decode_cursor(bad).has_value());
+  }
+}
+
+TEST_CASE("fts_expression quotes words and drops punctuation", "[triage][fts]") {
+  CHECK(store::fts_expression("regel") == "\"regel\"*");
+  CHECK(store::fts_expression("Te laat, \"OR\" NOT*") == "\"Te\" \"laat\"* \"OR\" \"NOT\"*");
+  CHECK(store::fts_expression("a b", true, false) == "\"a\" OR \"b\"");
+  CHECK_FALSE(store::fts_expression("!!! ---").has_value());
+}
+
+TEST_CASE("full-text search ignores case and diacritics", "[triage][fts]") {
+  triage_db db;
+  const auto a = db.add("Een Regel die niemand begrijpt", utc(2026, 11, 2, 9));
+  const auto b = db.add("Het inkomen moet reëel zijn", utc(2026, 11, 3, 9));
+  const auto c = db.add("Over iets anders", utc(2026, 11, 4, 9), "dpz", "Regelgeving over coördinatie.");
+  const auto find = [&](const char* text) {
+    store::list_query q;
+    q.match = store::fts_expression(text);
+    return ids(store::list_reports(db.c(), q));
+  };
+  CHECK(find("regel") == std::vector<std::int64_t>{c, a});  // "Regel", and "Regelgeving" as a prefix
+  CHECK(find("REGEL begrijpt") == std::vector<std::int64_t>{a});
+  CHECK(find("reeel") == std::vector<std::int64_t>{b});
+  CHECK(find("reëel") == std::vector<std::int64_t>{b});
+  CHECK(find("coordinatie") == std::vector<std::int64_t>{c});
+  CHECK(find("onbekendwoord").empty());
+}
+
+TEST_CASE("the list filters by status, department and week, in both orders", "[triage][list]") {
+  triage_db db;
+  const auto r1 = db.add("Een", utc(2026, 11, 16, 9), "dpz");   // W47
+  const auto r2 = db.add("Twee", utc(2026, 11, 22, 22, 30), "szw");  // Sunday 23:30 local: W47
+  const auto r3 = db.add("Drie", utc(2026, 11, 22, 23, 30), "dpz");  // Monday 00:30 local: W48
+  const auto r4 = db.add("Vier", utc(2026, 11, 24, 9), "dpz");
+  REQUIRE(db.change(r4, 1, status("accepted")).result == store::change_result::outcome::changed);
+
+  store::list_query q;
+  CHECK(ids(store::list_reports(db.c(), q)) == std::vector<std::int64_t>{r4, r3, r2, r1});
+  q.oldest_first = true;
+  CHECK(ids(store::list_reports(db.c(), q)) == std::vector<std::int64_t>{r1, r2, r3, r4});
+  q = {};
+  q.statuses = {"new"};
+  CHECK(ids(store::list_reports(db.c(), q)) == std::vector<std::int64_t>{r3, r2, r1});
+  q.statuses = {"accepted", "new"};
+  CHECK(ids(store::list_reports(db.c(), q)) == std::vector<std::int64_t>{r4, r3, r2, r1});
+  q.department = "dpz";
+  CHECK(ids(store::list_reports(db.c(), q)) == std::vector<std::int64_t>{r4, r3, r1});
+  q = {};
+  q.created = domain::week_range({2026, 47});
+  CHECK(ids(store::list_reports(db.c(), q)) == std::vector<std::int64_t>{r2, r1});
+  q.created = domain::week_range({2026, 48});
+  CHECK(ids(store::list_reports(db.c(), q)) == std::vector<std::int64_t>{r4, r3});
+}
+
+TEST_CASE("keyset pages neither skip nor repeat when reports arrive between pages", "[triage][list][cursor]") {
+  triage_db db;
+  std::vector<std::int64_t> all;
+  // Several reports share one second: the id breaks the tie.
+  for (int i = 0; i < 25; ++i) all.push_back(db.add("Melding " + std::to_string(i), utc(2026, 11, 1, 9, i / 3)));
+  for (bool oldest : {false, true}) {
+    store::list_query q;
+    q.limit = 4;
+    q.oldest_first = oldest;
+    std::vector<std::int64_t> seen;
+    for (int page = 0; page < 20; ++page) {
+      const auto p = store::list_reports(db.c(), q);
+      for (auto id : ids(p)) seen.push_back(id);
+      db.add("Tussendoor", utc(2026, 11, 1, 9, 30));  // newer than everything listed
+      if (!p.next) break;
+      q.after = p.next;
+    }
+    std::vector<std::int64_t> expected = all;
+    if (!oldest) std::reverse(expected.begin(), expected.end());
+    if (oldest) {
+      // Oldest first reaches the newcomers at the end; the first 25 are the originals, once each.
+      REQUIRE(seen.size() >= all.size());
+      seen.resize(all.size());
+    }
+    CHECK(seen == expected);
+  }
+}
+
+TEST_CASE("a change checks the version, writes one event per field and bumps the version", "[triage][change]") {
+  triage_db db;
+  const auto id = db.add("Een melding", utc(2026, 11, 2, 9));
+  auto c = status("accepted");
+  c.priority = "urgent";
+  c.assignee = std::optional<std::string>{"bram"};
+  auto r = db.change(id, 1, c);
+  REQUIRE(r.result == store::change_result::outcome::changed);
+  CHECK(r.report->version == 2);
+  CHECK(r.report->status == "accepted");
+  CHECK(r.report->priority == "urgent");
+  CHECK(r.report->assignee == "bram");
+  CHECK(r.report->updated_at == utc(2026, 11, 23, 10));
+
+  // The same version again: stale, nothing written.
+  r = db.change(id, 1, status("in_progress"));
+  CHECK(r.result == store::change_result::outcome::stale);
+  CHECK(r.report->version == 2);
+  // A refused transition: invalid, nothing written.
+  r = db.change(id, 2, status("new"));
+  CHECK(r.result == store::change_result::outcome::invalid);
+  // Equal values: unchanged, no new version.
+  r = db.change(id, 2, status("accepted"));
+  CHECK(r.result == store::change_result::outcome::unchanged);
+  CHECK(r.report->version == 2);
+  CHECK(db.change(99, 1, status("accepted")).result == store::change_result::outcome::not_found);
+
+  const auto d = store::find_report_detail(db.c(), id);
+  REQUIRE(d);
+  std::vector<std::string> types;
+  for (const auto& e : d->history) types.push_back(e.type);
+  CHECK(types == std::vector<std::string>{"created", "status", "priority", "assignee"});
+  CHECK(d->history[1].actor == "anna");
+  CHECK(d->history[1].from == "new");
+  CHECK(d->history[1].to == "accepted");
+}
+
+TEST_CASE("duplicate links must exist, not be the report itself, and make no cycle", "[triage][duplicate]") {
+  triage_db db;
+  const auto a = db.add("A", utc(2026, 11, 2, 9));
+  const auto b = db.add("B", utc(2026, 11, 2, 10));
+  const auto c = db.add("C", utc(2026, 11, 2, 11));
+  auto dup = [&](std::int64_t id, std::int64_t version, std::int64_t of) {
+    domain::report_change ch = status("duplicate");
+    ch.duplicate_of = std::optional<std::int64_t>{of};
+    return db.change(id, version, ch);
+  };
+  REQUIRE(dup(b, 1, a).result == store::change_result::outcome::changed);  // b → a
+  REQUIRE(dup(c, 1, b).result == store::change_result::outcome::changed);  // c → b → a
+  // a → c would close the circle a → c → b → a.
+  auto r = dup(a, 1, c);
+  REQUIRE(r.result == store::change_result::outcome::invalid);
+  CHECK(r.errors.at(0).problem == domain::field_problem::duplicate_cycle);
+  r = dup(a, 1, a);
+  CHECK(r.errors.at(0).problem == domain::field_problem::self_reference);
+  r = dup(a, 1, 12345);
+  CHECK(r.errors.at(0).problem == domain::field_problem::unknown_report);
+  CHECK(store::find_report(db.c(), a)->status == "new");
+}
+
+TEST_CASE("comments and replies bump the version and show in the history", "[triage][comments]") {
+  triage_db db;
+  const auto id = db.add("Een melding", utc(2026, 11, 2, 9));
+  auto r = store::insert_comment(db.c(), id, "anna", "reporter", "Kunt u een voorbeeld geven?", utc(2026, 11, 3, 9));
+  REQUIRE(r);
+  CHECK(r->version == 2);
+  CHECK_FALSE(store::insert_comment(db.c(), 999, "anna", "internal", "x", utc(2026, 11, 3, 9)).has_value());
+  const auto d = store::find_report_detail(db.c(), id);
+  REQUIRE(d->comments.size() == 1);
+  CHECK(d->comments[0].visibility == "reporter");
+  CHECK(d->history.back().type == "comment");
+  CHECK(d->history.back().body == "Kunt u een voorbeeld geven?");
+  CHECK(d->report.last_event_at == utc(2026, 11, 3, 9));
+}
+
+TEST_CASE("a reporter's reply puts needs_info back to new as reply and status events", "[triage][reply]") {
+  triage_db db;
+  domain::report_submission s;
+  s.title = "Melding";
+  s.procedure = "Werkinstructie";
+  s.description = "Wat er misgaat.";
+  s.department = "dpz";
+  s.category = "anders";
+  const auto token = util::random_token();
+  const auto id = store::insert_report(db.c(), s, util::token_hash(token), utc(2026, 11, 2, 9)).id;
+  REQUIRE(db.change(id, 1, status("needs_info")).result == store::change_result::outcome::changed);
+  const auto reply = store::insert_reply(db.c(), util::token_hash(token), "Hier is meer informatie.", utc(2026, 11, 24, 9));
+  REQUIRE(reply);
+  CHECK(reply->status == "new");
+  CHECK(reply->version == 3);
+  const auto d = store::find_report_detail(db.c(), id);
+  REQUIRE(d->history.size() == 4);
+  CHECK(d->history[2].type == "reply");
+  CHECK(d->history[2].actor == "reporter");
+  CHECK(d->history[2].body == "Hier is meer informatie.");
+  CHECK(d->history[3].type == "status");
+  CHECK(d->history[3].from == "needs_info");
+  CHECK(d->history[3].to == "new");
+  CHECK(d->report.status == "new");
+}
+
+TEST_CASE("the week view: queue oldest first, the week's decisions, stale items", "[triage][week]") {
+  triage_db db;
+  const auto week = domain::week_range({2026, 48});  // 23 .. 29 November 2026
+  const auto old_new = db.add("Lang geleden", utc(2026, 9, 1, 9));
+  const auto this_week = db.add("Deze week", utc(2026, 11, 23, 9));
+  db.add("Volgende week", utc(2026, 12, 1, 9));  // after the week: not in its queue
+  const auto decided = db.add("Besloten", utc(2026, 11, 10, 9));
+  const auto stale = db.add("Blijft liggen", utc(2026, 9, 2, 9));
+  const auto fresh = db.add("Loopt", utc(2026, 9, 3, 9));
+  REQUIRE(db.change(decided, 1, status("rejected", "Geen belemmering."), utc(2026, 11, 24, 10)).result ==
+          store::change_result::outcome::changed);
+  REQUIRE(db.change(stale, 1, status("accepted"), utc(2026, 9, 8, 10)).result == store::change_result::outcome::changed);
+  REQUIRE(db.change(fresh, 1, status("accepted"), utc(2026, 9, 8, 10)).result == store::change_result::outcome::changed);
+  REQUIRE(db.change(fresh, 2, status("in_progress"), utc(2026, 11, 20, 10)).result == store::change_result::outcome::changed);
+  // A decision in the week before does not count.
+  const auto earlier = db.add("Eerder", utc(2026, 11, 10, 9));
+  REQUIRE(db.change(earlier, 1, status("accepted"), utc(2026, 11, 22, 22, 59)).result ==
+          store::change_result::outcome::changed);
+
+  const auto v = store::load_week(db.c(), week, utc(2026, 11, 25, 12), 100);
+  std::vector<std::int64_t> queue;
+  for (const auto& r : v.queue) queue.push_back(r.id);
+  CHECK(queue == std::vector<std::int64_t>{old_new, this_week});  // not next week's
+  REQUIRE(v.decisions.size() == 1);
+  CHECK(v.decisions[0].report_id == decided);
+  CHECK(v.decisions[0].to == "rejected");
+  CHECK(v.decisions[0].note == "Geen belemmering.");
+  REQUIRE(v.stale.size() == 1);
+  CHECK(v.stale[0].id == stale);
+  CHECK(v.as_of == utc(2026, 11, 25, 12));
+  CHECK_FALSE(v.queue_truncated);
+
+  const auto limited = store::load_week(db.c(), week, utc(2026, 11, 25, 12), 1);
+  CHECK(limited.queue.size() == 1);
+  CHECK(limited.queue_truncated);
+  CHECK(store::week_decisions(db.c(), week).size() == 1);
+}
+
+TEST_CASE("similar reports come from the report's own words, never itself", "[triage][similar]") {
+  triage_db db;
+  const auto a = db.add("Parkeervergunning mantelzorgers vervalt te snel", utc(2026, 11, 2, 9));
+  const auto b = db.add("Parkeervergunning voor mantelzorgers vervalt", utc(2026, 11, 3, 9));
+  db.add("Iets heel anders over afval", utc(2026, 11, 4, 9));
+  const auto r = store::find_report(db.c(), a);
+  const auto similar = store::similar_reports(db.c(), *r, 5);
+  REQUIRE_FALSE(similar.empty());
+  CHECK(similar[0].id == b);
+  for (const auto& s : similar) CHECK(s.id != a);
+}
+
+TEST_CASE("the hub numbers events, replays after Last-Event-ID and drops a reader that falls behind", "[live]") {
+  live::hub h({4, 2, 3});
+  int woken = 0;
+  auto first = h.subscribe(std::nullopt, [&](bool) { ++woken; });
+  REQUIRE(first.sub);
+  const auto id1 = h.publish("report.created", "{}");
+  const auto id2 = h.publish("report.updated", "{}");
+  CHECK(id2 == id1 + 1);
+  CHECK(woken == 2);
+  bool overflowed = false;
+  auto got = first.sub->take(overflowed);
+  CHECK_FALSE(overflowed);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].id == id1);
+
+  auto resumed = h.subscribe(id1, [](bool) {});
+  REQUIRE(resumed.sub);
+  CHECK_FALSE(resumed.gap);
+  REQUIRE(resumed.backlog.size() == 1);
+  CHECK(resumed.backlog[0].id == id2);
+  // The cap: two streams are open.
+  CHECK_FALSE(h.subscribe(std::nullopt, [](bool) {}).sub);
+  resumed.sub.reset();
+  CHECK(h.open_streams() == 1);
+
+  // More than the ring holds: resuming from the first id is a gap.
+  for (int i = 0; i < 6; ++i) h.publish("report.updated", "{}");
+  auto late = h.subscribe(id1, [](bool) {});
+  CHECK(late.gap);
+  CHECK(late.backlog.size() == 4);
+  // The first stream did not read: it overflowed and must end.
+  first.sub->take(overflowed);
+  CHECK(overflowed);
+  // An id from before a restart (smaller than any of ours) or from the future is a gap too.
+  late.sub.reset();
+  CHECK(h.subscribe(std::uint64_t{5}, [](bool) {}).gap);
+}
