@@ -26,10 +26,16 @@ void check_week(const domain::iso_week& w) {
   FUZZ_REQUIRE(domain::to_amsterdam(range.begin).time_of_day.to_duration() == chr::seconds(0));
 }
 
-// The week parser's neighbours (previous and next week over year ends) come with the triage
-// work on domain/calendar; their properties go here once main has them:
-//   previous_week(next_week(w)) == w, week_range(next_week(w)).begin == week_range(w).end.
-void check_week_navigation(const domain::iso_week&) {}
+// The week view's neighbours: previous and next week, also over year ends and week 53.
+void check_week_navigation(const domain::iso_week& w) {
+  const auto next = domain::next_week(w);
+  const auto previous = domain::previous_week(w);
+  FUZZ_REQUIRE(domain::previous_week(next) == w);
+  FUZZ_REQUIRE(domain::next_week(previous) == w);
+  FUZZ_REQUIRE(domain::week_range(next).begin == domain::week_range(w).end);
+  FUZZ_REQUIRE(domain::week_range(previous).end == domain::week_range(w).begin);
+  FUZZ_REQUIRE(next.week >= 1 && next.week <= domain::weeks_in_iso_year(next.year));
+}
 
 void check_month(const domain::year_month& m) {
   FUZZ_REQUIRE(m.month >= 1 && m.month <= 12);
@@ -55,6 +61,9 @@ void check_instant(domain::sys_seconds t) {
   const auto mr = domain::month_range(m);
   FUZZ_REQUIRE(mr.begin <= t && t < mr.end);
   FUZZ_REQUIRE(!domain::format_dutch_datetime(t).empty());
+  FUZZ_REQUIRE(domain::whole_days_between(t, t) == 0);
+  FUZZ_REQUIRE(domain::whole_days_between(t, t + chr::hours(24)) == 1);
+  FUZZ_REQUIRE(domain::whole_days_between(t + chr::hours(24), t) == 0);
 }
 
 }  // namespace
