@@ -25,8 +25,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr const char* installed_static_dir = "/usr/share/rodeknop/static";
+
+// ./static when run from a checkout, else where the .deb puts it, else the source tree's.
 std::string default_static_dir() {
   if (fs::is_directory("static/templates")) return "static";
+  if (fs::is_directory(std::string(installed_static_dir) + "/templates")) return installed_static_dir;
   return RODEKNOP_SOURCE_STATIC_DIR;
 }
 
@@ -176,6 +180,7 @@ void application::serve() {
   opts.body_limit = cfg_.body_limit;
   opts.header_timeout = cfg_.header_timeout;
   opts.body_timeout = cfg_.body_timeout;
+  opts.write_timeout = cfg_.write_timeout;
   opts.shutdown_grace = cfg_.shutdown_grace;
   opts.max_connections = cfg_.max_connections;
 

@@ -43,7 +43,8 @@ void metrics::observe_request(std::string_view route, std::string_view method, u
 }
 
 std::string metrics::render(const store::writer_stats& writer, const http::server_stats* server,
-                            const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status) const {
+                            const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status,
+                            std::size_t event_streams) const {
   std::ostringstream out;
   {
     std::lock_guard lock(mutex_);
@@ -76,7 +77,10 @@ std::string metrics::render(const store::writer_stats& writer, const http::serve
         << "rodeknop_http_open_connections " << server->open_connections.load() << "\n"
         << "# HELP rodeknop_http_connections_rejected_total Connections closed at once because of the limit.\n"
            "# TYPE rodeknop_http_connections_rejected_total counter\n"
-        << "rodeknop_http_connections_rejected_total " << server->rejected_connections.load() << "\n";
+        << "rodeknop_http_connections_rejected_total " << server->rejected_connections.load() << "\n"
+        << "# HELP rodeknop_http_accept_failures_total Failed accepts (e.g. out of file descriptors); retried.\n"
+           "# TYPE rodeknop_http_accept_failures_total counter\n"
+        << "rodeknop_http_accept_failures_total " << server->accept_failures.load() << "\n";
   }
   out << "# HELP rodeknop_db_commit_duration_seconds Duration of the writer's group commits.\n"
          "# TYPE rodeknop_db_commit_duration_seconds histogram\n";
@@ -90,13 +94,28 @@ std::string metrics::render(const store::writer_stats& writer, const http::serve
   out << "rodeknop_db_commit_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << "\n"
       << "rodeknop_db_commit_duration_seconds_sum " << static_cast<double>(writer.commit_micros_total.load()) / 1e6
       << "\n"
-      << "rodeknop_db_commit_duration_seconds_count " << writer.commits.load() << "\n"
+      << "rodeknop_db_commit_duration_seconds_count " << cumulative << "\n"
+      << "# HELP rodeknop_db_commit_batch_size Write jobs per group commit.\n"
+         "# TYPE rodeknop_db_commit_batch_size histogram\n";
+  cumulative = 0;
+  for (std::size_t i = 0; i < std::size(store::writer_stats::batch_buckets); ++i) {
+    cumulative += writer.batch_size_buckets[i].load();
+    out << "rodeknop_db_commit_batch_size_bucket{le=\"" << store::writer_stats::batch_buckets[i] << "\"} " << cumulative
+        << "\n";
+  }
+  cumulative += writer.batch_size_buckets[std::size(store::writer_stats::batch_buckets)].load();
+  out << "rodeknop_db_commit_batch_size_bucket{le=\"+Inf\"} " << cumulative << "\n"
+      << "rodeknop_db_commit_batch_size_sum " << writer.batch_size_total.load() << "\n"
+      << "rodeknop_db_commit_batch_size_count " << cumulative << "\n"
       << "# HELP rodeknop_db_commit_jobs_total Write jobs committed (batch size = jobs / commits).\n"
          "# TYPE rodeknop_db_commit_jobs_total counter\n"
       << "rodeknop_db_commit_jobs_total " << writer.batch_size_total.load() << "\n"
       << "# HELP rodeknop_db_failed_commits_total Group commits that failed (disk full, read-only, I/O).\n"
          "# TYPE rodeknop_db_failed_commits_total counter\n"
       << "rodeknop_db_failed_commits_total " << writer.failed_commits.load() << "\n";
+  out << "# HELP rodeknop_event_streams_open Open live-update streams (GET /api/v1/events).\n"
+         "# TYPE rodeknop_event_streams_open gauge\n"
+      << "rodeknop_event_streams_open " << event_streams << "\n";
   out << "# HELP rodeknop_reports Reports by current status.\n# TYPE rodeknop_reports gauge\n";
   for (const auto& [status, n] : reports_by_status)
     out << "rodeknop_reports{status=\"" << label(status) << "\"} " << n << "\n";

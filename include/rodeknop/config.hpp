@@ -11,7 +11,7 @@ namespace rodeknop {
 struct config {
   std::string listen = "127.0.0.1:8080";   // --listen, RODEKNOP_LISTEN (HOST:PORT; port 0 = ephemeral)
   std::string db = "data/rodeknop.db";     // --db, RODEKNOP_DB (created with its schema when missing)
-  std::string static_dir;                  // --static, RODEKNOP_STATIC (default: ./static, else the source tree's)
+  std::string static_dir;                  // --static, RODEKNOP_STATIC (default: ./static, else /usr/share/rodeknop/static, else the source tree's)
   unsigned threads = 0;                    // --threads, RODEKNOP_THREADS (0 = one per core)
   std::string base_url;                    // --base-url, RODEKNOP_BASE_URL (public URL for tracking links)
   std::string synchronous = "FULL";        // --synchronous, RODEKNOP_SYNCHRONOUS (FULL or NORMAL)
@@ -21,6 +21,7 @@ struct config {
   std::size_t header_limit = 8 * 1024;     // bytes; larger headers get 431
   std::chrono::seconds header_timeout{15}; // --header-timeout: idle keep-alive and slow headers
   std::chrono::seconds body_timeout{30};   // --body-timeout
+  std::chrono::seconds write_timeout{30};  // --write-timeout: a client that does not read its response is cut off
   std::chrono::seconds shutdown_grace{10}; // --shutdown-grace: in-flight requests on SIGTERM
   std::size_t max_connections = 4096;      // --max-connections
   std::size_t max_streams = 2000;          // --max-streams: open live-update streams (503 beyond)

@@ -27,9 +27,12 @@ class metrics {
 
   void observe_request(std::string_view route, std::string_view method, unsigned status, double seconds);
 
-  /// The whole exposition: requests, latency, connections, the writer, reports by status.
+  /// The whole exposition (Prometheus text format 0.0.4): requests, latency, connections, event
+  /// streams, the writer's commits and batches, reports by status.
+  /// `event_streams`: open live-update streams (GET /api/v1/events), from the hub.
   std::string render(const store::writer_stats& writer, const http::server_stats* server,
-                     const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status) const;
+                     const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status,
+                     std::size_t event_streams) const;
 
  private:
   struct histogram {

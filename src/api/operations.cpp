@@ -1,5 +1,6 @@
 #include "rodeknop/api/operations.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 
@@ -105,15 +106,23 @@ net::awaitable<http::response> healthz(services& s) {
 }
 
 net::awaitable<http::response> prometheus(services& s) {
+  // Every status, with 0 where no report has it, so that a series never disappears.
   std::vector<std::pair<std::string, std::int64_t>> by_status;
+  for (auto st : domain::statuses) by_status.emplace_back(st, 0);
   {
     auto conn = s.readers.acquire();
-    by_status = store::count_by_status(*conn);
+    for (const auto& [status, n] : store::count_by_status(*conn)) {
+      auto it = std::find_if(by_status.begin(), by_status.end(), [&](const auto& e) { return e.first == status; });
+      if (it == by_status.end())
+        by_status.emplace_back(status, n);
+      else
+        it->second = n;
+    }
   }
   http::response res{http::status::ok, 11};
   res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
-  res.body() = s.stats.render(s.writer.stats(), s.server, by_status);
+  res.body() = s.stats.render(s.writer.stats(), s.server, by_status, s.events.open_streams());
   res.prepare_payload();
   co_return res;
 }

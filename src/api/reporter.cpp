@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Exception.h>
 
 #include "rodeknop/api/input.hpp"
+#include "rodeknop/api/submission.hpp"
 #include "rodeknop/api/team.hpp"
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/log.hpp"
@@ -16,32 +17,6 @@ namespace net = boost::asio;
 using nlohmann::json;
 
 namespace {
-
-domain::report_submission submission_from_json(const json& body) {
-  const json_fields f(body, {"title", "procedure", "description", "impact", "suggestion", "department", "category",
-                             "reporter_name", "reporter_email"});
-  return {f.text("title"),      f.text("procedure"),  f.text("description"),
-          f.text("impact"),     f.text("suggestion"), f.text("department"),
-          f.text("category"),   f.text("reporter_name"), f.text("reporter_email"), {}};
-}
-
-domain::report_submission submission_from_form(const util::param_list& form) {
-  domain::report_submission s;
-  const auto get = [&](const char* name) {
-    const auto* v = util::find_param(form, name);
-    return v ? *v : std::string{};
-  };
-  s.title = get("title");
-  s.procedure = get("procedure");
-  s.description = get("description");
-  s.impact = get("impact");
-  s.suggestion = get("suggestion");
-  s.department = get("department");
-  s.category = get("category");
-  s.reporter_name = get("reporter_name");
-  s.reporter_email = get("reporter_email");
-  return s;
-}
 
 http::api_error validation_error(const domain::field_errors& errors) {
   std::map<std::string, std::string> fields;

@@ -52,6 +52,9 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
   serve->add_option("--body-timeout", cfg.body_timeout, "Seconds to receive a request body")
       ->envname("RODEKNOP_BODY_TIMEOUT")
       ->capture_default_str();
+  serve->add_option("--write-timeout", cfg.write_timeout, "Seconds a client may take to read a response")
+      ->envname("RODEKNOP_WRITE_TIMEOUT")
+      ->capture_default_str();
   serve->add_option("--shutdown-grace", cfg.shutdown_grace, "Seconds in-flight requests get on SIGTERM")
       ->envname("RODEKNOP_SHUTDOWN_GRACE")
       ->capture_default_str();

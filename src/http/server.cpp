@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rodeknop/http/request_check.hpp"
 #include "rodeknop/log.hpp"
 
 namespace rodeknop::http {
@@ -114,26 +115,6 @@ void serialise(const response& res, bool keep_alive, unsigned request_version, b
   }
   out += "\r\n";
   if (!bodyless && !head) out += res.body();
-}
-
-/// Checks that Beast 1.81 lets through but that could smuggle a request past a proxy.
-std::optional<std::string> smuggling_problem(const bhttp::request_parser<bhttp::string_body>& parser) {
-  const auto& h = parser.get();
-  const auto te = h.count(field::transfer_encoding);
-  const auto cl = h.count(field::content_length);
-  if (te > 0 && cl > 0) return "both Transfer-Encoding and Content-Length";
-  if (te > 1) return "more than one Transfer-Encoding header";
-  if (te == 1) {
-    if (h.version() < 11) return "Transfer-Encoding on HTTP/1.0";
-    if (!beast::iequals(h[field::transfer_encoding], "chunked")) return "Transfer-Encoding other than chunked";
-  }
-  if (cl > 1) return "more than one Content-Length header";
-  if (cl == 1) {
-    const auto v = h[field::content_length];
-    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos)
-      return "malformed Content-Length";
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -265,16 +246,23 @@ void server::impl::finish_if_drained() {
 }
 
 net::awaitable<void> server::impl::accept_loop() {
+  std::uint64_t failed_accepts = 0;
   for (;;) {
     auto target = contexts[next_context++ % contexts.size()]->get_executor();
     auto [ec, socket] = co_await acceptor.async_accept(target, use_tuple);
     if (stopping || ec == net::error::operation_aborted || !acceptor.is_open()) break;
     if (ec) {
-      // Out of file descriptors or a similar passing condition: wait a little, keep accepting.
-      log::event(log::level::warn, "accept_failed", {{"error", ec.message()}});
+      // Out of file descriptors or a similar passing condition: wait a little, keep accepting
+      // (the connection waits in the listen queue). Logged once per episode, not per attempt.
+      stats.accept_failures.fetch_add(1, std::memory_order_relaxed);
+      if (failed_accepts++ == 0) log::event(log::level::warn, "accept_failed", {{"error", ec.message()}});
       net::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
       co_await pause.async_wait(use_tuple);
       continue;
+    }
+    if (failed_accepts > 0) {
+      log::event(log::level::info, "accept_recovered", {{"failed_attempts", failed_accepts}});
+      failed_accepts = 0;
     }
     stats.accepted.fetch_add(1, std::memory_order_relaxed);
     if (static_cast<std::size_t>(stats.open_connections.load()) >= options.max_connections) {
@@ -326,6 +314,19 @@ net::awaitable<bool> server::impl::send(connection& c, const response& res, exch
 }
 
 namespace {
+
+// Ends a connection however its session ends — also by an exception, which must never leave
+// a socket open with its watchdog keeping it alive.
+struct connection_closer {
+  connection& c;
+  ~connection_closer() {
+    boost::system::error_code ignored;
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    c.socket.close(ignored);
+    c.finished = true;
+    c.watchdog.cancel();
+  }
+};
 
 // The connection as a streaming handler sees it.
 class connection_stream final : public stream {
@@ -412,7 +413,9 @@ net::awaitable<void> server::impl::send_stream(std::shared_ptr<connection> c, co
 }
 
 net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::uint64_t) {
-  beast::flat_buffer buffer(options.header_limit + options.body_limit + 4096);
+  const connection_closer closer{*c};
+  const request_limits limits{options.header_limit, options.body_limit};
+  beast::flat_buffer buffer(limits.buffer_limit());
   exchange ex;
   {
     boost::system::error_code ec;
@@ -421,9 +424,8 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
   }
   for (std::size_t served = 0;; ++served) {
     if (c->close_requested || stopping) break;
-    bhttp::request_parser<bhttp::string_body> parser;  // a fresh parser for every request
-    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    parser.body_limit(options.body_limit);
+    request_parser parser;  // a fresh parser for every request
+    apply_limits(parser, limits);
     c->busy = false;
     c->expires_after(options.header_timeout);
     auto [ec, n] = co_await bhttp::async_read_header(c->socket, buffer, parser, use_tuple);
@@ -438,20 +440,10 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
 
     // A protocol error is answered and the connection closed. (The response is built in a
     // named variable: GCC 12 mishandles non-trivial temporaries in co_await expressions.)
-    std::optional<api_error> protocol_error;
-    if (ec == bhttp::error::header_limit)
-      protocol_error.emplace(status::request_header_fields_too_large, "headers_too_large",
-                             "request headers exceed " + std::to_string(options.header_limit) + " bytes");
-    else if (ec == bhttp::error::body_limit || ec == net::error::message_size || ec == bhttp::error::buffer_overflow)
-      protocol_error.emplace(status::payload_too_large, "body_too_large",
-                             "request body exceeds " + std::to_string(options.body_limit) + " bytes");
-    else if (ec)
-      protocol_error.emplace(status::bad_request, "bad_request", "malformed HTTP request");
-    else if (auto problem = smuggling_problem(parser))
-      protocol_error.emplace(status::bad_request, "bad_request", "ambiguous request framing: " + *problem);
+    auto protocol_error = header_problem(parser, ec, limits);
     if (protocol_error) {
       ex.route = "(protocol)";
-      ex.req.method(parser.get().method());
+      ex.req = refused_request(parser);
       auto res = error_response(*protocol_error);
       co_await send(*c, res, ex, false, started);
       break;
@@ -467,15 +459,11 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
       c->expires_after(options.body_timeout);
       c->timed_out = false;
       auto [bec, bn] = co_await bhttp::async_read(c->socket, buffer, parser, use_tuple);
-      if (bec == bhttp::error::body_limit || bec == net::error::message_size || bec == bhttp::error::buffer_overflow)
-        protocol_error.emplace(status::payload_too_large, "body_too_large",
-                               "request body exceeds " + std::to_string(options.body_limit) + " bytes");
-      else if (bec == net::error::operation_aborted && c->timed_out)
-        protocol_error.emplace(status::request_timeout, "request_timeout", "the request body was not received in time");
-      else if (bec)
-        break;
+      protocol_error = body_problem(bec, c->timed_out, limits);
+      if (bec && !protocol_error) break;
       if (protocol_error) {
         ex.route = "(protocol)";
+        ex.req = refused_request(parser);
         auto res = error_response(*protocol_error);
         co_await send(*c, res, ex, false, started);
         break;
@@ -500,11 +488,6 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
                             served + 1 < options.max_requests_per_connection;
     if (!co_await send(*c, res, ex, keep_alive, started)) break;
   }
-  boost::system::error_code ignored;
-  c->socket.shutdown(tcp::socket::shutdown_send, ignored);
-  c->socket.close(ignored);
-  c->finished = true;
-  c->watchdog.cancel();
 }
 
 }  // namespace rodeknop::http

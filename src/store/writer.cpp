@@ -160,6 +160,9 @@ void writer::run_batch(std::deque<pending>& batch) {
     std::size_t b = 0;
     while (b < std::size(writer_stats::bucket_ms) && static_cast<double>(micros) > writer_stats::bucket_ms[b] * 1000.0) ++b;
     stats_.buckets[b].fetch_add(1, std::memory_order_relaxed);
+    std::size_t s = 0;
+    while (s < std::size(writer_stats::batch_buckets) && static_cast<double>(batch.size()) > writer_stats::batch_buckets[s]) ++s;
+    stats_.batch_size_buckets[s].fetch_add(1, std::memory_order_relaxed);
   }
   stats_.jobs.fetch_add(batch.size(), std::memory_order_relaxed);
 

@@ -50,6 +50,8 @@ class server_process {
   server_process& operator=(const server_process&) = delete;
 
   unsigned short port() const { return port_; }
+  /// The server's process id (for /proc and prlimit).
+  int pid() const { return pid_; }
   /// SIGTERM and wait; returns the exit status (or -1 if it had to be killed).
   int stop(std::chrono::seconds timeout = std::chrono::seconds(20));
   /// SIGKILL without warning.

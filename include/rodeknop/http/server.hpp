@@ -49,6 +49,7 @@ struct server_stats {
   std::atomic<std::int64_t> open_connections{0};
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<std::uint64_t> rejected_connections{0};
+  std::atomic<std::uint64_t> accept_failures{0};  // e.g. out of file descriptors
 };
 
 /// Called once per request after the response is written (for access logs and metrics).

@@ -41,6 +41,9 @@ struct writer_stats {
   static constexpr double bucket_ms[] = {0.5, 1, 2, 5, 10, 20, 50, 100, 250};
   std::atomic<std::uint64_t> buckets[std::size(bucket_ms) + 1]{};
   std::atomic<std::uint64_t> batch_size_total{0};
+  /// Histogram of jobs per successful commit (group-commit batch size): buckets of 1, 2, 4, ... 256, +Inf.
+  static constexpr double batch_buckets[] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+  std::atomic<std::uint64_t> batch_size_buckets[std::size(batch_buckets) + 1]{};
   std::atomic<std::uint64_t> checkpoints{0};
 };
 

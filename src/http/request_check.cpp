@@ -1,0 +1,144 @@
+#include "rodeknop/http/request_check.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace rodeknop::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+void apply_limits(request_parser& parser, const request_limits& limits) {
+  parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
+  parser.body_limit(limits.body_limit);
+}
+
+std::optional<std::string> smuggling_problem(const request_parser& parser) {
+  const auto& h = parser.get();
+  const auto te = h.count(field::transfer_encoding);
+  const auto cl = h.count(field::content_length);
+  if (te > 0 && cl > 0) return "both Transfer-Encoding and Content-Length";
+  if (te > 1) return "more than one Transfer-Encoding header";
+  if (te == 1) {
+    if (h.version() < 11) return "Transfer-Encoding on HTTP/1.0";
+    if (!beast::iequals(h[field::transfer_encoding], "chunked")) return "Transfer-Encoding other than chunked";
+  }
+  if (cl > 1) return "more than one Content-Length header";
+  if (cl == 1) {
+    const auto v = h[field::content_length];
+    if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos)
+      return "malformed Content-Length";
+  }
+  return std::nullopt;
+}
+
+request refused_request(const request_parser& parser) {
+  request out;
+  // Beast throws on setting verb::unknown: a method it does not know, or no request line.
+  if (const auto method = parser.get().method(); method != verb::unknown) out.method(method);
+  return out;
+}
+
+namespace {
+
+bool too_large(boost::system::error_code ec) {
+  return ec == bhttp::error::body_limit || ec == net::error::message_size || ec == bhttp::error::buffer_overflow;
+}
+
+api_error body_too_large(const request_limits& limits) {
+  return {status::payload_too_large, "body_too_large",
+          "request body exceeds " + std::to_string(limits.body_limit) + " bytes"};
+}
+
+}  // namespace
+
+std::optional<api_error> header_problem(const request_parser& parser, boost::system::error_code ec,
+                                        const request_limits& limits) {
+  if (ec == bhttp::error::header_limit)
+    return api_error(status::request_header_fields_too_large, "headers_too_large",
+                     "request headers exceed " + std::to_string(limits.header_limit) + " bytes");
+  if (too_large(ec)) return body_too_large(limits);
+  if (ec) return api_error(status::bad_request, "bad_request", "malformed HTTP request");
+  if (auto problem = smuggling_problem(parser))
+    return api_error(status::bad_request, "bad_request", "ambiguous request framing: " + *problem);
+  return std::nullopt;
+}
+
+std::optional<api_error> body_problem(boost::system::error_code ec, bool timed_out, const request_limits& limits) {
+  if (too_large(ec)) return body_too_large(limits);
+  if (ec == net::error::operation_aborted && timed_out)
+    return api_error(status::request_timeout, "request_timeout", "the request body was not received in time");
+  return std::nullopt;
+}
+
+namespace {
+
+// Feeds the parser from `bytes` at `used` until `done()` holds, the input ends or an error
+// occurs — what Beast's read operations do with a socket whose peer then closed.
+template <class Done>
+boost::system::error_code feed(request_parser& parser, std::string_view bytes, std::size_t& used,
+                               const request_limits& limits, Done done) {
+  // The input is over: the peer closed its side.
+  const auto closed = [&]() -> boost::system::error_code {
+    if (!parser.got_some()) return bhttp::error::end_of_stream;
+    boost::system::error_code ec;
+    parser.put_eof(ec);
+    if (!ec && !done()) ec = bhttp::error::partial_message;
+    return ec;
+  };
+  while (!done()) {
+    if (used == bytes.size()) return closed();
+    boost::system::error_code ec;
+    const auto n = parser.put(net::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == bhttp::error::need_more) {
+      // What is left does not complete the next element: more would have to come.
+      if (bytes.size() - used >= limits.buffer_limit()) return bhttp::error::buffer_overflow;
+      if (n == 0) return closed();
+    } else if (ec) {
+      return ec;
+    } else if (n == 0) {
+      return closed();
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+parsed_request parse_request(std::string_view bytes, const request_limits& limits) {
+  parsed_request out;
+  request_parser parser;
+  apply_limits(parser, limits);
+  std::size_t used = 0;
+
+  auto ec = feed(parser, bytes, used, limits, [&] { return parser.is_header_done(); });
+  out.consumed = used;
+  if (ec == bhttp::error::end_of_stream) return out;
+  if (auto problem = header_problem(parser, ec, limits)) {
+    out.result = parsed_request::outcome::refused;
+    out.error = std::move(problem);
+    out.req = refused_request(parser);
+    return out;
+  }
+  if (!parser.is_done()) {
+    parser.eager(true);
+    ec = feed(parser, bytes, used, limits, [&] { return parser.is_done(); });
+    out.consumed = used;
+    if (auto problem = body_problem(ec, false, limits)) {
+      out.result = parsed_request::outcome::refused;
+      out.error = std::move(problem);
+      out.req = refused_request(parser);
+      return out;
+    }
+    if (ec) return out;
+  }
+  out.result = parsed_request::outcome::complete;
+  out.req = parser.release();
+  return out;
+}
+
+}  // namespace rodeknop::http

@@ -1,0 +1,143 @@
+// `rodeknop backup` while the server takes creates: the copy is one consistent snapshot (a
+// prefix of the commits: every report has its `created` event, ids have no gaps, every report
+// acknowledged before the backup began is in it), passes integrity_check, and a server started
+// on the restored copy serves its reports and goes on numbering after them.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include "harness.hpp"
+
+using namespace rk_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct acknowledged_report {
+  std::int64_t id;
+  std::string reference;
+  std::string token;
+};
+
+}  // namespace
+
+TEST_CASE("a backup taken under write load is a consistent copy that a server can run on", "[backup][operations]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto copy = dir.file("backup/rk-backup.db");
+  fs::create_directories(dir.path() / "backup");
+
+  std::mutex mutex;
+  std::vector<acknowledged_report> acknowledged;
+  std::vector<acknowledged_report> before_backup;
+  std::size_t after_backup = 0;
+  {
+    server_process srv(db, {}, {{"RODEKNOP_ACCESS_LOG", "false"}});
+    std::atomic<bool> go{true};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 6; ++t) {
+      clients.emplace_back([&, t] {
+        for (int i = 0; go; ++i) {
+          const auto r = post_json(srv.port(), "/api/v1/reports",
+                                   valid_report("Back-up onder last " + std::to_string(t) + "-" + std::to_string(i)));
+          if (r.status != 201) {
+            ++failures;
+            continue;
+          }
+          const auto j = r.json();
+          std::lock_guard lock(mutex);
+          acknowledged.push_back({j.at("id").get<std::int64_t>(), j.at("reference").get<std::string>(),
+                                  j.at("tracking_token").get<std::string>()});
+        }
+      });
+    }
+    const auto wait_for = [&](std::size_t n) {
+      for (;;) {
+        {
+          std::lock_guard lock(mutex);
+          if (acknowledged.size() >= n) return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    };
+    wait_for(100);
+    {
+      std::lock_guard lock(mutex);
+      before_backup = acknowledged;
+    }
+    const auto result = run_command({"backup", "--db", db, "--to", copy});
+    INFO(result.err);
+    REQUIRE(result.exit_status == 0);
+    {
+      std::lock_guard lock(mutex);
+      after_backup = acknowledged.size();
+    }
+    // The load went on during and after the backup.
+    wait_for(after_backup + 50);
+    go = false;
+    for (auto& c : clients) c.join();
+    REQUIRE(failures == 0);
+    REQUIRE(srv.stop() == 0);
+  }
+
+  // Only the file itself: no -wal or -shm beside it, no partial file left behind.
+  REQUIRE(fs::exists(copy));
+  REQUIRE_FALSE(fs::exists(copy + "-wal"));
+  REQUIRE_FALSE(fs::exists(copy + ".partial"));
+
+  std::set<std::int64_t> ids_in_copy;
+  {
+    SQLite::Database backup(copy, SQLite::OPEN_READONLY);
+    REQUIRE(backup.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    REQUIRE(backup.execAndGet("PRAGMA journal_mode").getString() == "delete");
+    SQLite::Statement ids(backup, "SELECT id FROM reports ORDER BY id");
+    while (ids.executeStep()) ids_in_copy.insert(ids.getColumn(0).getInt64());
+    // Every report has its `created` event: no commit is half in the copy.
+    REQUIRE(backup.execAndGet("SELECT count(*) FROM reports r WHERE NOT EXISTS "
+                              "(SELECT 1 FROM events e WHERE e.report_id = r.id AND e.type = 'created')")
+                .getInt64() == 0);
+    REQUIRE(backup.execAndGet("SELECT count(*) FROM events e WHERE NOT EXISTS "
+                              "(SELECT 1 FROM reports r WHERE r.id = e.report_id)")
+                .getInt64() == 0);
+    // The reference counter is at least the highest number handed out in the copy.
+    REQUIRE(backup.execAndGet("SELECT count(*) FROM reports r JOIN reference_counters c "
+                              "ON c.year = CAST(substr(r.reference, 4, 4) AS INTEGER) "
+                              "WHERE CAST(substr(r.reference, 9) AS INTEGER) > c.last_number")
+                .getInt64() == 0);
+  }
+  // A prefix of the commits: ids 1..n without a gap.
+  REQUIRE_FALSE(ids_in_copy.empty());
+  REQUIRE(*ids_in_copy.begin() == 1);
+  REQUIRE(*ids_in_copy.rbegin() == static_cast<std::int64_t>(ids_in_copy.size()));
+  // Everything acknowledged before the backup began is in it; what came after the backup is not.
+  for (const auto& r : before_backup) REQUIRE(ids_in_copy.count(r.id) == 1);
+  REQUIRE(ids_in_copy.size() >= before_backup.size());
+  REQUIRE(ids_in_copy.size() < acknowledged.size());
+  INFO("acknowledged " << acknowledged.size() << ", in the backup " << ids_in_copy.size() << ", before it "
+                       << before_backup.size() << ", done by " << after_backup);
+
+  // Restore: the copy becomes a new database; a server started on it serves its reports.
+  temp_dir restored_dir;
+  const auto restored = restored_dir.file("rk.db");
+  fs::copy_file(copy, restored);
+  server_process srv(restored);
+  std::set<std::string> references;
+  for (const auto& r : acknowledged) {
+    if (ids_in_copy.count(r.id) == 0) continue;
+    const auto t = get(srv.port(), "/api/v1/track/" + r.token);
+    INFO(r.reference);
+    REQUIRE(t.status == 200);
+    REQUIRE(t.json().at("reference") == r.reference);
+    references.insert(r.reference);
+  }
+  REQUIRE(references.size() == ids_in_copy.size());
+  const auto next = post_json(srv.port(), "/api/v1/reports", valid_report("Na het terugzetten"));
+  REQUIRE(next.status == 201);
+  REQUIRE(references.count(next.json().at("reference").get<std::string>()) == 0);
+  REQUIRE(next.json().at("id").get<std::int64_t>() == static_cast<std::int64_t>(ids_in_copy.size()) + 1);
+}
