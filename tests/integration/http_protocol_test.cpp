@@ -19,7 +19,7 @@ TEST_CASE("unknown paths are 404 and wrong methods 405 with Allow, as JSON error
 
   const auto wrong = request(srv.port(), http::verb::put, "/api/v1/reports", "{}", {{"Content-Type", "application/json"}});
   REQUIRE(wrong.status == 405);
-  REQUIRE(wrong.header("allow") == "POST");
+  REQUIRE(wrong.header("allow") == "POST, GET, HEAD");  // GET: the team's list (issue 4)
   REQUIRE(wrong.json().at("error").at("code") == "method_not_allowed");
 
   const auto meta = request(srv.port(), http::verb::delete_, "/api/v1/meta");
