@@ -200,10 +200,19 @@ TEST_CASE("/metrics is valid Prometheus text with every family operators need", 
   REQUIRE(get(srv.port(), "/api/v1/nothing-here").status == 404);
   for (int i = 0; i < 5; ++i) REQUIRE(get(srv.port(), "/healthz").status == 200);
 
-  const auto r = get(srv.port(), "/metrics");
-  REQUIRE(r.status == 200);
-  REQUIRE(r.header("content-type").rfind("text/plain; version=0.0.4", 0) == 0);
-  const auto families = parse_exposition(r.body);
+  // A request is counted once its response is written, so the last answer may reach us a
+  // moment before it is in the counters: scrape until it is (at most 2 s).
+  std::map<std::string, family> families;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    const auto r = get(srv.port(), "/metrics");
+    REQUIRE(r.status == 200);
+    REQUIRE(r.header("content-type").rfind("text/plain; version=0.0.4", 0) == 0);
+    families = parse_exposition(r.body);
+    if (r.body.find("rodeknop_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 5\n") !=
+        std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 
   for (const auto& [name, f] : families) {
     INFO(name);
