@@ -250,9 +250,14 @@ TEST_CASE("slow and idle clients by the hundred never keep a normal client waiti
   // slow ones never stopped sending.
   const auto started = clock_type::now();
   std::size_t closed = 0;
-  for (auto& s : slow_readers) closed += s.dropped_within(15s) ? 1u : 0u;
-  for (auto* group : {&idle, &slowloris, &slow_body})
-    for (auto& s : *group) closed += s.closed_within(15s) ? 1u : 0u;
+  std::string per_group;
+  for (auto* group : {&idle, &slowloris, &slow_body, &slow_readers}) {
+    std::size_t n = 0;
+    for (auto& s : *group) n += s.dropped_within(15s) ? 1u : 0u;
+    per_group += std::to_string(n) + "/" + std::to_string(group->size()) + " ";
+    closed += n;
+  }
+  INFO("closed per group (idle, slowloris, slow body, slow readers): " << per_group);
   trickling = false;
   trickle.join();
   INFO("closed " << closed << " after " << std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - started).count() << " ms");
