@@ -9,6 +9,8 @@
 
 #include <random>
 
+#include "rodeknop/store/maintenance.hpp"
+
 #include "stats_support.hpp"
 
 using namespace rk_stats;
@@ -139,4 +141,34 @@ TEST_CASE("the fast path equals a recomputation from the events on random histor
   SQLite::Statement replies(c.db(), "SELECT count(*) FROM events WHERE type = 'status' AND actor = 'reporter'");
   replies.executeStep();
   CHECK(replies.getColumn(0).getInt64() > 10);
+}
+
+TEST_CASE("a seeded database has the figures a recomputation gives, and keeps them as it changes",
+          "[stats][seed]") {
+  fresh_db f;
+  const auto keys = default_keys();
+  // Two seeds into one database: the second adds to figures that are already there.
+  const auto first = store::seed(f.opts, 700, 5);
+  const auto second = store::seed(f.opts, 500, 6);
+  REQUIRE(first.reports + second.reports == 1200);
+
+  store::connection c(f.opts, true);
+  const auto this_month = domain::amsterdam_month(std::chrono::time_point_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now()));
+  const domain::stats_query whole{domain::add_months(this_month, -14), this_month, {}, {}};
+  store::median_cache cache;
+  require_same(store::monthly_stats(c, whole, keys, &cache), recompute_from_events(c, whole, keys), "seeded");
+  const domain::stats_query one{whole.from, whole.to, "dso", "ict_systeem"};
+  require_same(store::monthly_stats(c, one, keys, &cache), recompute_from_events(c, one, keys), "seeded, filtered");
+
+  // The seed put its row triggers back: ordinary changes after it still move the figures.
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto id = submit(c, now, "dso", "ict_systeem");
+  change_status(c, id, "accepted", now);
+  change_status(c, 1, "rejected", now);
+  require_same(store::monthly_stats(c, whole, keys, &cache), recompute_from_events(c, whole, keys), "after changes");
+  require_same(store::monthly_stats(c, one, keys, &cache), recompute_from_events(c, one, keys), "after changes, filtered");
+  SQLite::Statement triggers(c.db(), "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'stats_%'");
+  triggers.executeStep();
+  CHECK(triggers.getColumn(0).getInt() == 4);
 }
