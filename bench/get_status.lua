@@ -14,6 +14,9 @@ wrk.headers["Accept"] = "application/json"
 -- Team endpoints: bench/run passes an API token (never printed).
 local auth = os.getenv("BENCH_AUTH")
 if auth and auth ~= "" then wrk.headers["Authorization"] = "Bearer " .. auth end
+-- The dashboards' scenarios ask for gzip as every browser does (bench/run sets it).
+local encoding = os.getenv("BENCH_ACCEPT_ENCODING")
+if encoding and encoding ~= "" then wrk.headers["Accept-Encoding"] = encoding end
 
 local threads = {}
 

@@ -155,6 +155,7 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
     if (refused) co_return std::move(*refused);
     auto res = co_await match.found->fn(ctx);
     if (ctx.streamer) ex.streamer = std::move(ctx.streamer);
+    if (ctx.shared_body) ex.shared_body = std::move(ctx.shared_body);
     co_return res;
   } catch (const store::storage_unavailable& e) {
     log::event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});

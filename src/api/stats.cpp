@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/http/compression.hpp"
 #include "rodeknop/util/csv.hpp"
 
 namespace rodeknop::api {
@@ -73,27 +74,37 @@ void counts_cells(util::csv_writer& out, const domain::stats_counts& c) {
 // Rendered answers under the change counter they were computed at (store::stats_changes): an
 // unchanged counter means unchanged figures, and the catalog they were labelled with is kept
 // alive and compared, so a relabelled department never comes from here.
+// Each answer is kept as it is and gzip-compressed (made once, for the clients that accept it).
+struct rendered_answer {
+  std::shared_ptr<const std::string> plain;
+  std::shared_ptr<const std::string> gzip;  // null when compression would not make it smaller
+
+  explicit rendered_answer(std::string body) : plain(std::make_shared<const std::string>(std::move(body))) {
+    if (auto packed = http::gzip(*plain)) gzip = std::make_shared<const std::string>(std::move(*packed));
+  }
+};
+
 class answer_cache {
  public:
-  std::shared_ptr<const std::string> find(const std::string& key, std::int64_t changes,
-                                          const std::shared_ptr<const store::catalog>& catalog) {
+  std::shared_ptr<const rendered_answer> find(const std::string& key, std::int64_t changes,
+                                              const std::shared_ptr<const store::catalog>& catalog) {
     std::lock_guard lock(mutex_);
     const auto it = entries_.find(key);
     if (it == entries_.end() || it->second.changes != changes || it->second.catalog != catalog) return nullptr;
-    return it->second.body;
+    return it->second.answer;
   }
   void put(const std::string& key, std::int64_t changes, std::shared_ptr<const store::catalog> catalog,
-           std::shared_ptr<const std::string> body) {
+           std::shared_ptr<const rendered_answer> answer) {
     std::lock_guard lock(mutex_);
     if (entries_.size() >= 256 && !entries_.contains(key)) entries_.clear();
-    entries_.insert_or_assign(key, entry{changes, std::move(catalog), std::move(body)});
+    entries_.insert_or_assign(key, entry{changes, std::move(catalog), std::move(answer)});
   }
 
  private:
   struct entry {
     std::int64_t changes;
     std::shared_ptr<const store::catalog> catalog;
-    std::shared_ptr<const std::string> body;
+    std::shared_ptr<const rendered_answer> answer;
   };
   std::mutex mutex_;
   std::map<std::string, entry> entries_;
@@ -106,21 +117,22 @@ net::awaitable<http::response> monthly(services& s, store::median_cache& medians
   const std::string key = domain::format_year_month(request.query.from) + "|" +
                           domain::format_year_month(request.query.to) + "|" + request.query.department + "|" +
                           request.query.category + "|" + (request.csv ? std::string(1, request.delimiter) : "json");
-  std::shared_ptr<const std::string> body;
+  std::shared_ptr<const rendered_answer> answer;
   {
     auto conn = s.readers.acquire();
-    body = answers.find(key, store::stats_changes(*conn), catalog);
-    if (!body) {
+    answer = answers.find(key, store::stats_changes(*conn), catalog);
+    if (!answer) {
       std::int64_t changes = 0;
       const auto months = store::monthly_stats(*conn, request.query, breakdown_keys(*catalog), &medians, &changes);
-      body = std::make_shared<const std::string>(
+      answer = std::make_shared<const rendered_answer>(
           request.csv ? stats_csv(months, *catalog, request.delimiter)
                       : stats_json(request.query, months).dump(-1, ' ', false, json::error_handler_t::replace));
-      answers.put(key, changes, catalog, body);
+      answers.put(key, changes, catalog, answer);
     }
   }
   http::response res{http::status::ok, 11};
   res.set(http::field::cache_control, "no-store");
+  res.set(http::field::vary, "Accept-Encoding");
   if (request.csv) {
     res.set(http::field::content_type, util::csv_writer::content_type);
     res.set(http::field::content_disposition,
@@ -128,8 +140,13 @@ net::awaitable<http::response> monthly(services& s, store::median_cache& medians
   } else {
     res.set(http::field::content_type, "application/json");
   }
-  res.body() = *body;
-  res.prepare_payload();
+  // The cached body goes out as it is (no copy per request).
+  if (answer->gzip && http::accepts_gzip(ctx.req)) {
+    res.set(http::field::content_encoding, "gzip");
+    ctx.shared_body = answer->gzip;
+  } else {
+    ctx.shared_body = answer->plain;
+  }
   co_return res;
 }
 

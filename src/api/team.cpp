@@ -12,6 +12,7 @@
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/domain/workflow.hpp"
+#include "rodeknop/http/compression.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/triage.hpp"
 #include "rodeknop/util/csv.hpp"
@@ -84,9 +85,14 @@ auto read(services& s, Fn fn) {
 /// to the database) and at most one second (ages count in days; other processes may write).
 /// When a change goes out on the event stream, every dashboard reloads the same views at once:
 /// the first computes, the others get the copy.
+/// The body is shared with the requests that are answered from it (http::request_context::
+/// shared_body): a hit copies the status and headers, never the body. A gzip copy of the body
+/// is made once, when the answer is stored, for the clients that accept it (every browser).
 class response_cache {
  public:
-  std::optional<http::response> find(const std::string& key, std::uint64_t generation) {
+  /// The cached answer for `key`, its body handed to the server through `ctx`.
+  std::optional<http::response> find(const std::string& key, std::uint64_t generation, http::request_context& ctx) {
+    const bool gzip = http::accepts_gzip(ctx.req);
     std::lock_guard lock(mutex_);
     const auto it = entries_.find(key);
     if (it == entries_.end() || it->second.generation != generation) return std::nullopt;
@@ -94,23 +100,35 @@ class response_cache {
     if (age > std::chrono::seconds(1)) {
       // Only the clock moved on: one request computes afresh, the others keep getting the copy
       // meanwhile (no stampede of identical queries), for a few seconds at most.
-      if (it->second.refreshing && age < std::chrono::seconds(5)) return it->second.res;
-      it->second.refreshing = true;
-      return std::nullopt;
+      if (!it->second.refreshing || age >= std::chrono::seconds(5)) {
+        it->second.refreshing = true;
+        return std::nullopt;
+      }
     }
-    return it->second.res;
+    return it->second.answer(gzip, ctx);
   }
-  void store(std::string key, std::uint64_t generation, const http::response& res) {
+  /// Keeps `res` and answers with it: its body moves into the cache and goes out through `ctx`.
+  http::response store(std::string key, std::uint64_t generation, http::response res, http::request_context& ctx) {
+    res.set(http::field::vary, "Accept-Encoding");
+    entry e{generation, std::chrono::steady_clock::now(), res, res, nullptr, nullptr, false};
+    e.body = std::make_shared<const std::string>(std::move(res.body()));
+    e.head.body().clear();
+    e.gzip_head.body().clear();
+    if (auto packed = http::gzip(*e.body)) {
+      e.gzip_body = std::make_shared<const std::string>(std::move(*packed));
+      e.gzip_head.set(http::field::content_encoding, "gzip");
+    }
+    auto answer = e.answer(http::accepts_gzip(ctx.req), ctx);
+    const auto size = e.body->size() + (e.gzip_body ? e.gzip_body->size() : 0);
     std::lock_guard lock(mutex_);
-    if (bytes_ + res.body().size() > max_bytes) {
+    if (bytes_ + size > max_bytes) {
       entries_.clear();
       bytes_ = 0;
     }
-    if (res.body().size() > max_bytes / 4) return;
-    auto [it, fresh] = entries_.insert_or_assign(std::move(key), entry{generation, std::chrono::steady_clock::now(), res, false});
-    (void)it;
-    (void)fresh;
-    bytes_ += res.body().size();
+    if (size > max_bytes / 4) return answer;
+    bytes_ += size;
+    entries_.insert_or_assign(std::move(key), std::move(e));
+    return answer;
   }
 
  private:
@@ -118,8 +136,20 @@ class response_cache {
   struct entry {
     std::uint64_t generation;
     std::chrono::steady_clock::time_point at;
-    http::response res;
+    http::response head;       // status and headers; the body is apart
+    http::response gzip_head;  // the same with Content-Encoding: gzip
+    std::shared_ptr<const std::string> body;
+    std::shared_ptr<const std::string> gzip_body;  // null when it would not be smaller
     bool refreshing;
+
+    http::response answer(bool gzip, http::request_context& ctx) const {
+      if (gzip && gzip_body) {
+        ctx.shared_body = gzip_body;
+        return gzip_head;
+      }
+      ctx.shared_body = body;
+      return head;
+    }
   };
   std::mutex mutex_;
   std::unordered_map<std::string, entry> entries_;
@@ -258,7 +288,7 @@ std::vector<std::string> split_commas(std::string_view s) {
 net::awaitable<http::response> list_reports(services& s, http::request_context& ctx) {
   const auto generation = data_generation(s);
   std::string key = std::string(sees_identity(ctx) ? "L1" : "L0") + std::string(ctx.req.target());
-  if (auto hit = cache().find(key, generation)) co_return std::move(*hit);
+  if (auto hit = cache().find(key, generation, ctx)) co_return std::move(*hit);
   store::list_query q;
   std::map<std::string, std::string> problems;
   const auto catalog = s.catalog();
@@ -330,8 +360,7 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
   auto res = http::json_response(http::status::ok,
                                  {{"items", std::move(items)},
                                   {"next_cursor", page.next ? json(store::encode_cursor(*page.next)) : json(nullptr)}});
-  cache().store(std::move(key), generation, res);
-  co_return res;
+  co_return cache().store(std::move(key), generation, std::move(res), ctx);
 }
 
 // --- GET /api/v1/reports/{id} ----------------------------------------------------------------
@@ -520,7 +549,7 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
   const bool csv = wants_csv(ctx);
   const auto generation = data_generation(s);
   std::string key = std::string(csv ? "C" : "J") + (sees_identity(ctx) ? "1" : "0") + std::string(ctx.req.target());
-  if (auto hit = cache().find(key, generation)) co_return std::move(*hit);
+  if (auto hit = cache().find(key, generation, ctx)) co_return std::move(*hit);
 
   if (csv) {
     util::csv_options options;
@@ -552,8 +581,7 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
     res.set(http::field::content_disposition, "attachment; filename=\"rodeknop-decisions-" + name + ".csv\"");
     res.body() = out.take();
     res.prepare_payload();
-    cache().store(std::move(key), generation, res);
-    co_return res;
+    co_return cache().store(std::move(key), generation, std::move(res), ctx);
   }
 
   const auto limit = parse_limit(ctx, default_week_limit, max_week_limit);
@@ -587,8 +615,7 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
        {"decisions", std::move(decisions)},
        {"stale", std::move(stale)},
        {"truncated", {{"queue", view.queue_truncated}, {"decisions", view.decisions_truncated}, {"stale", view.stale_truncated}}}});
-  cache().store(std::move(key), generation, res);
-  co_return res;
+  co_return cache().store(std::move(key), generation, std::move(res), ctx);
 }
 
 // --- GET /api/v1/events -------------------------------------------------------------------------

@@ -16,6 +16,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/asio/write.hpp>
 
+#include <array>
+
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -76,9 +78,15 @@ net::awaitable<void> watch(std::shared_ptr<connection> c) {
   }
 }
 
-/// Status line, headers and body in one buffer: one write, no generic serializer.
-void serialise(const response& res, bool keep_alive, unsigned request_version, bool head, std::string& out,
-               bool streaming = false) {
+/// Bodies up to this size are copied behind the headers (one buffer, one write); larger ones
+/// are written from where they are, together with the headers (one gathered write).
+constexpr std::size_t copy_body_below = 16 * 1024;
+
+/// Status line and headers, and the body too when it is small: no generic serializer.
+/// `body` is what goes out as the body (the response's own, or one shared with a cache).
+/// Returns whether the body still has to be written after `out`.
+bool serialise(const response& res, std::string_view body, bool keep_alive, unsigned request_version, bool head,
+               std::string& out, bool streaming = false) {
   out.clear();
   const unsigned code = res.result_int();
   out += "HTTP/1.1 ";
@@ -106,15 +114,18 @@ void serialise(const response& res, bool keep_alive, unsigned request_version, b
   if (streaming) {
     // The body runs until the connection closes (keep_alive is false for streams).
     out += "\r\n";
-    return;
+    return false;
   }
   if (!bodyless) {
     out += "Content-Length: ";
-    out += std::to_string(res.body().size());
+    out += std::to_string(body.size());
     out += "\r\n";
   }
   out += "\r\n";
-  if (!bodyless && !head) out += res.body();
+  if (bodyless || head) return false;
+  if (body.size() >= copy_body_below) return true;
+  out += body;
+  return false;
 }
 
 }  // namespace
@@ -302,10 +313,13 @@ net::awaitable<void> server::impl::accept_loop() {
 
 net::awaitable<bool> server::impl::send(connection& c, const response& res, exchange& ex, bool keep_alive,
                                         std::chrono::steady_clock::time_point started) {
-  serialise(res, keep_alive, ex.req.version() ? ex.req.version() : 11, ex.req.method() == verb::head, c.out);
+  const std::string_view body = ex.shared_body ? std::string_view(*ex.shared_body) : std::string_view(res.body());
+  const bool body_apart =
+      serialise(res, body, keep_alive, ex.req.version() ? ex.req.version() : 11, ex.req.method() == verb::head, c.out);
   const auto status_code = res.result_int();
   c.expires_after(options.write_timeout);
-  auto [ec, bytes] = co_await net::async_write(c.socket, net::buffer(c.out), use_tuple);
+  const std::array<net::const_buffer, 2> parts{net::buffer(c.out), net::buffer(body.data(), body_apart ? body.size() : 0)};
+  auto [ec, bytes] = co_await net::async_write(c.socket, parts, use_tuple);
   if (on_complete) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     on_complete(ex, status_code, seconds, bytes);
@@ -387,7 +401,7 @@ class connection_stream final : public stream {
 
 net::awaitable<void> server::impl::send_stream(std::shared_ptr<connection> c, const response& res, exchange& ex,
                                                std::chrono::steady_clock::time_point started) {
-  serialise(res, false, ex.req.version() ? ex.req.version() : 11, false, c->out, true);
+  serialise(res, {}, false, ex.req.version() ? ex.req.version() : 11, false, c->out, true);
   c->expires_after(options.write_timeout);
   auto [ec, bytes] = co_await net::async_write(c->socket, net::buffer(c->out), use_tuple);
   c->deadline = clock_type::time_point::max();  // a stream is idle between events by design
@@ -437,6 +451,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     ex.req = {};
     ex.route.clear();
     ex.streamer = nullptr;
+    ex.shared_body = nullptr;
 
     // A protocol error is answered and the connection closed. (The response is built in a
     // named variable: GCC 12 mishandles non-trivial temporaries in co_await expressions.)
@@ -475,8 +490,10 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     try {
       res = co_await on_request(ex);
     } catch (const api_error& e) {
+      ex.shared_body = nullptr;
       res = error_response(e);
     } catch (const std::exception& e) {
+      ex.shared_body = nullptr;
       log::event(log::level::err, "handler_failed", {{"route", ex.route}, {"error", e.what()}});
       res = error_response(api_error(status::internal_server_error, "internal_error", "internal server error"));
     }

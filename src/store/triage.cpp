@@ -338,7 +338,7 @@ void search_indexer::stop() {
 }
 
 void search_indexer::loop() {
-  constexpr std::int64_t batch = 1000;  // a few milliseconds of writer time at most
+  constexpr std::int64_t batch = 200;  // a few milliseconds of writer time at most
   int ticks = 0;
   std::unique_lock lock(mutex_);
   while (!stopping_) {

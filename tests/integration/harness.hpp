@@ -2,6 +2,7 @@
 // Integration-test harness: runs the real `rodeknop` binary on 127.0.0.1:0 with a real SQLite
 // file in a temporary directory, and talks HTTP/1.1 to it with Boost.Beast.
 
+#include "../gunzip.hpp"
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
@@ -119,6 +120,9 @@ session login(unsigned short port, const std::string& username, const std::strin
 
 /// Authorization: Bearer header.
 inline header_list bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+/// The body of a `Content-Encoding: gzip` response, inflated (throws when it is not gzip).
+using rk_test_support::gunzip;
 
 /// A valid report body, with a title of your choice.
 nlohmann::json valid_report(const std::string& title = "Drie keer dezelfde gegevens invullen");

@@ -2,6 +2,9 @@
 // security headers, health, logs and a graceful stop.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iterator>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 
@@ -86,6 +89,26 @@ TEST_CASE("static files: right types, ETag revalidation, and no way out of stati
     REQUIRE(r.body.find("cmake_minimum_required") == std::string::npos);
     REQUIRE(r.body.find("{{") == std::string::npos);
   }
+}
+
+TEST_CASE("a large file arrives whole, byte for byte, and HEAD gives its length without it", "[http][static]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  std::ifstream in(std::string(RODEKNOP_STATIC_DIR) + "/vendor/chart.js/chart.umd.js", std::ios::binary);
+  REQUIRE(in);
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(file.size() > 64 * 1024);  // written from where it is, apart from the headers
+  for (int i = 0; i < 3; ++i) {   // on one server, again and again
+    const auto r = get(srv.port(), "/vendor/chart.js/chart.umd.js");
+    REQUIRE(r.status == 200);
+    REQUIRE(r.header("content-length") == std::to_string(file.size()));
+    REQUIRE(r.body == file);
+  }
+  const auto head = request(srv.port(), boost::beast::http::verb::head, "/vendor/chart.js/chart.umd.js");
+  REQUIRE(head.status == 200);
+  REQUIRE(head.header("content-length") == std::to_string(file.size()));
+  REQUIRE(head.body.empty());
+  REQUIRE(get(srv.port(), "/healthz").status == 200);
 }
 
 TEST_CASE("oversized headers are 431 and oversized bodies 413 before they are read", "[http][limits]") {

@@ -451,6 +451,42 @@ TEST_CASE("a reporter's reply is a reply event and puts needs_info back into the
   CHECK(week.at("queue")[0].at("id") == a.id);
 }
 
+TEST_CASE("the dashboards' answers come gzip-compressed to clients that ask, identical once inflated",
+          "[triage][compression]") {
+  team_server s;
+  const auto port = s.port();
+  for (int i = 0; i < 12; ++i) submit(port, "Melding nummer " + std::to_string(i) + " over dezelfde formulieren");
+  const auto week = current_week();
+  for (const std::string& target : {"/api/v1/triage/" + week, std::string("/api/v1/reports?status=new&sort=oldest&limit=50")}) {
+    INFO(target);
+    const auto plain = get(port, target, s.as_triager());
+    REQUIRE(plain.status == 200);
+    CHECK(plain.header("content-encoding").empty());
+    CHECK(plain.header("vary") == "Accept-Encoding");
+    auto h = s.as_triager();
+    h.emplace_back("Accept-Encoding", "gzip, deflate, br");
+    const auto packed = get(port, target, h);
+    REQUIRE(packed.status == 200);
+    CHECK(packed.header("content-encoding") == "gzip");
+    CHECK(packed.header("vary") == "Accept-Encoding");
+    CHECK(packed.header("content-length") == std::to_string(packed.body.size()));
+    CHECK(packed.body.size() * 3 < plain.body.size());
+    // Both came from the same stored answer (no change in between): the same document.
+    CHECK(nlohmann::json::parse(gunzip(packed.body)) == plain.json());
+    // A client that refuses gzip gets it plain.
+    auto refused = s.as_triager();
+    refused.emplace_back("Accept-Encoding", "gzip;q=0, identity");
+    CHECK(get(port, target, refused).header("content-encoding").empty());
+  }
+  // Statistics too (a manager's token).
+  auto h = s.as_manager();
+  h.emplace_back("Accept-Encoding", "gzip");
+  const auto stats = get(port, "/api/v1/stats/monthly", h);
+  REQUIRE(stats.status == 200);
+  CHECK(stats.header("content-encoding") == "gzip");
+  CHECK(nlohmann::json::parse(gunzip(stats.body)).at("months").size() == 12);
+}
+
 TEST_CASE("the week view: queue with age, decisions, stale; 422 for weeks that do not exist", "[triage][week]") {
   team_server s;
   const auto port = s.port();

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ struct request_context {
   std::optional<auth::principal> who;
   /// A handler that answers with a stream sets this (Server-Sent Events; see http/stream.hpp).
   stream_handler streamer{};
+  /// A handler that answers with a body kept elsewhere (a cache) sets this instead of the
+  /// response's body: the server writes it as it is, without a copy per request.
+  std::shared_ptr<const std::string> shared_body{};
 
   /// A path parameter (empty when absent).
   std::string_view param(std::string_view name) const;

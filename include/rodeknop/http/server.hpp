@@ -40,6 +40,9 @@ struct exchange {
   std::string route;  // the matched route pattern, for logs and metrics; never the raw path
   /// Set by the handler for a streaming response (see http/stream.hpp).
   stream_handler streamer;
+  /// Set by the handler when the body is shared with a cache (then the response's own body is
+  /// empty and this is written instead).
+  std::shared_ptr<const std::string> shared_body;
 };
 
 using request_handler = std::function<boost::asio::awaitable<response>(exchange&)>;
