@@ -161,8 +161,8 @@ response_cache& cache() {
   return c;
 }
 
-/// Every commit of the writer changes this.
-std::uint64_t data_generation(services& s) { return s.writer.stats().commits.load(std::memory_order_acquire); }
+/// Every commit of the writer that changed something changes this.
+std::uint64_t data_generation(services& s) { return s.writer.stats().changing_commits.load(std::memory_order_acquire); }
 
 // --- output --------------------------------------------------------------------------------------
 

@@ -338,12 +338,15 @@ void search_indexer::stop() {
 }
 
 void search_indexer::loop() {
-  constexpr std::int64_t batch = 200;  // a few milliseconds of writer time at most
+  // A few milliseconds of writer time per batch, so creates queued meanwhile wait little; while
+  // behind, batches follow each other at once (other jobs get the writer in between).
+  constexpr std::int64_t batch = 200;
   int ticks = 0;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    cv_.wait_for(lock, interval_, [&] { return stopping_; });
+    cv_.wait_for(lock, interval_, [&] { return stopping_ || again_; });
     if (stopping_) break;
+    again_ = false;
     // Every few seconds look anyway: another process (rodeknop seed) may have added reports.
     if (busy_ || (!behind() && ++ticks % 10 != 0)) continue;
     busy_ = true;
@@ -355,6 +358,7 @@ void search_indexer::loop() {
                      std::lock_guard l(mutex_);
                      if (!e && *added < batch && generation_.load(std::memory_order_acquire) == g)
                        behind_.store(false, std::memory_order_release);
+                     again_ = !e && *added == batch;
                      busy_ = false;
                      cv_.notify_all();
                    });

@@ -120,6 +120,7 @@ void writer::run_batch(std::deque<pending>& batch) {
   std::exception_ptr batch_error;
   const auto started = clock::now();
 
+  const auto changes_before = sqlite3_total_changes64(db.getHandle());
   try {
     conn_->prepare("BEGIN IMMEDIATE").exec();
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -154,6 +155,8 @@ void writer::run_batch(std::deque<pending>& batch) {
 
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started).count();
   if (!batch_error) {
+    if (sqlite3_total_changes64(db.getHandle()) != changes_before)
+      stats_.changing_commits.fetch_add(1, std::memory_order_release);
     stats_.commits.fetch_add(1, std::memory_order_relaxed);
     stats_.commit_micros_total.fetch_add(static_cast<std::uint64_t>(micros), std::memory_order_relaxed);
     stats_.batch_size_total.fetch_add(batch.size(), std::memory_order_relaxed);

@@ -83,6 +83,7 @@ class search_indexer {
   std::condition_variable cv_;
   bool stopping_ = false;
   bool busy_ = false;
+  bool again_ = false;  // the last batch was full: the next one goes at once
   std::thread thread_;
 };
 

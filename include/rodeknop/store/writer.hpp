@@ -34,6 +34,9 @@ struct writer_options {
 /// Counters for /metrics.
 struct writer_stats {
   std::atomic<std::uint64_t> commits{0};
+  /// Commits that changed at least one row: what caches of read answers are keyed on (a
+  /// commit with nothing to do, like a search-index check that found nothing new, is not one).
+  std::atomic<std::uint64_t> changing_commits{0};
   std::atomic<std::uint64_t> jobs{0};
   std::atomic<std::uint64_t> failed_commits{0};
   std::atomic<std::uint64_t> commit_micros_total{0};
