@@ -73,20 +73,11 @@ void counts_cells(util::csv_writer& out, const domain::stats_counts& c) {
 
 // Rendered answers under the change counter they were computed at (store::stats_changes): an
 // unchanged counter means unchanged figures, and the catalog they were labelled with is kept
-// alive and compared, so a relabelled department never comes from here.
-// Each answer is kept as it is and gzip-compressed (made once, for the clients that accept it).
-struct rendered_answer {
-  std::shared_ptr<const std::string> plain;
-  std::shared_ptr<const std::string> gzip;  // null when compression would not make it smaller
-
-  explicit rendered_answer(std::string body) : plain(std::make_shared<const std::string>(std::move(body))) {
-    if (auto packed = http::gzip(*plain)) gzip = std::make_shared<const std::string>(std::move(*packed));
-  }
-};
-
+// alive and compared, so a relabelled department never comes from here. Each is kept as it is
+// and gzip-compressed (made once, for the clients that accept it).
 class answer_cache {
  public:
-  std::shared_ptr<const rendered_answer> find(const std::string& key, std::int64_t changes,
+  std::shared_ptr<const http::encoded_body> find(const std::string& key, std::int64_t changes,
                                               const std::shared_ptr<const store::catalog>& catalog) {
     std::lock_guard lock(mutex_);
     const auto it = entries_.find(key);
@@ -94,7 +85,7 @@ class answer_cache {
     return it->second.answer;
   }
   void put(const std::string& key, std::int64_t changes, std::shared_ptr<const store::catalog> catalog,
-           std::shared_ptr<const rendered_answer> answer) {
+           std::shared_ptr<const http::encoded_body> answer) {
     std::lock_guard lock(mutex_);
     if (entries_.size() >= 256 && !entries_.contains(key)) entries_.clear();
     entries_.insert_or_assign(key, entry{changes, std::move(catalog), std::move(answer)});
@@ -104,7 +95,7 @@ class answer_cache {
   struct entry {
     std::int64_t changes;
     std::shared_ptr<const store::catalog> catalog;
-    std::shared_ptr<const rendered_answer> answer;
+    std::shared_ptr<const http::encoded_body> answer;
   };
   std::mutex mutex_;
   std::map<std::string, entry> entries_;
@@ -117,14 +108,14 @@ net::awaitable<http::response> monthly(services& s, store::median_cache& medians
   const std::string key = domain::format_year_month(request.query.from) + "|" +
                           domain::format_year_month(request.query.to) + "|" + request.query.department + "|" +
                           request.query.category + "|" + (request.csv ? std::string(1, request.delimiter) : "json");
-  std::shared_ptr<const rendered_answer> answer;
+  std::shared_ptr<const http::encoded_body> answer;
   {
     auto conn = s.readers.acquire();
     answer = answers.find(key, store::stats_changes(*conn), catalog);
     if (!answer) {
       std::int64_t changes = 0;
       const auto months = store::monthly_stats(*conn, request.query, breakdown_keys(*catalog), &medians, &changes);
-      answer = std::make_shared<const rendered_answer>(
+      answer = std::make_shared<const http::encoded_body>(
           request.csv ? stats_csv(months, *catalog, request.delimiter)
                       : stats_json(request.query, months).dump(-1, ' ', false, json::error_handler_t::replace));
       answers.put(key, changes, catalog, answer);
@@ -132,7 +123,6 @@ net::awaitable<http::response> monthly(services& s, store::median_cache& medians
   }
   http::response res{http::status::ok, 11};
   res.set(http::field::cache_control, "no-store");
-  res.set(http::field::vary, "Accept-Encoding");
   if (request.csv) {
     res.set(http::field::content_type, util::csv_writer::content_type);
     res.set(http::field::content_disposition,
@@ -140,13 +130,7 @@ net::awaitable<http::response> monthly(services& s, store::median_cache& medians
   } else {
     res.set(http::field::content_type, "application/json");
   }
-  // The cached body goes out as it is (no copy per request).
-  if (answer->gzip && http::accepts_gzip(ctx.req)) {
-    res.set(http::field::content_encoding, "gzip");
-    ctx.shared_body = answer->gzip;
-  } else {
-    ctx.shared_body = answer->plain;
-  }
+  answer->answer(ctx, res);  // the cached body goes out as it is (no copy per request)
   co_return res;
 }
 

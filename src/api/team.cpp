@@ -85,14 +85,12 @@ auto read(services& s, Fn fn) {
 /// to the database) and at most one second (ages count in days; other processes may write).
 /// When a change goes out on the event stream, every dashboard reloads the same views at once:
 /// the first computes, the others get the copy.
-/// The body is shared with the requests that are answered from it (http::request_context::
-/// shared_body): a hit copies the status and headers, never the body. A gzip copy of the body
-/// is made once, when the answer is stored, for the clients that accept it (every browser).
+/// The body is shared with the requests that are answered from it, plain or gzipped
+/// (http::encoded_body): a hit copies the status and headers, never the body.
 class response_cache {
  public:
   /// The cached answer for `key`, its body handed to the server through `ctx`.
   std::optional<http::response> find(const std::string& key, std::uint64_t generation, http::request_context& ctx) {
-    const bool gzip = http::accepts_gzip(ctx.req);
     std::lock_guard lock(mutex_);
     const auto it = entries_.find(key);
     if (it == entries_.end() || it->second.generation != generation) return std::nullopt;
@@ -105,21 +103,15 @@ class response_cache {
         return std::nullopt;
       }
     }
-    return it->second.answer(gzip, ctx);
+    return it->second.answer(ctx);
   }
   /// Keeps `res` and answers with it: its body moves into the cache and goes out through `ctx`.
   http::response store(std::string key, std::uint64_t generation, http::response res, http::request_context& ctx) {
-    res.set(http::field::vary, "Accept-Encoding");
-    entry e{generation, std::chrono::steady_clock::now(), res, res, nullptr, nullptr, false};
-    e.body = std::make_shared<const std::string>(std::move(res.body()));
-    e.head.body().clear();
-    e.gzip_head.body().clear();
-    if (auto packed = http::gzip(*e.body)) {
-      e.gzip_body = std::make_shared<const std::string>(std::move(*packed));
-      e.gzip_head.set(http::field::content_encoding, "gzip");
-    }
-    auto answer = e.answer(http::accepts_gzip(ctx.req), ctx);
-    const auto size = e.body->size() + (e.gzip_body ? e.gzip_body->size() : 0);
+    http::encoded_body body(std::move(res.body()));
+    res.body().clear();
+    entry e{generation, std::chrono::steady_clock::now(), std::move(res), std::move(body), false};
+    auto answer = e.answer(ctx);
+    const auto size = e.body.size();
     std::lock_guard lock(mutex_);
     if (bytes_ + size > max_bytes) {
       entries_.clear();
@@ -136,19 +128,14 @@ class response_cache {
   struct entry {
     std::uint64_t generation;
     std::chrono::steady_clock::time_point at;
-    http::response head;       // status and headers; the body is apart
-    http::response gzip_head;  // the same with Content-Encoding: gzip
-    std::shared_ptr<const std::string> body;
-    std::shared_ptr<const std::string> gzip_body;  // null when it would not be smaller
+    http::response head;  // status and headers; the body is apart
+    http::encoded_body body;
     bool refreshing;
 
-    http::response answer(bool gzip, http::request_context& ctx) const {
-      if (gzip && gzip_body) {
-        ctx.shared_body = gzip_body;
-        return gzip_head;
-      }
-      ctx.shared_body = body;
-      return head;
+    http::response answer(http::request_context& ctx) const {
+      auto res = head;
+      body.answer(ctx, res);
+      return res;
     }
   };
   std::mutex mutex_;

@@ -87,4 +87,18 @@ std::optional<std::string> gzip(std::string_view data) {
   return out;
 }
 
+encoded_body::encoded_body(std::string body) : plain(std::make_shared<const std::string>(std::move(body))) {
+  if (auto packed = http::gzip(*plain)) gzip = std::make_shared<const std::string>(std::move(*packed));
+}
+
+void encoded_body::answer(request_context& ctx, response& res) const {
+  res.set(boost::beast::http::field::vary, "Accept-Encoding");
+  if (gzip && accepts_gzip(ctx.req)) {
+    res.set(boost::beast::http::field::content_encoding, "gzip");
+    ctx.shared_body = gzip;
+  } else {
+    ctx.shared_body = plain;
+  }
+}
+
 }  // namespace rodeknop::http

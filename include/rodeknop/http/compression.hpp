@@ -3,14 +3,16 @@
 // to a fraction of its size, and a browser always offers gzip. Only cached answers are
 // compressed, once when they are made, so a request never pays for it.
 //
-//   if (http::accepts_gzip(req)) ...          // Accept-Encoding: gzip, deflate, br
-//   auto packed = http::gzip(body);           // nullopt when it would not be smaller
+//   http::encoded_body body(json.dump());     // once, when the answer is made and cached
+//   body.answer(ctx, res);                    // per request: plain or gzip, never copied
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "rodeknop/http/message.hpp"
+#include "rodeknop/http/router.hpp"
 
 namespace rodeknop::http {
 
@@ -24,5 +26,19 @@ bool accepts_gzip(std::string_view accept_encoding);
 
 /// `data` as a gzip member (zlib, default level); nullopt when the result is not smaller.
 std::optional<std::string> gzip(std::string_view data);
+
+/// A finished body kept as it is and gzip-compressed (when that makes it smaller), to be sent
+/// to many requests without a copy (http::request_context::shared_body).
+struct encoded_body {
+  std::shared_ptr<const std::string> plain;
+  std::shared_ptr<const std::string> gzip;  // null when compression would not make it smaller
+
+  explicit encoded_body(std::string body);
+  /// Bytes held, both versions together.
+  std::size_t size() const { return plain->size() + (gzip ? gzip->size() : 0); }
+  /// Answers `ctx` with the version its client accepts; `res` gets `Vary: Accept-Encoding`,
+  /// and `Content-Encoding: gzip` when that is the one sent.
+  void answer(request_context& ctx, response& res) const;
+};
 
 }  // namespace rodeknop::http
