@@ -81,7 +81,7 @@ auto read(services& s, Fn fn) {
 
 // --- a short-lived cache for the dashboards' read paths ----------------------------------------
 
-/// Answers to the list and the week view, kept until the next commit of the writer (any change
+/// Answers to the list and the week view, kept until the writer next commits a change (any change
 /// to the database) and at most one second (ages count in days; other processes may write).
 /// When a change goes out on the event stream, every dashboard reloads the same views at once:
 /// the first computes, the others get the copy.
