@@ -73,6 +73,7 @@ gate::gate(const config& cfg, store::writer& writer, store::read_pool& readers)
       writer_(writer),
       readers_(readers),
       sso_(parse_sso_settings(cfg.trusted_proxies, cfg.sso_user_header, cfg.sso_groups_header, cfg.sso_group_roles)),
+      watch_(readers.options()),
       hashing_(1) {
   const std::string fresh = [] {
     std::string k(crypto_auth_KEYBYTES, '\0');
@@ -144,10 +145,14 @@ std::optional<principal> gate::from_session(const http::request_context& ctx, bo
     return std::nullopt;
   }
   const auto hash = util::token_hash(*cookie);
-  std::optional<store::session_record> s;
-  {
-    auto conn = readers_.acquire();
-    s = store::find_session(*conn, hash);
+  const auto mark = watch_.look();
+  std::optional<store::session_record> s = sessions_.find(hash, mark);
+  if (!s) {
+    {
+      auto conn = readers_.acquire();
+      s = store::find_session(*conn, hash);
+    }
+    if (s) sessions_.store(hash, mark, *s);
   }
   const auto now = domain::now();
   if (!s || now - s->last_seen_at > cfg_.session_idle || now - s->created_at > cfg_.session_absolute) {
@@ -169,8 +174,16 @@ std::optional<principal> gate::from_token(std::string_view token, const http::re
   std::optional<store::token_record> t;
   if (token.substr(0, token_prefix.size()) == token_prefix &&
       util::plausible_token(token.substr(token_prefix.size()))) {
-    auto conn = readers_.acquire();
-    t = store::find_token(*conn, util::token_hash(token));
+    const auto hash = util::token_hash(token);
+    const auto mark = watch_.look();
+    t = tokens_.find(hash, mark);
+    if (!t) {
+      {
+        auto conn = readers_.acquire();
+        t = store::find_token(*conn, hash);
+      }
+      if (t) tokens_.store(hash, mark, *t);
+    }
   }
   if (!t) {
     log::event(log::level::warn, "auth.token_refused",

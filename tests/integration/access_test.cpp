@@ -425,6 +425,9 @@ TEST_CASE("API tokens work as Bearer and a revoked token is refused at once", "[
   CHECK(list.out.find("powerbi\tmanager\tactive") != std::string::npos);
   CHECK(list.out.find(token.substr(3)) == std::string::npos);
 
+  // The server keeps verified tokens while the database is unchanged: a revocation by another
+  // process (the command line) still counts from the very next request.
+  for (int i = 0; i < 3; ++i) REQUIRE(get(srv.port(), "/api/v1/session", bearer(token)).status == 200);
   REQUIRE(run_command({"token", "revoke", "--db", db, "--name", "powerbi"}).exit_status == 0);
   require_error(get(srv.port(), "/api/v1/session", bearer(token)), 401, "invalid_token");
   CHECK(run_command({"token", "revoke", "--db", db, "--name", "powerbi"}).exit_status != 0);
@@ -445,6 +448,9 @@ TEST_CASE("user commands: add, list, set-role, disable, passwd", "[access][cli]"
 
   server_process srv(db);
   const auto s = login(srv.port(), "anna");
+  // Sessions the server has verified are kept while the database is unchanged; changes made by
+  // the command line (another process) still count from the very next request.
+  for (int i = 0; i < 3; ++i) REQUIRE(get(srv.port(), "/api/v1/session", s.headers()).json().at("role") == "triager");
   REQUIRE(run_command({"user", "set-role", "--db", db, "--username", "anna", "--role", "manager"}).exit_status == 0);
   CHECK(get(srv.port(), "/api/v1/session", s.headers()).json().at("role") == "manager");
 
@@ -457,6 +463,7 @@ TEST_CASE("user commands: add, list, set-role, disable, passwd", "[access][cli]"
   CHECK(post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", "a brand new password"}}).status ==
         200);
 
+  for (int i = 0; i < 3; ++i) REQUIRE(get(srv.port(), "/api/v1/session", s.headers()).status == 200);
   REQUIRE(run_command({"user", "disable", "--db", db, "--username", "anna"}).exit_status == 0);
   CHECK(get(srv.port(), "/api/v1/session", s.headers()).status == 401);
   require_error(post_json(srv.port(), "/api/v1/session", {{"username", "anna"}, {"password", "a brand new password"}}),

@@ -7,8 +7,12 @@
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <future>
@@ -27,6 +31,7 @@
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/domain/report.hpp"
 #include "rodeknop/store/catalog.hpp"
+#include "rodeknop/store/commit_watch.hpp"
 #include "rodeknop/store/database.hpp"
 #include "rodeknop/store/maintenance.hpp"
 #include "rodeknop/store/migrations.hpp"
@@ -773,4 +778,71 @@ TEST_CASE("seeded reports are valid submissions with histories that obey the wor
   CHECK(resolved_without_outcome == 0);
   // Realistic: more than one status occurs.
   CHECK(count(opts.path, "SELECT count(DISTINCT status) FROM reports") >= 4);
+}
+
+TEST_CASE("commit_watch: the mark holds while nobody commits and moves with every commit, from any process",
+          "[store][commit_watch]") {
+  rk_unit::temp_dir dir;
+  const store::db_options opts{dir.file("rk.db")};
+  store::initialise_database(opts);
+  store::commit_watch watch(opts);
+  REQUIRE(watch.available());
+
+  const auto first = watch.look();
+  REQUIRE(first);
+  CHECK(watch.look() == first);
+
+  SQLite::Database other(opts.path, SQLite::OPEN_READWRITE);
+  // Reading changes nothing.
+  CHECK(other.execAndGet("SELECT count(*) FROM sqlite_schema").getInt() > 0);
+  CHECK(watch.look() == first);
+
+  // A commit on another connection moves the mark, and it holds again afterwards.
+  other.exec("INSERT INTO server_keys(name, value) VALUES ('watch-test', x'00')");
+  const auto second = watch.look();
+  REQUIRE(second);
+  CHECK(second != first);
+  CHECK(watch.look() == second);
+
+  // After a checkpoint that empties the WAL, the next commit starts the log afresh: still a change.
+  other.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  other.exec("UPDATE server_keys SET value = x'01' WHERE name = 'watch-test'");
+  const auto third = watch.look();
+  REQUIRE(third);
+  CHECK(third != second);
+  CHECK(third != first);
+
+  // A commit by another process (the command line revoking a token, say).
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int status = 0;
+    try {
+      SQLite::Database db(opts.path, SQLite::OPEN_READWRITE);
+      db.exec("UPDATE server_keys SET value = x'02' WHERE name = 'watch-test'");
+    } catch (...) {
+      status = 1;
+    }
+    std::_Exit(status);
+  }
+  int status = -1;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  const auto fourth = watch.look();
+  REQUIRE(fourth);
+  CHECK(fourth != third);
+}
+
+TEST_CASE("commit_watch: without a WAL it never claims an unchanged database", "[store][commit_watch]") {
+  rk_unit::temp_dir dir;
+  const store::db_options opts{dir.file("plain.db")};
+  {
+    SQLite::Database db(opts.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA journal_mode = DELETE");
+    db.exec("CREATE TABLE t(x)");
+  }
+  store::commit_watch watch(opts);
+  CHECK_FALSE(watch.available());
+  CHECK_FALSE(watch.look());
 }

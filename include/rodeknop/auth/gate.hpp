@@ -15,11 +15,14 @@
 #include <string_view>
 
 #include "rodeknop/auth/access.hpp"
+#include "rodeknop/auth/credential_cache.hpp"
 #include "rodeknop/auth/proxy.hpp"
 #include "rodeknop/auth/throttle.hpp"
 #include "rodeknop/config.hpp"
 #include "rodeknop/http/router.hpp"
+#include "rodeknop/store/commit_watch.hpp"
 #include "rodeknop/store/database.hpp"
+#include "rodeknop/store/identity.hpp"
 #include "rodeknop/store/writer.hpp"
 
 namespace rodeknop::auth {
@@ -70,6 +73,11 @@ class gate {
   store::read_pool& readers_;
   sso_settings sso_;
   login_throttle throttle_;
+  // Verified sessions and tokens, valid while the database has not changed since (no SQLite
+  // read per request on the dashboards' paths; a revocation by any process counts at once).
+  store::commit_watch watch_;
+  credential_cache<store::session_record> sessions_;
+  credential_cache<store::token_record> tokens_;
   std::string secret_;                 // server key for derived CSRF tokens of SSO users
   boost::asio::thread_pool hashing_;   // Argon2id runs here, never on the I/O threads
 };

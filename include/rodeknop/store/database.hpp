@@ -77,6 +77,7 @@ class read_pool {
   };
 
   lease acquire();
+  const db_options& options() const { return options_; }
 
  private:
   db_options options_;
