@@ -63,12 +63,17 @@ std::size_t parse_limit(const http::request_context& ctx, std::size_t fallback, 
 }
 
 /// Before a search: adds the reports the full-text index does not hold yet (new ones are
-/// indexed in batches, see store::search_indexer), so that a search never misses one.
+/// indexed in batches, see store::search_indexer), so that a search never misses one. In jobs
+/// of a few thousand, so that reports sent meanwhile are not held up behind one long job.
 net::awaitable<void> catch_up_search(services& s) {
   if (!s.search.behind()) co_return;
   const auto g = s.search.generation();
-  auto job = [](store::connection& c) { return store::index_pending_reports(c, 1000000); };
-  co_await s.writer.async_run<std::int64_t>(std::move(job));
+  constexpr std::int64_t chunk = 2000;
+  for (;;) {
+    auto job = [](store::connection& c) { return store::index_pending_reports(c, chunk); };
+    const auto added = co_await s.writer.async_run<std::int64_t>(std::move(job));
+    if (added < chunk) break;
+  }
   s.search.caught_up(g);
 }
 

@@ -26,6 +26,7 @@
 
 #include "rodeknop/http/request_check.hpp"
 #include "rodeknop/log.hpp"
+#include "rodeknop/util/thread_name.hpp"
 
 namespace rodeknop::http {
 
@@ -208,7 +209,12 @@ void server::run() {
 
   for (std::size_t i = 1; i < s.contexts.size(); ++i) s.keep_running.push_back(net::make_work_guard(*s.contexts[i]));
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < s.contexts.size(); ++i) pool.emplace_back([&s, i] { s.contexts[i]->run(); });
+  for (std::size_t i = 1; i < s.contexts.size(); ++i)
+    pool.emplace_back([&s, i] {
+      util::name_this_thread("rk-io-" + std::to_string(i));
+      s.contexts[i]->run();
+    });
+  util::name_this_thread("rk-io-0");
   s.contexts[0]->run();
   for (auto& t : pool) t.join();
 }

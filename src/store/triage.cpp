@@ -4,7 +4,10 @@
 #include <charconv>
 #include <mutex>
 #include <set>
+#include <utility>
 #include <unordered_set>
+
+#include "rodeknop/util/thread_name.hpp"
 
 namespace rodeknop::store {
 
@@ -316,13 +319,17 @@ search_indexer::~search_indexer() { stop(); }
 
 void search_indexer::notify() {
   generation_.fetch_add(1, std::memory_order_acq_rel);
+  lag_.fetch_add(1, std::memory_order_acq_rel);
   behind_.store(true, std::memory_order_release);
 }
 
 void search_indexer::caught_up(std::uint64_t g) {
   // Only when no report was announced since `g` was read.
   std::lock_guard lock(mutex_);
-  if (generation_.load(std::memory_order_acquire) == g) behind_.store(false, std::memory_order_release);
+  if (generation_.load(std::memory_order_acquire) == g) {
+    behind_.store(false, std::memory_order_release);
+    lag_.store(0, std::memory_order_release);
+  }
 }
 
 void search_indexer::stop() {
@@ -338,26 +345,39 @@ void search_indexer::stop() {
 }
 
 void search_indexer::loop() {
-  // A few milliseconds of writer time per batch, so creates queued meanwhile wait little; while
-  // behind, batches follow each other at once (other jobs get the writer in between).
-  constexpr std::int64_t batch = 200;
+  util::name_this_thread("rk-search-index");
+  // A few milliseconds of writer time per batch, so jobs queued meanwhile wait little; while
+  // behind and the writer has nothing else to do, batches follow each other at once.
   int ticks = 0;
+  std::uint64_t jobs_seen = writer_.stats().jobs.load(std::memory_order_relaxed);
+  std::uint64_t own_jobs = 0;  // this loop's batches among the writer's jobs since jobs_seen
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     cv_.wait_for(lock, interval_, [&] { return stopping_ || again_; });
     if (stopping_) break;
-    again_ = false;
+    const bool chained = std::exchange(again_, false);
+    const auto jobs_now = writer_.stats().jobs.load(std::memory_order_relaxed);
+    const bool writer_busy = jobs_now - jobs_seen > own_jobs;
+    jobs_seen = jobs_now;
+    own_jobs = 0;
     // Every few seconds look anyway: another process (rodeknop seed) may have added reports.
     if (busy_ || (!behind() && ++ticks % 10 != 0)) continue;
+    // Others first: during a burst the index waits, unless it falls too far behind, and then it
+    // takes one batch per interval rather than one after the other.
+    if (writer_busy && (lag() <= max_lag || chained)) continue;
     busy_ = true;
+    ++own_jobs;
     const auto g = generation();
     lock.unlock();
     auto added = std::make_shared<std::int64_t>(batch);
     writer_.submit([added](connection& c) { *added = index_pending_reports(c, batch); },
                    [this, added, g](std::exception_ptr e) {
                      std::lock_guard l(mutex_);
-                     if (!e && *added < batch && generation_.load(std::memory_order_acquire) == g)
+                     if (!e) lag_.fetch_sub(std::min(*added, lag_.load(std::memory_order_acquire)), std::memory_order_acq_rel);
+                     if (!e && *added < batch && generation_.load(std::memory_order_acquire) == g) {
                        behind_.store(false, std::memory_order_release);
+                       lag_.store(0, std::memory_order_release);
+                     }
                      again_ = !e && *added == batch;
                      busy_ = false;
                      cv_.notify_all();

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "rodeknop/log.hpp"
+#include "rodeknop/util/thread_name.hpp"
 
 namespace rodeknop::store {
 
@@ -39,6 +40,7 @@ void writer::request_checkpoint() {
 }
 
 void writer::checkpoint_loop() {
+  util::name_this_thread("rk-checkpoint");
   for (;;) {
     {
       std::unique_lock lock(checkpoint_mutex_);
@@ -96,6 +98,7 @@ void writer::submit(job_fn job, done_fn done) {
 }
 
 void writer::loop() {
+  util::name_this_thread("rk-writer");
   std::deque<pending> batch;
   for (;;) {
     {

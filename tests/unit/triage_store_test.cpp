@@ -384,3 +384,54 @@ TEST_CASE("the search indexer indexes new reports in the background", "[triage][
   indexer.stop();
   w.stop();
 }
+
+TEST_CASE("the search indexer gives way to a burst of other writes and catches up after it", "[triage][fts][indexer]") {
+  rk_unit::temp_dir dir;
+  store::db_options opts;
+  opts.path = dir.file("rodeknop.db");
+  util::init_crypto();
+  store::initialise_database(opts);
+  store::writer w(opts);
+  store::search_indexer indexer(w, std::chrono::milliseconds(100));
+  domain::report_submission s;
+  s.title = "Een reëel probleem";
+  s.procedure = "Werkinstructie";
+  s.description = "Wat er misgaat.";
+  s.department = "dpz";
+  s.category = "anders";
+  auto add_report = [&] {
+    return w.run<std::int64_t>([&](store::connection& c) {
+      return store::insert_report(c, s, util::token_hash(util::random_token()), domain::now()).id;
+    });
+  };
+  const auto searchable = [&] {
+    store::connection reader(opts, false);
+    store::list_query q;
+    q.match = store::fts_expression("reeel");
+    q.limit = 100000;
+    return store::list_reports(reader, q).items.size();
+  };
+
+  // A burst: a report every millisecond for half a second. The index waits meanwhile.
+  std::int64_t last = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  int added = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    last = add_report();
+    indexer.notify();
+    ++added;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(indexer.behind());
+  CHECK(indexer.lag() == added);
+  CHECK(searchable() == 0);
+
+  // Once the writer is quiet, every report of the burst is indexed.
+  for (int i = 0; i < 300 && indexer.behind(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK_FALSE(indexer.behind());
+  CHECK(indexer.lag() == 0);
+  CHECK(searchable() == static_cast<std::size_t>(added));
+  CHECK(last > 0);
+  indexer.stop();
+  w.stop();
+}

@@ -56,8 +56,15 @@ std::int64_t index_pending_reports(connection& c, std::int64_t max);
 
 /// Keeps the full-text index up with new reports: the writer indexes them in batches, at most
 /// `interval` after notify() (and every second anyway, for reports from other processes).
+/// Indexing a report costs the writer more than storing it, so new reports come first: while
+/// other jobs keep the writer busy (a burst of reports), indexing waits for a quiet moment,
+/// unless more than `max_lag` reports wait, and then goes on one batch per interval. Searches
+/// never miss a report: they index what is missing first (api/team, catch_up_search).
 class search_indexer {
  public:
+  static constexpr std::int64_t batch = 200;
+  static constexpr std::int64_t max_lag = 100000;
+
   search_indexer(class writer& w, std::chrono::milliseconds interval = std::chrono::milliseconds(100));
   ~search_indexer();
   search_indexer(const search_indexer&) = delete;
@@ -67,6 +74,8 @@ class search_indexer {
   void notify();
   /// True while reports may be missing from the index (search paths then catch up first).
   bool behind() const { return behind_.load(std::memory_order_acquire); }
+  /// About how many announced reports are not indexed yet (for /metrics and the pacing).
+  std::int64_t lag() const { return lag_.load(std::memory_order_acquire); }
   /// Counts notify() calls: read it before a catch-up job, hand it to caught_up() after.
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   /// The index holds every report committed before generation `g` was read.
@@ -79,6 +88,7 @@ class search_indexer {
   std::chrono::milliseconds interval_;
   std::atomic<bool> behind_{true};
   std::atomic<std::uint64_t> generation_{0};
+  std::atomic<std::int64_t> lag_{0};
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
