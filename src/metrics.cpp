@@ -44,7 +44,7 @@ void metrics::observe_request(std::string_view route, std::string_view method, u
 
 std::string metrics::render(const store::writer_stats& writer, const http::server_stats* server,
                             const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status,
-                            std::size_t event_streams) const {
+                            std::size_t event_streams, std::int64_t search_index_lag) const {
   std::ostringstream out;
   {
     std::lock_guard lock(mutex_);
@@ -116,6 +116,10 @@ std::string metrics::render(const store::writer_stats& writer, const http::serve
   out << "# HELP rodeknop_event_streams_open Open live-update streams (GET /api/v1/events).\n"
          "# TYPE rodeknop_event_streams_open gauge\n"
       << "rodeknop_event_streams_open " << event_streams << "\n";
+  out << "# HELP rodeknop_search_index_lag Reports sent to this server and not in the full-text index yet (it waits during bursts; "
+         "searches index them first).\n"
+         "# TYPE rodeknop_search_index_lag gauge\n"
+      << "rodeknop_search_index_lag " << search_index_lag << "\n";
   out << "# HELP rodeknop_reports Reports by current status.\n# TYPE rodeknop_reports gauge\n";
   for (const auto& [status, n] : reports_by_status)
     out << "rodeknop_reports{status=\"" << label(status) << "\"} " << n << "\n";

@@ -29,10 +29,11 @@ class metrics {
 
   /// The whole exposition (Prometheus text format 0.0.4): requests, latency, connections, event
   /// streams, the writer's commits and batches, reports by status.
-  /// `event_streams`: open live-update streams (GET /api/v1/events), from the hub.
+  /// `event_streams`: open live-update streams (GET /api/v1/events), from the hub;
+  /// `search_index_lag`: reports not in the full-text index yet (store::search_indexer).
   std::string render(const store::writer_stats& writer, const http::server_stats* server,
                      const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status,
-                     std::size_t event_streams) const;
+                     std::size_t event_streams, std::int64_t search_index_lag) const;
 
  private:
   struct histogram {

@@ -122,7 +122,7 @@ net::awaitable<http::response> prometheus(services& s) {
   http::response res{http::status::ok, 11};
   res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.set(http::field::cache_control, "no-store");
-  res.body() = s.stats.render(s.writer.stats(), s.server, by_status, s.events.open_streams());
+  res.body() = s.stats.render(s.writer.stats(), s.server, by_status, s.events.open_streams(), s.search.lag());
   res.prepare_payload();
   co_return res;
 }

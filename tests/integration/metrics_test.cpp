@@ -249,6 +249,16 @@ TEST_CASE("/metrics is valid Prometheus text with every family operators need", 
   REQUIRE(value_of(reports, "rodeknop_reports", {{"status", "resolved"}}) == 0);
   REQUIRE(reports.samples.size() >= 8);
 
+  // Reports not in the full-text index yet: none once the writer has been quiet for a moment.
+  REQUIRE(families.at("rodeknop_search_index_lag").type == "gauge");
+  double lag = value_of(families.at("rodeknop_search_index_lag"), "rodeknop_search_index_lag", {});
+  for (int attempt = 0; attempt < 40 && lag != 0; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    lag = value_of(parse_exposition(get(srv.port(), "/metrics").body).at("rodeknop_search_index_lag"),
+                   "rodeknop_search_index_lag", {});
+  }
+  REQUIRE(lag == 0);
+
   // The writer: commit latency and batch size, each commit holding at least one job.
   const auto& commits = families.at("rodeknop_db_commit_duration_seconds");
   const double n_commits = value_of(commits, "rodeknop_db_commit_duration_seconds_count", {});
