@@ -4,8 +4,8 @@
 #include <charconv>
 #include <mutex>
 #include <set>
-#include <utility>
 #include <unordered_set>
+#include <utility>
 
 #include "rodeknop/util/thread_name.hpp"
 
