@@ -145,15 +145,10 @@ std::optional<principal> gate::from_session(const http::request_context& ctx, bo
     return std::nullopt;
   }
   const auto hash = util::token_hash(*cookie);
-  const auto mark = watch_.look();
-  std::optional<store::session_record> s = sessions_.find(hash, mark);
-  if (!s) {
-    {
-      auto conn = readers_.acquire();
-      s = store::find_session(*conn, hash);
-    }
-    if (s) sessions_.store(hash, mark, *s);
-  }
+  const auto s = sessions_.find_or_read(hash, watch_, [&] {
+    auto conn = readers_.acquire();
+    return store::find_session(*conn, hash);
+  });
   const auto now = domain::now();
   if (!s || now - s->last_seen_at > cfg_.session_idle || now - s->created_at > cfg_.session_absolute) {
     expired = true;
@@ -175,15 +170,10 @@ std::optional<principal> gate::from_token(std::string_view token, const http::re
   if (token.substr(0, token_prefix.size()) == token_prefix &&
       util::plausible_token(token.substr(token_prefix.size()))) {
     const auto hash = util::token_hash(token);
-    const auto mark = watch_.look();
-    t = tokens_.find(hash, mark);
-    if (!t) {
-      {
-        auto conn = readers_.acquire();
-        t = store::find_token(*conn, hash);
-      }
-      if (t) tokens_.store(hash, mark, *t);
-    }
+    t = tokens_.find_or_read(hash, watch_, [&] {
+      auto conn = readers_.acquire();
+      return store::find_token(*conn, hash);
+    });
   }
   if (!t) {
     log::event(log::level::warn, "auth.token_refused",

@@ -355,83 +355,81 @@ TEST_CASE("the hub numbers events, replays after Last-Event-ID and drops a reade
   CHECK(h.subscribe(std::uint64_t{5}, [](bool) {}).gap);
 }
 
-TEST_CASE("the search indexer indexes new reports in the background", "[triage][fts][indexer]") {
-  rk_unit::temp_dir dir;
-  store::db_options opts;
-  opts.path = dir.file("rodeknop.db");
-  util::init_crypto();
-  store::initialise_database(opts);
-  store::writer w(opts);
-  store::search_indexer indexer(w, std::chrono::milliseconds(20));
-  domain::report_submission s;
-  s.title = "Een reëel probleem";
-  s.procedure = "Werkinstructie";
-  s.description = "Wat er misgaat.";
-  s.department = "dpz";
-  s.category = "anders";
-  const auto id = w.run<std::int64_t>(
-      [&](store::connection& c) { return store::insert_report(c, s, util::token_hash(util::random_token()), domain::now()).id; });
-  indexer.notify();
-  CHECK(indexer.behind());
-  for (int i = 0; i < 200 && indexer.behind(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CHECK_FALSE(indexer.behind());
-  store::connection reader(opts, false);
-  store::list_query q;
-  q.match = store::fts_expression("reeel");
-  const auto page = store::list_reports(reader, q);
-  REQUIRE(page.items.size() == 1);
-  CHECK(page.items[0].id == id);
-  indexer.stop();
-  w.stop();
-}
+namespace {
 
-TEST_CASE("the search indexer gives way to a burst of other writes and catches up after it", "[triage][fts][indexer]") {
+/// A database with its writer, for the search indexer's tests: adds one kind of report and
+/// searches the full-text index for it.
+struct indexer_setup {
   rk_unit::temp_dir dir;
-  store::db_options opts;
-  opts.path = dir.file("rodeknop.db");
-  util::init_crypto();
-  store::initialise_database(opts);
-  store::writer w(opts);
-  store::search_indexer indexer(w, std::chrono::milliseconds(100));
-  domain::report_submission s;
-  s.title = "Een reëel probleem";
-  s.procedure = "Werkinstructie";
-  s.description = "Wat er misgaat.";
-  s.department = "dpz";
-  s.category = "anders";
-  auto add_report = [&] {
+  store::db_options opts{dir.file("rodeknop.db")};
+  bool ready = (util::init_crypto(), store::initialise_database(opts), true);
+  store::writer w{opts};
+
+  std::int64_t add_report() {
+    domain::report_submission s;
+    s.title = "Een reëel probleem";
+    s.procedure = "Werkinstructie";
+    s.description = "Wat er misgaat.";
+    s.department = "dpz";
+    s.category = "anders";
     return w.run<std::int64_t>([&](store::connection& c) {
       return store::insert_report(c, s, util::token_hash(util::random_token()), domain::now()).id;
     });
-  };
-  const auto searchable = [&] {
+  }
+
+  /// The ids the index finds for "reeel" (every report added, once indexed).
+  std::vector<std::int64_t> found() {
     store::connection reader(opts, false);
     store::list_query q;
     q.match = store::fts_expression("reeel");
     q.limit = 100000;
-    return store::list_reports(reader, q).items.size();
-  };
+    std::vector<std::int64_t> ids;
+    for (const auto& item : store::list_reports(reader, q).items) ids.push_back(item.id);
+    return ids;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the search indexer indexes new reports in the background", "[triage][fts][indexer]") {
+  indexer_setup db;
+  store::search_indexer indexer(db.w, std::chrono::milliseconds(20));
+  const auto id = db.add_report();
+  indexer.notify();
+  CHECK(indexer.behind());
+  for (int i = 0; i < 200 && indexer.behind(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK_FALSE(indexer.behind());
+  const auto ids = db.found();
+  REQUIRE(ids.size() == 1);
+  CHECK(ids[0] == id);
+  indexer.stop();
+  db.w.stop();
+}
+
+TEST_CASE("the search indexer gives way to a burst of other writes and catches up after it", "[triage][fts][indexer]") {
+  indexer_setup db;
+  store::search_indexer indexer(db.w, std::chrono::milliseconds(100));
 
   // A burst: a report every millisecond for half a second. The index waits meanwhile.
   std::int64_t last = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
   int added = 0;
   while (std::chrono::steady_clock::now() < until) {
-    last = add_report();
+    last = db.add_report();
     indexer.notify();
     ++added;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   CHECK(indexer.behind());
   CHECK(indexer.lag() == added);
-  CHECK(searchable() == 0);
+  CHECK(db.found().size() == 0);
 
   // Once the writer is quiet, every report of the burst is indexed.
   for (int i = 0; i < 300 && indexer.behind(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK_FALSE(indexer.behind());
   CHECK(indexer.lag() == 0);
-  CHECK(searchable() == static_cast<std::size_t>(added));
+  CHECK(db.found().size() == static_cast<std::size_t>(added));
   CHECK(last > 0);
   indexer.stop();
-  w.stop();
+  db.w.stop();
 }

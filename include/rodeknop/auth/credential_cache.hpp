@@ -20,6 +20,18 @@ class credential_cache {
  public:
   static constexpr std::size_t capacity = 4096;
 
+  /// The record for `hash`: the kept one while the database is unchanged, else `read()` (a
+  /// database look-up returning std::optional<Record>), kept when found.
+  template <class Read>
+  std::optional<Record> find_or_read(const std::string& hash, const store::commit_watch& watch, Read read) {
+    const auto mark = watch.look();  // before the read: a commit during it is noticed next time
+    if (auto kept = find(hash, mark)) return kept;
+    std::optional<Record> fresh = read();
+    if (fresh) store(hash, mark, *fresh);
+    return fresh;
+  }
+
+ private:
   /// The record kept for `hash`, when the database is still as it was when it was read.
   std::optional<Record> find(const std::string& hash, const std::optional<store::commit_watch::mark>& now) {
     if (!now) return std::nullopt;
@@ -46,7 +58,6 @@ class credential_cache {
     entries_.insert_or_assign(hash, record);
   }
 
- private:
   std::mutex mutex_;
   std::optional<store::commit_watch::mark> at_;  // every entry was read at or after this mark
   std::unordered_map<std::string, Record> entries_;
