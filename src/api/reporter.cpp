@@ -39,10 +39,11 @@ json message_json(const store::tracking_message& m) {
 /// Looks up the report behind a tracking token, or nullopt (never distinguishing a
 /// malformed token from an unknown one).
 std::optional<store::tracking_view> find_view(services& s, std::string_view token) {
-  if (!util::plausible_token(token)) return std::nullopt;
+  const auto key = util::tracking_key(token);
+  if (!key) return std::nullopt;
   auto conn = s.readers.acquire();
   try {
-    return store::find_tracking_view(*conn, util::token_hash(token));
+    return store::find_tracking_view(*conn, *key);
   } catch (const SQLite::Exception& e) {
     if (store::is_storage_failure(e.getExtendedErrorCode())) throw store::storage_unavailable(e.what());
     throw;
@@ -64,13 +65,12 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
   // Through the intranet's single sign-on the reporter is known (pseudonymous reporting).
   if (ctx.who && ctx.who->via == auth::method::proxy) submission.reporter_identity = ctx.who->username;
 
-  const auto token = util::random_token();
-  const auto hash = util::token_hash(token);
+  const auto token = util::new_tracking_token(std::chrono::system_clock::now());
   const auto now = domain::now();
   store::created_report created;
   // Named, not a temporary: GCC 12 destroys temporaries of a co_await expression twice.
-  auto job = [submission = std::move(submission), hash, now](store::connection& c) {
-    return store::insert_report(c, submission, hash, now);
+  auto job = [submission = std::move(submission), key = *util::tracking_key(token), now](store::connection& c) {
+    return store::insert_report(c, submission, key, now);
   };
   try {
     created = co_await s.writer.async_run<store::created_report>(std::move(job));
@@ -129,7 +129,8 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
     if (const auto* v = util::find_param(form, "body")) body = *v;
   }
 
-  if (!util::plausible_token(token)) {
+  const auto key = util::tracking_key(token);
+  if (!key) {
     if (kind == body_kind::form)
       co_return web::error_page(s, http::status::not_found, "Melding niet gevonden",
                                 "Deze volglink hoort niet bij een melding. Controleer of u de hele link hebt gebruikt.");
@@ -149,10 +150,9 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
     throw validation_error(errors);
   }
 
-  const auto hash = util::token_hash(token);
   const auto now = domain::now();
   std::optional<store::reply_result> result;
-  auto job = [hash, body, now](store::connection& c) { return store::insert_reply(c, hash, body, now); };
+  auto job = [key = *key, body, now](store::connection& c) { return store::insert_reply(c, key, body, now); };
   try {
     result = co_await s.writer.async_run<std::optional<store::reply_result>>(std::move(job));
   } catch (const store::storage_unavailable& e) {

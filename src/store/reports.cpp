@@ -28,7 +28,7 @@ std::string format_reference(int year, std::int64_t number) {
   return buf;
 }
 
-created_report insert_report(connection& c, const domain::report_submission& s, std::string_view tracking_hash,
+created_report insert_report(connection& c, const domain::report_submission& s, std::string_view tracking_key,
                              domain::sys_seconds now) {
   const int year = domain::amsterdam_year(now);
   auto& counter = c.prepare(
@@ -46,7 +46,7 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
       "department, category, reporter_name, reporter_email, created_at, updated_at, reporter_identity, last_event_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?12)");
   insert.bind(1, out.reference);
-  bind_blob(insert, 2, tracking_hash);
+  bind_blob(insert, 2, tracking_key);
   insert.bind(3, s.title);
   insert.bind(4, s.procedure);
   insert.bind(5, s.description);
@@ -69,10 +69,10 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
   return out;
 }
 
-std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_hash) {
+std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_key) {
   auto& st = c.prepare(
       "SELECT id, reference, title, status, created_at, updated_at FROM reports WHERE tracking_hash = ?1");
-  bind_blob(st, 1, tracking_hash);
+  bind_blob(st, 1, tracking_key);
   if (!st.executeStep()) return std::nullopt;
   tracking_view v;
   v.id = st.getColumn(0).getInt64();
@@ -98,10 +98,10 @@ std::optional<tracking_view> find_tracking_view(connection& c, std::string_view 
   return v;
 }
 
-std::optional<reply_result> insert_reply(connection& c, std::string_view tracking_hash, std::string_view body,
+std::optional<reply_result> insert_reply(connection& c, std::string_view tracking_key, std::string_view body,
                                          domain::sys_seconds now) {
   auto& find = c.prepare("SELECT id, reference, status FROM reports WHERE tracking_hash = ?1");
-  bind_blob(find, 1, tracking_hash);
+  bind_blob(find, 1, tracking_key);
   if (!find.executeStep()) return std::nullopt;
   reply_result r{find.getColumn(0).getInt64(), find.getColumn(1).getString(), find.getColumn(2).getString()};
   find.reset();

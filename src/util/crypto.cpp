@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -35,6 +38,43 @@ bool plausible_token(std::string_view token, std::size_t bytes) {
     if (!ok) return false;
   }
   return true;
+}
+
+namespace {
+
+constexpr std::size_t tracking_time_bytes = 6;     // milliseconds since 1970: good until the year 10889
+constexpr std::size_t tracking_random_bytes = 24;  // 192 bits
+constexpr std::size_t tracking_bytes = tracking_time_bytes + tracking_random_bytes;
+constexpr std::size_t legacy_tracking_bytes = 32;
+
+}  // namespace
+
+std::string new_tracking_token(std::chrono::system_clock::time_point now) {
+  std::array<unsigned char, tracking_bytes> raw{};
+  auto ms = static_cast<std::uint64_t>(
+      std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()));
+  for (std::size_t i = tracking_time_bytes; i-- > 0; ms >>= 8) raw[i] = static_cast<unsigned char>(ms & 0xff);
+  randombytes_buf(raw.data() + tracking_time_bytes, tracking_random_bytes);
+  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), raw.data(), raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.size() - 1);  // the terminating NUL
+  sodium_memzero(raw.data(), raw.size());
+  return out;
+}
+
+std::optional<std::string> tracking_key(std::string_view token) {
+  if (plausible_token(token, legacy_tracking_bytes)) return token_hash(token);
+  if (!plausible_token(token, tracking_bytes)) return std::nullopt;
+  // 6 bytes are exactly the first 8 base64 characters.
+  std::array<unsigned char, tracking_time_bytes> time{};
+  std::size_t decoded = 0;
+  if (sodium_base642bin(time.data(), time.size(), token.data(), 8, nullptr, &decoded, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      decoded != time.size())
+    return std::nullopt;
+  std::string key(reinterpret_cast<const char*>(time.data()), time.size());
+  key += token_hash(token);
+  return key;
 }
 
 }  // namespace rodeknop::util

@@ -124,9 +124,9 @@ void register_page_routes(http::router& r, services& s) {
         [&s](http::request_context& ctx) -> net::awaitable<http::response> {
           const auto token = ctx.param("tracking_token");
           std::optional<store::tracking_view> view;
-          if (util::plausible_token(token)) {
+          if (const auto key = util::tracking_key(token)) {
             auto conn = s.readers.acquire();
-            view = store::find_tracking_view(*conn, util::token_hash(token));
+            view = store::find_tracking_view(*conn, *key);
           }
           if (!view)
             co_return error_page(s, http::status::not_found, "Melding niet gevonden",

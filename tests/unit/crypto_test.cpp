@@ -4,6 +4,9 @@
 
 #include <sodium.h>
 
+#include <array>
+#include <chrono>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,7 +53,7 @@ TEST_CASE("init_crypto can be called more than once", "[crypto]") {
   REQUIRE_NOTHROW(util::init_crypto());
 }
 
-TEST_CASE("tracking tokens are 43 base64url characters carrying 32 random bytes", "[crypto][token]") {
+TEST_CASE("random tokens are 43 base64url characters carrying 32 random bytes", "[crypto][token]") {
   util::init_crypto();
   const auto token = util::random_token();
   CHECK(token.size() == 43);
@@ -97,6 +100,62 @@ TEST_CASE("plausible_token rejects wrong lengths and characters", "[crypto][toke
   CHECK_FALSE(util::plausible_token(utf8));
   // A path traversal attempt of the right length.
   CHECK_FALSE(util::plausible_token(std::string("../../../../../../../../../../../etc/passwd")));
+}
+
+TEST_CASE("tracking tokens: 40 base64url characters, the time in milliseconds then 192 random bits",
+          "[crypto][token][tracking]") {
+  util::init_crypto();
+  using namespace std::chrono;
+  const auto at = system_clock::time_point{milliseconds{1795000000123}};  // 2026-11-18
+  const auto token = util::new_tracking_token(at);
+  REQUIRE(token.size() == 40);
+  CHECK(is_base64url(token));
+  CHECK(decoded_size(token) == 30);
+  std::array<unsigned char, 30> raw{};
+  std::size_t len = 0;
+  REQUIRE(sodium_base642bin(raw.data(), raw.size(), token.data(), token.size(), nullptr, &len, nullptr,
+                            sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0);
+  std::uint64_t ms = 0;
+  for (int i = 0; i < 6; ++i) ms = (ms << 8) | raw[static_cast<std::size_t>(i)];
+  CHECK(ms == 1795000000123);
+
+  // The random part differs between tokens of the same millisecond, over 1000 draws.
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(util::new_tracking_token(at));
+  CHECK(seen.size() == 1000);
+  for (const auto& t : seen) CHECK(t.substr(0, 8) == token.substr(0, 8));
+}
+
+TEST_CASE("tracking_key: time prefix and hash for new tokens, the hash alone for old ones", "[crypto][token][tracking]") {
+  util::init_crypto();
+  using namespace std::chrono;
+  const auto t0 = system_clock::time_point{milliseconds{1795000000123}};
+  const auto token = util::new_tracking_token(t0);
+  const auto key = util::tracking_key(token);
+  REQUIRE(key.has_value());
+  REQUIRE(key->size() == 38);
+  CHECK(hex(key->substr(0, 6)) == "01a1ee565e7b");  // 1795000000123 big-endian
+  CHECK(key->substr(6) == util::token_hash(token));
+  CHECK(util::tracking_key(token) == key);
+
+  // Keys of tokens made later sort later: new reports append to the index.
+  const auto later = util::tracking_key(util::new_tracking_token(t0 + milliseconds{1}));
+  const auto much_later = util::tracking_key(util::new_tracking_token(t0 + hours{24 * 365}));
+  CHECK(*key < *later);
+  CHECK(*later < *much_later);
+
+  // Tracking links handed out before (43 characters, 32 random bytes) keep working: their key is
+  // the hash they were stored under.
+  const auto legacy = util::random_token();
+  CHECK(util::tracking_key(legacy) == util::token_hash(legacy));
+
+  // Anything else is no token.
+  CHECK_FALSE(util::tracking_key(""));
+  CHECK_FALSE(util::tracking_key(token.substr(0, 39)));
+  CHECK_FALSE(util::tracking_key(token + "A"));
+  CHECK_FALSE(util::tracking_key(token.substr(0, 39) + "="));
+  CHECK_FALSE(util::tracking_key(token.substr(0, 20) + "/" + token.substr(21)));
+  CHECK_FALSE(util::tracking_key("../../../../../../../../../../../etc/pas"));
 }
 
 TEST_CASE("token_hash is BLAKE2b-256: 32 bytes, deterministic, different per token", "[crypto][hash]") {

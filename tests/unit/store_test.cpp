@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -89,8 +90,8 @@ domain::report_submission submission(const store::db_options& opts, const std::s
 
 store::created_report insert(store::writer& w, const domain::report_submission& s, const std::string& token,
                              domain::sys_seconds at) {
-  return w.run<store::created_report>([&s, hash = util::token_hash(token), at](store::connection& c) {
-    return store::insert_report(c, s, hash, at);
+  return w.run<store::created_report>([&s, key = *util::tracking_key(token), at](store::connection& c) {
+    return store::insert_report(c, s, key, at);
   });
 }
 
@@ -339,17 +340,18 @@ static_assert(!exposes_reporter_identity<store::tracking_view>,
 static_assert(!exposes_reporter_identity<store::tracking_message>,
               "tracking messages must not carry reporter identity");
 
-TEST_CASE("find_tracking_view finds a report by the hash of its token", "[store][tracking]") {
+TEST_CASE("find_tracking_view finds a report by the key of its token, new and old tokens alike", "[store][tracking]") {
   util::init_crypto();
   fresh_db f;
   store::writer w(f.opts);
-  const auto token = util::random_token();
+  const auto token = util::new_tracking_token(std::chrono::system_clock::now());
+  const auto legacy = util::random_token();  // a tracking link handed out before 2026-11-29
   const auto at = utc(2026, 11, 23, 9, 15);
   const auto created = insert(w, submission(f.opts, "Uittreksel BRP kost te veel"), token, at);
-  insert(w, submission(f.opts, "Een andere melding"), util::random_token(), at);
+  const auto old = insert(w, submission(f.opts, "Een andere melding"), legacy, at);
 
   store::connection reader(f.opts, false);
-  const auto view = store::find_tracking_view(reader, util::token_hash(token));
+  const auto view = store::find_tracking_view(reader, *util::tracking_key(token));
   REQUIRE(view.has_value());
   CHECK(view->id == created.id);
   CHECK(view->reference == created.reference);
@@ -358,16 +360,24 @@ TEST_CASE("find_tracking_view finds a report by the hash of its token", "[store]
   CHECK(view->created_at == at);
   CHECK(view->updated_at == at);
   CHECK(view->messages.empty());
+  const auto old_view = store::find_tracking_view(reader, *util::tracking_key(legacy));
+  REQUIRE(old_view.has_value());
+  CHECK(old_view->id == old.id);
 
   // The token itself is not what is stored, and other tokens find nothing.
   CHECK_FALSE(store::find_tracking_view(reader, token).has_value());
-  CHECK_FALSE(store::find_tracking_view(reader, util::token_hash(util::random_token())).has_value());
+  CHECK_FALSE(store::find_tracking_view(reader, util::token_hash(token)).has_value());
+  CHECK_FALSE(
+      store::find_tracking_view(reader, *util::tracking_key(util::new_tracking_token(std::chrono::system_clock::now())))
+          .has_value());
+  CHECK_FALSE(store::find_tracking_view(reader, *util::tracking_key(util::random_token())).has_value());
   CHECK_FALSE(store::find_tracking_view(reader, "").has_value());
   SQLite::Database db(f.opts.path, SQLite::OPEN_READWRITE);
   SQLite::Statement st(db, "SELECT tracking_hash FROM reports WHERE id = ?");
   st.bind(1, created.id);
   REQUIRE(st.executeStep());
-  CHECK(st.getColumn(0).getString() == util::token_hash(token));
+  CHECK(st.getColumn(0).getString() == *util::tracking_key(token));
+  CHECK(st.getColumn(0).getString().find(token) == std::string::npos);
 }
 
 TEST_CASE("insert_reply stores the reporter's message and keeps a new report new", "[store][tracking][reply]") {
@@ -379,7 +389,7 @@ TEST_CASE("insert_reply stores the reporter's message and keeps a new report new
   const auto reply_at = utc(2026, 11, 3, 14, 5);
 
   const auto reply = w.run<std::optional<store::reply_result>>([&](store::connection& c) {
-    return store::insert_reply(c, util::token_hash(token), "Hier is een recent voorbeeld.", reply_at);
+    return store::insert_reply(c, *util::tracking_key(token), "Hier is een recent voorbeeld.", reply_at);
   });
   REQUIRE(reply.has_value());
   CHECK(reply->id == created.id);
@@ -387,7 +397,7 @@ TEST_CASE("insert_reply stores the reporter's message and keeps a new report new
   CHECK(reply->status == "new");
 
   store::connection reader(f.opts, false);
-  const auto view = store::find_tracking_view(reader, util::token_hash(token));
+  const auto view = store::find_tracking_view(reader, *util::tracking_key(token));
   REQUIRE(view.has_value());
   REQUIRE(view->messages.size() == 1);
   CHECK_FALSE(view->messages[0].from_team);
@@ -431,7 +441,7 @@ TEST_CASE("a reply to a report in needs_info sends it back to new", "[store][tra
 
   const auto reply_at = utc(2026, 11, 4, 9);
   const auto reply = w.run<std::optional<store::reply_result>>([&](store::connection& c) {
-    return store::insert_reply(c, util::token_hash(token), "Het gebeurde gisteren weer.", reply_at);
+    return store::insert_reply(c, *util::tracking_key(token), "Het gebeurde gisteren weer.", reply_at);
   });
   REQUIRE(reply.has_value());
   CHECK(reply->status == "new");

@@ -22,8 +22,9 @@ struct created_report {
 };
 
 /// Inserts a validated submission with its `created` event and the next reference number of
-/// its year (Europe/Amsterdam). Runs inside the writer's transaction.
-created_report insert_report(connection& c, const domain::report_submission& s, std::string_view tracking_hash,
+/// its year (Europe/Amsterdam). Runs inside the writer's transaction. `tracking_key` is
+/// util::tracking_key of the reporter's token (stored in the column `tracking_hash`).
+created_report insert_report(connection& c, const domain::report_submission& s, std::string_view tracking_key,
                              domain::sys_seconds now);
 
 /// "RK-2026-00042".
@@ -46,7 +47,7 @@ struct tracking_view {
   std::vector<tracking_message> messages;  // oldest first
 };
 
-std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_hash);
+std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_key);
 
 struct reply_result {
   std::int64_t id = 0;
@@ -57,7 +58,7 @@ struct reply_result {
 
 /// Stores a reporter's reply with its `reply` event; a report in needs_info goes back to new
 /// (with a `status` event by the reporter). nullopt for an unknown tracking token.
-std::optional<reply_result> insert_reply(connection& c, std::string_view tracking_hash, std::string_view body,
+std::optional<reply_result> insert_reply(connection& c, std::string_view tracking_key, std::string_view body,
                                          domain::sys_seconds now);
 
 /// Number of reports in each status (for /metrics).
