@@ -11,7 +11,7 @@ namespace rodeknop::store {
 
 namespace {
 
-constexpr int checkpoint_after_pages = 1000;
+constexpr int checkpoint_after_pages = 4000;
 
 // Called by SQLite after each commit with the number of pages in the WAL.
 int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
