@@ -143,16 +143,18 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
     }
     ex.route = match.found->pattern;
     http::request_context ctx{req, std::move(*target), std::move(match.params), ex.peer, std::nullopt};
-    std::optional<http::response> refused;
-    try {
-      co_await gate_->admit(ctx, match.found->needs);
-    } catch (const http::api_error& e) {
-      // A page asked for by a browser: send the user to the login page (and back here
-      // afterwards), or explain in Dutch; the API answers with the JSON error.
-      if (is_api || !api::wants_html(req)) throw;
-      refused = web::refused_page(*services_, e, ctx);
+    if (!gate_->admit_at_once(ctx, match.found->needs)) {
+      std::optional<http::response> refused;
+      try {
+        co_await gate_->admit(ctx, match.found->needs);
+      } catch (const http::api_error& e) {
+        // A page asked for by a browser: send the user to the login page (and back here
+        // afterwards), or explain in Dutch; the API answers with the JSON error.
+        if (is_api || !api::wants_html(req)) throw;
+        refused = web::refused_page(*services_, e, ctx);
+      }
+      if (refused) co_return std::move(*refused);
     }
-    if (refused) co_return std::move(*refused);
     auto res = co_await match.found->fn(ctx);
     if (ctx.streamer) ex.streamer = std::move(ctx.streamer);
     if (ctx.shared_body) ex.shared_body = std::move(ctx.shared_body);

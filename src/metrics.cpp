@@ -1,5 +1,6 @@
 #include "rodeknop/metrics.hpp"
 
+#include <atomic>
 #include <sstream>
 
 #include "rodeknop/http/server.hpp"
@@ -23,18 +24,34 @@ std::string label(std::string_view v) {
   return out;
 }
 
+// A number per thread, handed out in the order threads first count a request.
+std::size_t this_thread_slot() {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t slot = next.fetch_add(1, std::memory_order_relaxed);
+  return slot;
+}
+
 }  // namespace
 
 void metrics::observe_request(std::string_view route, std::string_view method, unsigned status, double seconds) {
-  std::lock_guard lock(mutex_);
-  // Look up by views first: the keys are allocated once per route, not per request.
-  const auto key = std::make_tuple(route, method, status);
-  auto r = requests_.find(key);
-  if (r == requests_.end()) r = requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0).first;
-  ++r->second;
-  auto l = latency_.find(route);
-  if (l == latency_.end()) l = latency_.emplace(std::string(route), histogram{}).first;
-  auto& h = l->second;
+  auto& s = shards_[this_thread_slot() % shard_count];
+  std::lock_guard lock(s.mutex);
+  if (!s.last_count || status != s.last_status || route != s.last_route || method != s.last_method) {
+    // Look up by views first: the keys are allocated once per route, not per request.
+    const auto key = std::make_tuple(route, method, status);
+    auto r = s.requests.find(key);
+    if (r == s.requests.end())
+      r = s.requests.emplace(std::make_tuple(std::string(route), std::string(method), status), 0).first;
+    auto l = s.latency.find(route);
+    if (l == s.latency.end()) l = s.latency.emplace(std::string(route), histogram{}).first;
+    s.last_count = &r->second;
+    s.last_latency = &l->second;
+    s.last_route = l->first;
+    s.last_method = std::get<1>(r->first);
+    s.last_status = status;
+  }
+  ++*s.last_count;
+  auto& h = *s.last_latency;
   std::size_t b = 0;
   while (b < latency_buckets.size() && seconds > latency_buckets[b]) ++b;
   ++h.counts[b];
@@ -45,19 +62,30 @@ void metrics::observe_request(std::string_view route, std::string_view method, u
 std::string metrics::render(const store::writer_stats& writer, const http::server_stats* server,
                             const std::vector<std::pair<std::string, std::int64_t>>& reports_by_status,
                             std::size_t event_streams, std::int64_t search_index_lag) const {
+  request_counts requests;
+  latencies latency;
+  for (const auto& s : shards_) {
+    std::lock_guard lock(s.mutex);
+    for (const auto& [key, n] : s.requests) requests[key] += n;
+    for (const auto& [route, h] : s.latency) {
+      auto& sum = latency[route];
+      for (std::size_t i = 0; i < h.counts.size(); ++i) sum.counts[i] += h.counts[i];
+      sum.sum += h.sum;
+      sum.count += h.count;
+    }
+  }
   std::ostringstream out;
   {
-    std::lock_guard lock(mutex_);
     out << "# HELP rodeknop_http_requests_total HTTP requests by route pattern, method and status.\n"
            "# TYPE rodeknop_http_requests_total counter\n";
-    for (const auto& [key, n] : requests_) {
+    for (const auto& [key, n] : requests) {
       const auto& [route, method, status] = key;
       out << "rodeknop_http_requests_total{route=\"" << label(route) << "\",method=\"" << label(method)
           << "\",status=\"" << status << "\"} " << n << "\n";
     }
     out << "# HELP rodeknop_http_request_duration_seconds Time from request header to response written.\n"
            "# TYPE rodeknop_http_request_duration_seconds histogram\n";
-    for (const auto& [route, h] : latency_) {
+    for (const auto& [route, h] : latency) {
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
         cumulative += h.counts[i];

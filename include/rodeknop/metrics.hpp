@@ -41,9 +41,25 @@ class metrics {
     double sum = 0;
     std::uint64_t count = 0;
   };
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t, std::less<>> requests_;
-  std::map<std::string, histogram, std::less<>> latency_;
+  using request_counts = std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t, std::less<>>;
+  using latencies = std::map<std::string, histogram, std::less<>>;
+
+  // Requests are counted in shards: a thread always uses the same one, so that the I/O threads
+  // do not pass one lock and its cache line back and forth on every request (that cost 5 % of
+  // /healthz throughput); /metrics adds the shards up.
+  struct alignas(64) shard {
+    mutable std::mutex mutex;
+    request_counts requests;
+    latencies latency;
+    // The entries of the shard's last request (map nodes never move): a run of requests to
+    // the same route with the same outcome skips both look-ups.
+    std::uint64_t* last_count = nullptr;
+    histogram* last_latency = nullptr;
+    std::string_view last_route, last_method;  // views of the keys of those entries
+    unsigned last_status = 0;
+  };
+  static constexpr std::size_t shard_count = 16;
+  std::array<shard, shard_count> shards_;
 };
 
 }  // namespace rodeknop

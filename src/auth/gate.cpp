@@ -189,28 +189,33 @@ std::optional<principal> gate::from_token(std::string_view token, const http::re
   return principal{"token:" + t->name, parse_role(t->role), method::token, {}};
 }
 
-net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
+std::optional<principal> gate::proxied_identity(const http::request_context& ctx) const {
   const auto& req = ctx.req;
-
   // Single sign-on headers count only from a trusted proxy.
-  std::optional<principal> proxied;
-  if (const auto user_it = req.find(sso_.user_header); user_it != req.end()) {
-    const std::string_view user = user_it->value();
-    if (!sso_.trusts(ctx.peer)) {
-      log::event(log::level::warn, "auth.untrusted_identity_header",
-                 {{"peer", ctx.peer.to_string()}, {"header", sso_.user_header}});
-    } else if (plausible_sso_user(user)) {
-      proxied = principal{std::string(user), sso_.role_for(req[sso_.groups_header]), method::proxy,
-                          proxy_csrf_token(user)};
-    }
+  const auto user_it = req.find(sso_.user_header);
+  if (user_it == req.end()) return std::nullopt;
+  const std::string_view user = user_it->value();
+  if (!sso_.trusts(ctx.peer)) {
+    log::event(log::level::warn, "auth.untrusted_identity_header",
+               {{"peer", ctx.peer.to_string()}, {"header", sso_.user_header}});
+    return std::nullopt;
   }
+  if (!plausible_sso_user(user)) return std::nullopt;
+  return principal{std::string(user), sso_.role_for(req[sso_.groups_header]), method::proxy, proxy_csrf_token(user)};
+}
 
-  if (needs == access::anyone) {
-    // Open routes look no further (no database work on the reporter's and health paths);
-    // a report sent through single sign-on still learns who sent it.
-    ctx.who = std::move(proxied);
-    co_return;
-  }
+bool gate::admit_at_once(http::request_context& ctx, access needs) const {
+  if (needs != access::anyone) return false;
+  // Open routes look no further (no database work on the reporter's and health paths);
+  // a report sent through single sign-on still learns who sent it.
+  ctx.who = proxied_identity(ctx);
+  return true;
+}
+
+net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
+  if (admit_at_once(ctx, needs)) co_return;
+  const auto& req = ctx.req;
+  std::optional<principal> proxied = proxied_identity(ctx);
 
   bool expired = false;
   const std::string_view authorization = req[http::field::authorization];

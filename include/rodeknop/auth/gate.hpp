@@ -45,6 +45,10 @@ class gate {
   /// 401 (`unauthenticated` or `session_expired`) or 403 (`forbidden`, `csrf_failed`).
   boost::asio::awaitable<void> admit(http::request_context& ctx, access needs);
 
+  /// `admit` for routes open to anyone, without a coroutine: identifies a single-sign-on
+  /// caller into `ctx.who` and returns true; false (and nothing done) for any other route.
+  bool admit_at_once(http::request_context& ctx, access needs) const;
+
   /// Checks a username and password (hashing on a worker thread, never on an I/O thread),
   /// throttled per account and per client address; starts a new session on success.
   /// Throws http::api_error 401 `invalid_credentials` or 429 `too_many_attempts`.
@@ -67,6 +71,8 @@ class gate {
   std::optional<principal> from_token(std::string_view token, const http::request_context& ctx);
   bool secure_cookie(const http::request& req, const boost::asio::ip::address& peer) const;
   std::string proxy_csrf_token(std::string_view username) const;
+  /// The caller named by a trusted proxy's single-sign-on headers, if any.
+  std::optional<principal> proxied_identity(const http::request_context& ctx) const;
 
   const config& cfg_;
   store::writer& writer_;
