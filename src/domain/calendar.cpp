@@ -154,7 +154,7 @@ std::string format_rfc3339(sys_seconds t) {
   const auto day = chr::floor<chr::days>(t);
   const chr::year_month_day ymd{day};
   const chr::hh_mm_ss<chr::seconds> tod{t - day};
-  char buf[32];
+  char buf[48];  // 20 characters, but room for what GCC thinks the widest ints could print
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<long>(tod.hours().count()), static_cast<long>(tod.minutes().count()),
