@@ -75,29 +75,27 @@ std::string metrics::render(const store::writer_stats& writer, const http::serve
     }
   }
   std::ostringstream out;
-  {
-    out << "# HELP rodeknop_http_requests_total HTTP requests by route pattern, method and status.\n"
-           "# TYPE rodeknop_http_requests_total counter\n";
-    for (const auto& [key, n] : requests) {
-      const auto& [route, method, status] = key;
-      out << "rodeknop_http_requests_total{route=\"" << label(route) << "\",method=\"" << label(method)
-          << "\",status=\"" << status << "\"} " << n << "\n";
+  out << "# HELP rodeknop_http_requests_total HTTP requests by route pattern, method and status.\n"
+         "# TYPE rodeknop_http_requests_total counter\n";
+  for (const auto& [key, n] : requests) {
+    const auto& [route, method, status] = key;
+    out << "rodeknop_http_requests_total{route=\"" << label(route) << "\",method=\"" << label(method)
+        << "\",status=\"" << status << "\"} " << n << "\n";
+  }
+  out << "# HELP rodeknop_http_request_duration_seconds Time from request header to response written.\n"
+         "# TYPE rodeknop_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency) {
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
+      cumulative += h.counts[i];
+      out << "rodeknop_http_request_duration_seconds_bucket{route=\"" << label(route) << "\",le=\""
+          << latency_buckets[i] << "\"} " << cumulative << "\n";
     }
-    out << "# HELP rodeknop_http_request_duration_seconds Time from request header to response written.\n"
-           "# TYPE rodeknop_http_request_duration_seconds histogram\n";
-    for (const auto& [route, h] : latency) {
-      std::uint64_t cumulative = 0;
-      for (std::size_t i = 0; i < latency_buckets.size(); ++i) {
-        cumulative += h.counts[i];
-        out << "rodeknop_http_request_duration_seconds_bucket{route=\"" << label(route) << "\",le=\""
-            << latency_buckets[i] << "\"} " << cumulative << "\n";
-      }
-      cumulative += h.counts[latency_buckets.size()];
-      out << "rodeknop_http_request_duration_seconds_bucket{route=\"" << label(route) << "\",le=\"+Inf\"} "
-          << cumulative << "\n";
-      out << "rodeknop_http_request_duration_seconds_sum{route=\"" << label(route) << "\"} " << h.sum << "\n";
-      out << "rodeknop_http_request_duration_seconds_count{route=\"" << label(route) << "\"} " << h.count << "\n";
-    }
+    cumulative += h.counts[latency_buckets.size()];
+    out << "rodeknop_http_request_duration_seconds_bucket{route=\"" << label(route) << "\",le=\"+Inf\"} "
+        << cumulative << "\n";
+    out << "rodeknop_http_request_duration_seconds_sum{route=\"" << label(route) << "\"} " << h.sum << "\n";
+    out << "rodeknop_http_request_duration_seconds_count{route=\"" << label(route) << "\"} " << h.count << "\n";
   }
   if (server) {
     out << "# HELP rodeknop_http_open_connections Open client connections.\n"
