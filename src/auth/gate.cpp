@@ -246,7 +246,17 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
   // page that asked is ours.
   if (!is_safe_method(req.method()) && ctx.who->via != method::token) {
     const std::string_view origin = req[http::field::origin];
-    if (!origin.empty()) {
+    // Our pages send `Referrer-Policy: no-referrer`, so a browser sends `Origin: null` with the
+    // pages' own plain form posts (logout without script). Then the browser's Sec-Fetch-Site
+    // says where the request came from; the CSRF token below is checked either way.
+    if (origin == "null") {
+      const std::string_view site = req["Sec-Fetch-Site"];
+      if (site != "same-origin" && site != "none") {
+        log::event(log::level::warn, "auth.csrf_refused",
+                   {{"username", ctx.who->username}, {"reason", "opaque-origin"}, {"route", std::string(ctx.target.path)}});
+        throw http::api_error(http::status::forbidden, "csrf_failed", "cross-origin requests may not change anything");
+      }
+    } else if (!origin.empty()) {
       const bool same = cfg_.base_url.empty() ? origin_authority(origin) == req[http::field::host]
                                               : cfg_.base_url.rfind(std::string(origin), 0) == 0 &&
                                                     (cfg_.base_url.size() == origin.size() ||

@@ -38,6 +38,9 @@ const WEEK = main.dataset.week;
 const THIS_WEEK = main.dataset.thisWeek;
 const WEEK_NUMBER = main.dataset.weekNumber;
 const PAGE_SIZE = 50;
+// The week's view asks for this many queue items, decisions and stale reports; when there are
+// more, the page says so (the CSV download always holds every decision).
+const WEEK_LIMIT = 500;
 
 const els = {
   form: document.getElementById('rk-filters'),
@@ -49,6 +52,8 @@ const els = {
   countQueue: document.getElementById('rk-count-queue'),
   countDecisions: document.getElementById('rk-count-decisions'),
   countStale: document.getElementById('rk-count-stale'),
+  countDecisionsLabel: document.getElementById('rk-count-decisions-label'),
+  countStaleLabel: document.getElementById('rk-count-stale-label'),
 };
 
 const state = {
@@ -58,6 +63,7 @@ const state = {
   list: null, // the <ol> of the queue
   nextCursor: null,
   week: null, // the last GET /api/v1/triage/{week}
+  truncated: {}, // which of its lists were cut at WEEK_LIMIT
 };
 
 // ------------------------------------------------------------------------------ filters
@@ -187,8 +193,13 @@ function renderQueue(items, { append = false } = {}) {
 function updateSummary() {
   const n = state.entries.size;
   if (isWeekQueue()) {
-    els.summary.textContent = n === 1 ? '1 melding wacht op een besluit.' : `${n} meldingen wachten op een besluit.`;
-    els.countQueue.textContent = String(n);
+    if (state.truncated?.queue) {
+      els.summary.textContent = `Meer dan ${n} meldingen wachten op een besluit. Hieronder staan de ${n} oudste; filter op dienst of categorie om de andere te zien.`;
+      els.countQueue.textContent = `${n}+`;
+    } else {
+      els.summary.textContent = n === 1 ? '1 melding wacht op een besluit.' : `${n} meldingen wachten op een besluit.`;
+      els.countQueue.textContent = String(n);
+    }
   } else {
     const more = state.nextCursor ? ' (er zijn er meer)' : '';
     els.summary.textContent = `${n === 1 ? '1 melding' : `${n} meldingen`} gevonden${more} met ${filterDescription(state.filters)}.`;
@@ -242,8 +253,9 @@ function onSaved(entry, updated, info) {
 // ------------------------------------------------------------------------------ loading
 
 async function loadWeek() {
-  const res = await api('GET', `/api/v1/triage/${encodeURIComponent(WEEK)}`);
+  const res = await api('GET', `/api/v1/triage/${encodeURIComponent(WEEK)}?limit=${WEEK_LIMIT}`);
   state.week = res.data ?? {};
+  state.truncated = state.week.truncated ?? {};
   rememberReports(state.week.queue);
   rememberReports(state.week.stale);
   rememberReports(state.week.decisions);
@@ -351,7 +363,9 @@ function decisionOf(d) {
 function renderDecisions(list) {
   const m = state.meta;
   const rows = list.map(decisionOf).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  els.countDecisions.textContent = String(rows.length);
+  const cut = Boolean(state.truncated?.decisions);
+  els.countDecisions.textContent = cut ? `${rows.length}+` : String(rows.length);
+  els.countDecisionsLabel.textContent = rows.length === 1 && !cut ? 'besluit' : 'besluiten';
   els.decisions.setAttribute('aria-busy', 'false');
   if (rows.length === 0) {
     els.decisions.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, `Nog geen besluiten in week ${WEEK_NUMBER}.`));
@@ -387,12 +401,22 @@ function renderDecisions(list) {
     ),
   );
   // On small screens the table scrolls sideways: the region takes the focus so that keyboards can scroll it.
-  els.decisions.replaceChildren(h('div', { class: 'rk-table-wrapper', role: 'region', 'aria-label': 'Besluitenlijst', tabindex: '0' }, table));
+  const wrapper = h('div', { class: 'rk-table-wrapper', role: 'region', 'aria-label': 'Besluitenlijst', tabindex: '0' }, table);
+  if (!cut) {
+    els.decisions.replaceChildren(wrapper);
+    return;
+  }
+  els.decisions.replaceChildren(
+    h('p', { class: 'utrecht-paragraph rk-section__intro' }, `Deze week zijn er meer dan ${rows.length} besluiten genomen; hier staan de eerste ${rows.length}. De CSV-download bevat ze allemaal.`),
+    wrapper,
+  );
 }
 
 function renderStale(list) {
   const m = state.meta;
-  els.countStale.textContent = String(list.length);
+  const cut = Boolean(state.truncated?.stale);
+  els.countStale.textContent = cut ? `${list.length}+` : String(list.length);
+  els.countStaleLabel.textContent = list.length === 1 && !cut ? 'blijft liggen' : 'blijven liggen';
   els.stale.setAttribute('aria-busy', 'false');
   if (list.length === 0) {
     els.stale.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, 'Niets blijft liggen: bij alle lopende meldingen is de afgelopen vier weken iets gebeurd.'));

@@ -115,6 +115,21 @@ test('a manager reads the monthly figures, changes the period and downloads the 
   await page.goto(`${url}/stats`);
   await page.waitForFunction(() => document.querySelectorAll('.rk-stats__canvas canvas').length === 4);
   await assertAccessible(page, '/stats (mobile)');
+  // WCAG 1.4.10 (reflow): at 320 CSS pixels (1280 at 400 %) nothing makes the page scroll sideways;
+  // wide tables scroll inside their own box.
+  for (const width of [375, 320]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto(`${url}/stats`);
+    await page.waitForFunction(() => document.querySelectorAll('.rk-stats__canvas canvas').length === 4);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `/stats is ${overflow} px wider than a ${width} px window`);
+  }
+
+  // The logout button is a plain form on this page (no script takes it over): it must work.
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await page.waitForURL((u) => u.pathname === '/login');
+  await page.goto(`${url}/stats`);
+  assert.equal(new URL(page.url()).pathname, '/login', 'after logging out, /stats asks for a login again');
 
   assert.deepEqual(problems, []);
   await context.close();

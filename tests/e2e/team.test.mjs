@@ -384,3 +384,22 @@ for (const viewport of [
     await context.close();
   });
 }
+
+// Last in this file: it fills the queue beyond what the week's view shows.
+test('a queue longer than the page shows says so, instead of hiding reports', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  for (let batch = 0; batch < 11; batch += 1) {
+    await Promise.all(Array.from({ length: 50 }, (_, i) => newReport(meta, `Wachtrij vol ${batch}-${i}`)));
+  }
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await page.locator('#rk-queue[aria-busy="false"]').waitFor();
+  assert.equal(await page.locator('#rk-count-queue').textContent(), '500+');
+  assert.match(await page.locator('#rk-queue-summary').textContent(), /^Meer dan 500 meldingen wachten op een besluit/);
+  assert.equal(await page.locator('.rk-item').count(), 500);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

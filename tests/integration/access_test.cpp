@@ -351,6 +351,13 @@ TEST_CASE("state changes by cookie need the CSRF token and a same-origin Origin"
   auto cross = s.headers();
   cross.emplace_back("Origin", "https://evil.example");
   require_error(request(port, http::verb::delete_, "/api/v1/session", {}, cross), 403, "csrf_failed");
+  // An opaque origin ("null", sent by sandboxed frames) counts as same-origin only when the
+  // browser says so in Sec-Fetch-Site.
+  auto opaque = s.headers();
+  opaque.emplace_back("Origin", "null");
+  require_error(request(port, http::verb::delete_, "/api/v1/session", {}, opaque), 403, "csrf_failed");
+  opaque.emplace_back("Sec-Fetch-Site", "cross-site");
+  require_error(request(port, http::verb::delete_, "/api/v1/session", {}, opaque), 403, "csrf_failed");
   // The session survived those attempts; a same-origin request with the token works.
   auto same = s.headers();
   same.emplace_back("Origin", "http://" + host);
@@ -577,8 +584,11 @@ TEST_CASE("the login page logs in with a plain form and names problems in Dutch"
   // Logout through the header's form (CSRF as a hidden field).
   const auto cookie = ok.header("set-cookie").substr(0, ok.header("set-cookie").find(';'));
   const auto csrf = get(port, "/api/v1/session", {{"Cookie", cookie}}).json().at("csrf_token").get<std::string>();
+  // The page sends Referrer-Policy: no-referrer, so the browser's form post says `Origin: null`
+  // and `Sec-Fetch-Site: same-origin` (as Chromium does).
   const auto out = request(port, http::verb::post, "/logout", "csrf_token=" + csrf,
-                           {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"}});
+                           {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"},
+                            {"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
   REQUIRE(out.status == 303);
   CHECK(out.header("location") == "/login?reden=uitgelogd");
   CHECK(get(port, "/api/v1/session", {{"Cookie", cookie}}).status == 401);
