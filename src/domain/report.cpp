@@ -82,7 +82,8 @@ const std::map<std::string, std::vector<std::string>>& transitions() {
       {"new", {"accepted", "rejected", "duplicate", "needs_info"}},
       {"needs_info", {"new"}},
       {"accepted", {"in_progress", "resolved", "wont_fix"}},
-      {"in_progress", {"resolved", "wont_fix"}},
+      // PRODUCT.md's diagram: the team can also ask for more information once work has started.
+      {"in_progress", {"resolved", "wont_fix", "needs_info"}},
       {"resolved", {"accepted"}},
       {"wont_fix", {"accepted"}},
       {"rejected", {"accepted"}},

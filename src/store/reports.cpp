@@ -77,7 +77,10 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
 
 std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_key) {
   auto& st = c.prepare(
-      "SELECT id, reference, title, status, created_at, updated_at FROM reports WHERE tracking_hash = ?1");
+      "SELECT r.id, r.reference, r.title, r.status, r.created_at, r.updated_at, "
+      "CASE WHEN r.status = 'resolved' THEN coalesce(r.outcome, '') ELSE '' END, "
+      "CASE WHEN r.status = 'duplicate' THEN coalesce(o.reference, '') ELSE '' END "
+      "FROM reports r LEFT JOIN reports o ON o.id = r.duplicate_of WHERE r.tracking_hash = ?1");
   bind_blob(st, 1, tracking_key);
   if (!st.executeStep()) return std::nullopt;
   tracking_view v;
@@ -87,16 +90,19 @@ std::optional<tracking_view> find_tracking_view(connection& c, std::string_view 
   v.status = st.getColumn(3).getString();
   v.created_at = from_seconds(st.getColumn(4).getInt64());
   v.updated_at = from_seconds(st.getColumn(5).getInt64());
+  v.outcome = st.getColumn(6).getString();
+  v.duplicate_reference = st.getColumn(7).getString();
   st.reset();
 
   // Comments meant for the reporter, the reporter's own replies, and the notes of the team's
-  // status decisions (the answer to the report), oldest first.
+  // status decisions (the answer to the report), in the order of the history (every comment
+  // and reply has its event), so a question always comes before its answer.
   auto& msgs = c.prepare(
-      "SELECT at, author <> 'reporter', body, id, 0 FROM comments WHERE report_id = ?1 AND visibility = 'reporter' "
-      "UNION ALL "
-      "SELECT at, 1, note, id, 1 FROM events WHERE report_id = ?1 AND type = 'status' AND actor <> 'reporter' "
-      "AND note IS NOT NULL AND note <> '' "
-      "ORDER BY 1, 5, 4");
+      "SELECT e.at, coalesce(cm.author, e.actor) <> 'reporter', coalesce(cm.body, e.note) "
+      "FROM events e LEFT JOIN comments cm ON cm.id = e.comment_id AND e.type IN ('comment', 'reply') "
+      "WHERE e.report_id = ?1 AND ((e.type IN ('comment', 'reply') AND cm.visibility = 'reporter') "
+      "OR (e.type = 'status' AND e.actor <> 'reporter' AND e.note IS NOT NULL AND e.note <> '')) "
+      "ORDER BY e.id");
   msgs.bind(1, v.id);
   while (msgs.executeStep())
     v.messages.push_back(

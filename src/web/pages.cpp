@@ -1,6 +1,7 @@
 #include "rodeknop/web/pages.hpp"
 
 #include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/domain/stats.hpp"
 #include "rodeknop/util/crypto.hpp"
 
 namespace rodeknop::web {
@@ -83,6 +84,8 @@ http::response report_form_page(services& s, http::status status, const domain::
 http::response tracking_page(services& s, http::status status, const store::tracking_view& view,
                              std::string_view token, const http::request& req, const tracking_page_state& state) {
   json messages = json::array();
+  bool team_wrote = false;
+  for (const auto& m : view.messages) team_wrote = team_wrote || m.from_team;
   for (const auto& m : view.messages)
     messages.push_back({{"from_team", m.from_team},
                         {"author_label", m.from_team ? "Ontregelteam" : "U"},
@@ -101,6 +104,10 @@ http::response tracking_page(services& s, http::status status, const store::trac
                      {"tracking_url", tracking_url(s, req, token)},
                      {"token", token},
                      {"needs_info", view.status == "needs_info"},
+                     {"team_wrote", team_wrote},
+                     {"outcome_label", view.outcome.empty() ? std::string() : std::string(domain::outcome_label_nl(view.outcome))},
+                     {"duplicate_reference", view.duplicate_reference},
+                     {"waiting_for_meeting", view.status == "new"},
                      {"messages", messages},
                      {"reply_sent", state.reply_sent},
                      {"reply_error", state.reply_error},

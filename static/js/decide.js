@@ -411,7 +411,7 @@ export class Decisions {
         name: 'note',
         label: noteLabel(to, needs.reopening),
         required: needs.noteRequired,
-        description: 'Komt in de geschiedenis van de melding en in de besluitenlijst van de week.',
+        description: 'De melder leest deze toelichting op de volgpagina. Ze komt ook in de geschiedenis van de melding en in de besluitenlijst van de week. Iets alleen voor het team? Zet dat in een opmerking ‘alleen voor het team’.',
         control: h('textarea', { class: 'utrecht-textarea utrecht-textarea--html-textarea rk-input', id: `${base}-note`, name: 'note', rows: '3' }),
       }),
     );

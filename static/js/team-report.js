@@ -33,7 +33,15 @@ const container = document.getElementById('rk-report');
 const titleEl = document.getElementById('rk-report-title');
 const COMMENT_LIMIT = 5000;
 
-const state = { meta: null, report: null, decisions: null, parts: null, commentForm: null, ownVersions: new Set() };
+const state = {
+  meta: null,
+  report: null,
+  decisions: null,
+  parts: null,
+  commentForm: null,
+  ownVersions: new Set(), // versions this page made itself: their live updates are not announced
+  ownAction: Promise.resolve(), // the comment being posted, if any
+};
 
 function reportHref(id) {
   const n = Number(id);
@@ -153,18 +161,31 @@ function renderSimilar(r) {
   );
 }
 
+/**
+ * The conversation as the reporter's tracking page has it, and the internal comments: comments
+ * (the reporter's replies are comments by `reporter`) and the notes of the team's status
+ * decisions, which the reporter reads too. Oldest first; on the same second, in history order.
+ */
 function messagesOf(r) {
-  const comments = (r.comments ?? []).map((c) => ({
-    kind: 'comment',
-    at: c.at ?? c.created_at,
-    actor: c.actor ?? c.author,
-    body: c.body ?? '',
-    visibility: c.visibility,
-  }));
-  const replies = (r.history ?? [])
-    .filter((ev) => ev.type === 'reply')
-    .map((ev) => ({ kind: 'reply', at: ev.at, actor: 'reporter', body: eventText(ev) }));
-  return [...comments, ...replies].sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? -1 : 1));
+  const comments = (r.comments ?? []).map((c) => {
+    const actor = c.actor ?? c.author;
+    return {
+      kind: actor === 'reporter' ? 'reply' : 'comment',
+      at: c.at ?? c.created_at,
+      actor,
+      body: c.body ?? '',
+      visibility: c.visibility,
+    };
+  });
+  const m = state.meta;
+  const decisions = (r.history ?? [])
+    .filter((ev) => ev.type === 'status' && ev.actor !== 'reporter' && eventText(ev))
+    .map((ev) => ({ kind: 'decision', at: ev.at, actor: ev.actor, body: eventText(ev), what: describeEvent(m, ev) }));
+  const order = { decision: 0, comment: 1, reply: 1 };
+  return [...comments, ...decisions].sort((a, b) => {
+    if ((a.at ?? '') !== (b.at ?? '')) return (a.at ?? '') < (b.at ?? '') ? -1 : 1;
+    return order[a.kind] - order[b.kind];
+  });
 }
 
 function renderMessages(r) {
@@ -177,13 +198,14 @@ function renderMessages(r) {
       const badge =
         c.kind === 'reply'
           ? h('span', { class: 'rk-badge rk-badge--reply' }, 'Aanvulling van de melder')
-          : c.visibility === 'reporter'
+          : c.kind === 'decision' || c.visibility === 'reporter'
             ? h('span', { class: 'rk-badge rk-badge--public' }, 'Zichtbaar voor de melder')
             : h('span', { class: 'rk-badge' }, 'Intern');
       return h(
         'li',
         { class: `rk-comment rk-comment--${c.kind}` },
         h('p', { class: 'utrecht-paragraph rk-comment__meta' }, h('strong', {}, actorLabel(c.actor)), ' · ', timeElement(c.at), ' ', badge),
+        c.kind === 'decision' ? h('p', { class: 'utrecht-paragraph rk-comment__what' }, `Toelichting bij het besluit: ${c.what}`) : null,
         h('p', { class: 'utrecht-paragraph rk-prewrap rk-comment__body' }, c.body),
       );
     }),
@@ -294,7 +316,14 @@ async function submitComment(form) {
   const submit = form.querySelector('button[type="submit"]');
   submit.disabled = true;
   try {
-    await api('POST', `/api/v1/reports/${encodeURIComponent(REPORT_ID)}/comments`, { body: { body, visibility } });
+    // The comment makes a new version of the report; its live update must not be announced
+    // as someone else's change, even when it arrives before this answer.
+    const posted = api('POST', `/api/v1/reports/${encodeURIComponent(REPORT_ID)}/comments`, { body: { body, visibility } }).then((res) => {
+      state.ownVersions.add(String(res.data?.report?.version));
+      return res;
+    });
+    state.ownAction = posted.catch(() => {});
+    await posted;
     form.elements.body.value = '';
     announce(visibility === 'reporter' ? 'Opmerking geplaatst; de melder kan hem lezen.' : 'Interne opmerking geplaatst.');
     await refresh();
@@ -425,8 +454,10 @@ async function load() {
       .then((fresh) => {
         if (String(fresh.version) === String(state.report?.version)) return;
         show(fresh);
-        if (state.ownVersions.has(String(fresh.version))) return;
-        announce(`Deze melding is zojuist bijgewerkt (status: ${statusLabelShort(fresh)}).`);
+        return state.ownAction.then(() => {
+          if (state.ownVersions.has(String(fresh.version))) return;
+          announce(`Deze melding is zojuist bijgewerkt (status: ${statusLabelShort(fresh)}).`);
+        });
       })
       .catch(() => {});
   });

@@ -562,3 +562,63 @@ TEST_CASE("the week's decisions as CSV: BOM, header, quoting, neutralised formul
   r = get(port, "/api/v1/triage/" + week + "?format=json", h);
   CHECK(r.header("content-type") == "application/json");
 }
+
+TEST_CASE("the reporter reads the conversation in the order it happened, and the outcome", "[triage][reply][track]") {
+  team_server s;
+  const auto port = s.port();
+  const auto a = submit(port, "Een melding");
+  // Within one second: the team's question, a comment for the reporter, the answer, an internal
+  // comment (never shown) and another comment. Sorting by time alone would mix them up.
+  REQUIRE(patch(port, a.id, {{"status", "needs_info"}, {"note", "1 vraag"}}, s.as_triager(), "\"1\"").status == 200);
+  const auto comment = [&](const char* body, const char* visibility) {
+    auto h = s.as_triager();
+    h.emplace_back("Content-Type", "application/json");
+    REQUIRE(request(port, http::verb::post, "/api/v1/reports/" + std::to_string(a.id) + "/comments",
+                    json{{"body", body}, {"visibility", visibility}}.dump(), h)
+                .status == 201);
+  };
+  comment("2 opmerking", "reporter");
+  REQUIRE(post_json(port, "/api/v1/track/" + a.token + "/replies", {{"body", "3 antwoord"}}).status == 201);
+  comment("intern", "internal");
+  comment("4 opmerking", "reporter");
+  const auto view = get(port, "/api/v1/track/" + a.token).json();
+  std::vector<std::string> bodies;
+  for (const auto& m : view.at("messages")) bodies.push_back(m.at("body").get<std::string>());
+  CHECK(bodies == std::vector<std::string>{"1 vraag", "2 opmerking", "3 antwoord", "4 opmerking"});
+  CHECK(view.at("messages")[2].at("author") == "reporter");
+  CHECK(view.at("messages")[1].at("author") == "team");
+
+  // Work has started, then the team asks again (PRODUCT.md's diagram); resolved shows the outcome.
+  auto version = etag_of(port, a.id, s.as_triager());
+  REQUIRE(patch(port, a.id, {{"status", "accepted"}}, s.as_triager(), version).status == 200);
+  REQUIRE(patch(port, a.id, {{"status", "in_progress"}}, s.as_triager(), etag_of(port, a.id, s.as_triager())).status == 200);
+  REQUIRE(patch(port, a.id, {{"status", "needs_info"}, {"note", "Nog een vraag"}}, s.as_triager(),
+                etag_of(port, a.id, s.as_triager()))
+              .status == 200);
+  REQUIRE(post_json(port, "/api/v1/track/" + a.token + "/replies", {{"body", "Antwoord"}}).status == 201);
+  REQUIRE(patch(port, a.id, {{"status", "accepted"}}, s.as_triager(), etag_of(port, a.id, s.as_triager())).status == 200);
+  REQUIRE(patch(port, a.id, {{"status", "resolved"}, {"outcome", "rule_abolished"}}, s.as_triager(),
+                etag_of(port, a.id, s.as_triager()))
+              .status == 200);
+  const auto page = get(port, "/volg/" + a.token);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("<dt class=\"utrecht-data-list__item-key\">Uitkomst</dt>") != std::string::npos);
+  CHECK(page.body.find("Regel afgeschaft") != std::string::npos);
+}
+
+TEST_CASE("the tracking page promises no message that the team did not write", "[triage][track]") {
+  team_server s;
+  const auto port = s.port();
+  const auto a = submit(port, "Zonder vraag");
+  REQUIRE(patch(port, a.id, {{"status", "needs_info"}}, s.as_triager(), "\"1\"").status == 200);
+  const auto page = get(port, "/volg/" + a.token);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("Lees de vraag bij de berichten") == std::string::npos);
+  CHECK(page.body.find("Lees het bericht hieronder") == std::string::npos);
+  CHECK(page.body.find("Vul uw melding aan") != std::string::npos);
+
+  const auto b = submit(port, "Dubbel");
+  REQUIRE(patch(port, b.id, {{"status", "duplicate"}, {"duplicate_of", a.id}}, s.as_triager(), "\"1\"").status == 200);
+  const auto dup = get(port, "/volg/" + b.token);
+  CHECK(dup.body.find("(melding " + a.reference + ")") != std::string::npos);
+}

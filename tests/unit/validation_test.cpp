@@ -362,7 +362,7 @@ TEST_CASE("the workflow table is exactly the one of PRODUCT.md", "[validation][w
       {"new", {"accepted", "rejected", "duplicate", "needs_info"}},
       {"needs_info", {"new"}},
       {"accepted", {"in_progress", "resolved", "wont_fix"}},
-      {"in_progress", {"resolved", "wont_fix"}},
+      {"in_progress", {"resolved", "wont_fix", "needs_info"}},
       {"resolved", {"accepted"}},
       {"wont_fix", {"accepted"}},
       {"rejected", {"accepted"}},
@@ -390,7 +390,7 @@ TEST_CASE("transition_allowed follows the table", "[validation][workflow]") {
            {"new", "accepted"},         {"new", "rejected"},         {"new", "duplicate"},
            {"new", "needs_info"},       {"needs_info", "new"},       {"accepted", "in_progress"},
            {"accepted", "resolved"},    {"accepted", "wont_fix"},    {"in_progress", "resolved"},
-           {"in_progress", "wont_fix"}, {"resolved", "accepted"},    {"wont_fix", "accepted"},
+           {"in_progress", "wont_fix"}, {"in_progress", "needs_info"}, {"resolved", "accepted"},    {"wont_fix", "accepted"},
            {"rejected", "accepted"},    {"duplicate", "accepted"}}) {
     INFO(from << " -> " << to);
     CHECK(domain::transition_allowed(from, to));

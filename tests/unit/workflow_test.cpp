@@ -49,7 +49,8 @@ TEST_CASE("the transition table is PRODUCT.md's diagram, exactly", "[workflow][t
   const std::set<std::pair<std::string, std::string>> expected{
       {"new", "accepted"},         {"new", "rejected"},       {"new", "duplicate"},     {"new", "needs_info"},
       {"needs_info", "new"},       {"accepted", "in_progress"}, {"accepted", "resolved"}, {"accepted", "wont_fix"},
-      {"in_progress", "resolved"}, {"in_progress", "wont_fix"}, {"resolved", "accepted"}, {"wont_fix", "accepted"},
+      {"in_progress", "resolved"}, {"in_progress", "wont_fix"}, {"in_progress", "needs_info"},
+      {"resolved", "accepted"},    {"wont_fix", "accepted"},
       {"rejected", "accepted"},    {"duplicate", "accepted"}};
   CHECK(allowed == expected);
   // Every status has an entry, and every target is a status.

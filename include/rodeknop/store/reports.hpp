@@ -44,6 +44,8 @@ struct tracking_view {
   std::string status;
   domain::sys_seconds created_at{};
   domain::sys_seconds updated_at{};
+  std::string outcome;                // of a resolved report, else empty
+  std::string duplicate_reference;    // of the earlier report a duplicate belongs to, else empty
   std::vector<tracking_message> messages;  // oldest first
 };
 
