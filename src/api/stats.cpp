@@ -31,10 +31,7 @@ json breakdown_json(const std::map<std::string, domain::stats_counts, std::less<
 
 json optional_number(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-bool accepts_csv(const http::request& req) {
-  const std::string_view accept = req[http::field::accept];
-  return accept.find("text/csv") != std::string_view::npos;
-}
+bool accepts_csv(const http::request& req) { return http::prefers_csv(req[http::field::accept]); }
 
 // Up to six decimals, trailing zeros dropped, with a decimal comma on request.
 std::string decimal_text(double v, bool comma) {

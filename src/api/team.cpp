@@ -307,7 +307,8 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
       q.category = *v;
   }
   bool nothing_to_find = false;
-  if (const auto* v = ctx.query("q"); v && !v->empty()) {
+  // A search of only spaces is no search (as an empty q), not a search that finds nothing.
+  if (const auto* v = ctx.query("q"); v && v->find_first_not_of(" \t\r\n") != std::string::npos) {
     if (!domain::valid_utf8(*v) || domain::utf8_length(*v) > 200)
       problems["q"] = "must be valid text of at most 200 characters";
     else if (auto m = store::fts_expression(*v))
@@ -530,7 +531,7 @@ bool wants_csv(const http::request_context& ctx) {
     if (*f == "json") return false;
     throw unprocessable("format", "must be json or csv");
   }
-  return std::string_view(ctx.req[http::field::accept]).find("text/csv") != std::string_view::npos;
+  return http::prefers_csv(ctx.req[http::field::accept]);
 }
 
 net::awaitable<http::response> week_view(services& s, http::request_context& ctx) {

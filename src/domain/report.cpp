@@ -49,12 +49,41 @@ bool has_forbidden_controls(std::string_view s, bool allow_newlines) {
   return false;
 }
 
+// True when valid UTF-8 `s` shows nothing: only white space, the Unicode spaces (no-break,
+// en/em, ideographic, ...) and the invisible format characters (zero-width space and joiners,
+// direction marks, word joiner, byte order mark, soft hyphen).
+bool shows_nothing(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    char32_t cp;
+    std::size_t n;
+    if (c < 0x80) {
+      cp = c, n = 1;
+    } else if (c < 0xE0) {
+      cp = c & 0x1F, n = 2;
+    } else if (c < 0xF0) {
+      cp = c & 0x0F, n = 3;
+    } else {
+      cp = c & 0x07, n = 4;
+    }
+    for (std::size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += n;
+    const bool blank = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\v' || cp == '\f' || cp == 0x00A0 ||
+                       cp == 0x00AD || cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200F) ||
+                       cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2060 ||
+                       cp == 0x3000 || cp == 0xFEFF;
+    if (!blank) return false;
+  }
+  return true;
+}
+
 void check_text(field_errors& errors, const char* field, std::string& value, std::size_t limit, bool required,
                 bool multiline) {
   normalise(value);
   if (!valid_utf8(value) || has_forbidden_controls(value, multiline)) {
     errors.push_back({field, field_problem::invalid_text, 0});
-  } else if (value.empty()) {
+  } else if (shows_nothing(value)) {
+    value.clear();
     if (required) errors.push_back({field, field_problem::required, 0});
   } else if (utf8_length(value) > limit) {
     errors.push_back({field, field_problem::too_long, limit});
@@ -151,6 +180,20 @@ std::string message_en(const field_error& e) {
   return "is not acceptable";
 }
 
+namespace {
+
+// 5000 → "5.000", as the help texts write numbers.
+std::string dutch_number(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += '.';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string message_nl(const field_error& e) {
   const std::string& f = e.field;
   switch (e.problem) {
@@ -163,9 +206,12 @@ std::string message_nl(const field_error& e) {
       if (f == "body") return "Schrijf uw aanvulling.";
       return "Vul dit veld in.";
     case field_problem::too_long:
-      return "Dit veld mag maximaal " + std::to_string(e.limit) + " tekens bevatten.";
+      return "Dit veld mag maximaal " + dutch_number(e.limit) + " tekens bevatten.";
     case field_problem::invalid_email: return "Vul een geldig e-mailadres in, bijvoorbeeld naam@denhaag.nl.";
-    case field_problem::unknown_key: return "Kies een waarde uit de lijst.";
+    case field_problem::unknown_key:
+      if (f == "department") return "Kies uw dienst uit de lijst.";
+      if (f == "category") return "Kies een categorie uit de lijst.";
+      return "Kies een waarde uit de lijst.";
     case field_problem::invalid_text: return "Dit veld bevat tekens die niet zijn toegestaan.";
     case field_problem::invalid_value: return "Kies een waarde uit de lijst.";
     case field_problem::transition_not_allowed: return "Deze statuswijziging is niet toegestaan.";

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -62,6 +63,24 @@ bool accepts_gzip(std::string_view header) {
   }
   if (gzip_listed) return gzip_q > 0;
   return star && star_q > 0;
+}
+
+bool prefers_csv(std::string_view header) {
+  double csv = -1, json = -1, application_any = -1, any = -1;
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    const auto member = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    const auto semicolon = member.find(';');
+    const auto type = trim(member.substr(0, semicolon));
+    const double q = semicolon == std::string_view::npos ? 1.0 : quality(member.substr(semicolon + 1));
+    if (iequals(type, "text/csv")) csv = std::max(csv, q);
+    else if (iequals(type, "application/json")) json = std::max(json, q);
+    else if (iequals(type, "application/*")) application_any = std::max(application_any, q);
+    else if (type == "*/*") any = std::max(any, q);
+  }
+  const double json_q = json >= 0 ? json : application_any >= 0 ? application_any : any;
+  return csv > 0 && csv >= json_q;
 }
 
 bool accepts_gzip(const request& req) {

@@ -139,6 +139,7 @@ json user_json(const auth::principal& who) {
           {"role_label", r ? std::string(role_label_nl(*r)) : "geen rol"},
           {"csrf_token", who.csrf_token},
           {"can_triage", who.has(auth::access::change_reports)},
+          {"can_read_reports", who.has(auth::access::read_reports)},
           {"can_stats", who.has(auth::access::read_statistics)},
           {"is_session", who.via == auth::method::session}};
 }

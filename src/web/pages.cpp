@@ -31,6 +31,26 @@ http::response page(services& s, http::status status, std::string_view name, con
   return http::html_response(status, s.templates.render(name, data));
 }
 
+// The labels of the report form (static/templates/index.html), for the error summary.
+std::string_view form_label(std::string_view field) {
+  if (field == "title") return "Titel";
+  if (field == "procedure") return "Welke procedure, regel, formulier of systeem?";
+  if (field == "description") return "Wat gaat er mis? Beschrijf een voorbeeld";
+  if (field == "impact") return "Wat merken inwoners of ondernemers hiervan?";
+  if (field == "suggestion") return "Heeft u een idee voor een oplossing?";
+  if (field == "department") return "Uw dienst";
+  if (field == "category") return "Categorie";
+  if (field == "reporter_name") return "Uw naam";
+  if (field == "reporter_email") return "Uw e-mailadres";
+  return {};
+}
+
+std::string summary_text(std::string_view field, const std::string& message) {
+  const auto label = form_label(field);
+  if (label.empty() || !(message.starts_with("Dit veld") || message.starts_with("Vul dit veld"))) return message;
+  return std::string(label) + ": " + message;
+}
+
 }  // namespace
 
 std::string tracking_url(const services& s, const http::request& req, std::string_view token) {
@@ -74,7 +94,7 @@ http::response report_form_page(services& s, http::status status, const domain::
   if (errors) {
     for (const auto& e : *errors) {
       const auto msg = domain::message_nl(e);
-      data["errors"].push_back({{"field", e.field}, {"message", msg}});
+      data["errors"].push_back({{"field", e.field}, {"message", msg}, {"summary", summary_text(e.field, msg)}});
       if (!data["error"].contains(e.field)) data["error"][e.field] = msg;
     }
   }

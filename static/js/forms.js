@@ -12,7 +12,7 @@
 // Text from the page is only ever inserted with textContent.
 
 const SUMMARY_ID = 'rk-error-summary';
-const TOO_LONG = (limit) => `Dit veld mag maximaal ${limit} tekens bevatten.`;
+const TOO_LONG = (limit) => `Dit veld mag maximaal ${new Intl.NumberFormat('nl-NL').format(limit)} tekens bevatten.`;
 const INVALID_EMAIL = 'Vul een geldig e-mailadres in, bijvoorbeeld naam@denhaag.nl.';
 const INVALID_TEXT = 'Dit veld bevat tekens die niet zijn toegestaan.';
 const REQUIRED = 'Vul dit veld in.';
@@ -155,6 +155,20 @@ function buildSummary() {
   return summary;
 }
 
+/**
+ * In the summary, far from the field, a message that does not say which field it is about
+ * ("Dit veld …") starts with the field's label, as the server's summary does.
+ */
+function summaryText(name, message) {
+  if (!/^(Dit veld|Vul dit veld)/.test(message)) return message;
+  const label = document.querySelector(`label[for="field-${name}"]`);
+  if (!label) return message;
+  let text = '';
+  for (const node of label.childNodes) if (node.nodeType === Node.TEXT_NODE) text += node.textContent;
+  text = text.trim();
+  return text ? `${text}: ${message}` : message;
+}
+
 function showSummary(errors) {
   let summary = document.getElementById(SUMMARY_ID);
   if (errors.length === 0) {
@@ -174,7 +188,7 @@ function showSummary(errors) {
       const a = document.createElement('a');
       a.className = 'utrecht-link utrecht-link--html-a';
       a.href = `#field-${name}`;
-      a.textContent = message;
+      a.textContent = summaryText(name, message);
       li.append(a);
       return li;
     }),

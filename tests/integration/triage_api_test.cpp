@@ -157,6 +157,8 @@ TEST_CASE("full-text search ignores case and diacritics", "[triage][list][fts]")
         std::vector<std::int64_t>{reeel.id});
   CHECK(item_ids(get(port, "/api/v1/reports?q=%22%20OR%20*", s.as_triager()).json()).empty());  // no FTS syntax errors
   CHECK(item_ids(get(port, "/api/v1/reports?q=!!!", s.as_triager()).json()).empty());
+  // Only spaces: no search at all, as an empty q.
+  CHECK(item_ids(get(port, "/api/v1/reports?q=%20%20", s.as_triager()).json()).size() == 3);
 }
 
 TEST_CASE("cursor pages neither skip nor repeat while reports arrive", "[triage][list][cursor]") {
@@ -551,6 +553,13 @@ TEST_CASE("the week's decisions as CSV: BOM, header, quoting, neutralised formul
   CHECK(r.body.find("\"'@Geen belemmering, uitgelegd.\"") != std::string::npos);
   CHECK(r.body.find(",new,rejected,,") != std::string::npos);
   CHECK(r.body.substr(r.body.size() - 2) == "\r\n");
+
+  // Quality values count: CSV only when the client ranks it at least as high as JSON.
+  auto ranked = s.as_triager();
+  ranked.emplace_back("Accept", "application/json;q=1, text/csv;q=0");
+  CHECK(get(port, "/api/v1/triage/" + week, ranked).header("content-type").rfind("application/json", 0) == 0);
+  ranked.back().second = "text/csv;q=0.1, application/json";
+  CHECK(get(port, "/api/v1/triage/" + week, ranked).header("content-type").rfind("application/json", 0) == 0);
 
   r = get(port, "/api/v1/triage/" + week + "?format=csv&delimiter=semicolon", s.as_triager());
   REQUIRE(r.status == 200);

@@ -53,3 +53,18 @@ TEST_CASE("gzip output inflates to the input, and small or incompressible bodies
   }
   CHECK_FALSE(http::gzip(noise));  // would not be smaller
 }
+
+TEST_CASE("Accept chooses CSV only when text/csv ranks at least as high as JSON", "[http][negotiation]") {
+  CHECK(http::prefers_csv("text/csv"));
+  CHECK(http::prefers_csv("text/csv, application/json;q=0.9"));
+  CHECK(http::prefers_csv("TEXT/CSV;charset=utf-8"));
+  CHECK(http::prefers_csv("text/csv, */*"));  // listed by name: the client's wish
+  CHECK(http::prefers_csv("application/json;q=0.5, text/csv;q=0.8"));
+  CHECK_FALSE(http::prefers_csv(""));
+  CHECK_FALSE(http::prefers_csv("*/*"));
+  CHECK_FALSE(http::prefers_csv("application/json"));
+  CHECK_FALSE(http::prefers_csv("application/json;q=1, text/csv;q=0"));
+  CHECK_FALSE(http::prefers_csv("text/csv;q=0.1, application/json"));
+  CHECK_FALSE(http::prefers_csv("text/csv;q=0.1, application/*"));
+  CHECK_FALSE(http::prefers_csv("text/csv;q=bogus"));
+}

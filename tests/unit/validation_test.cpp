@@ -92,6 +92,23 @@ TEST_CASE("white space only counts as missing", "[validation][required]") {
   for (const auto& e : errors) CHECK(e.problem == field_problem::required);
 }
 
+TEST_CASE("text that shows nothing (Unicode spaces, zero-width characters) counts as missing", "[validation][required]") {
+  auto s = valid_submission();
+  s.title = "\u00a0\u00a0";                  // no-break spaces
+  s.procedure = "\u200b";                     // zero-width space
+  s.description = "\u3000\u2003\ufeff\u2060";  // ideographic and em space, BOM, word joiner
+  s.impact = "\u00a0";                        // optional: stored as empty, no error
+  const auto errors = domain::validate(s, lists());
+  REQUIRE(fields_of(errors) == std::vector<std::string>{"title", "procedure", "description"});
+  for (const auto& e : errors) CHECK(e.problem == field_problem::required);
+  CHECK(s.impact.empty());
+  // Visible text with such characters inside stays as it is.
+  auto t = valid_submission();
+  t.title = "Regel\u00a0A\u200b";
+  CHECK(domain::validate(t, lists()).empty());
+  CHECK(t.title == "Regel\u00a0A\u200b");
+}
+
 TEST_CASE("problems in several fields come back in form order", "[validation]") {
   auto s = valid_submission();
   s.reporter_email = "x@";
