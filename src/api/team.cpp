@@ -596,6 +596,8 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
     j["days_since_event"] = domain::whole_days_between(r.last_event_at, view.as_of);
     stale.push_back(std::move(j));
   }
+  json replies = json::array();
+  for (const auto& r : view.replies) replies.push_back(report_json(r, identity));
   auto res = http::json_response(
       http::status::ok,
       {{"week", name},
@@ -607,7 +609,12 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
        {"queue", std::move(queue)},
        {"decisions", std::move(decisions)},
        {"stale", std::move(stale)},
-       {"truncated", {{"queue", view.queue_truncated}, {"decisions", view.decisions_truncated}, {"stale", view.stale_truncated}}}});
+       {"replies", std::move(replies)},
+       {"truncated",
+        {{"queue", view.queue_truncated},
+         {"decisions", view.decisions_truncated},
+         {"stale", view.stale_truncated},
+         {"replies", view.replies_truncated}}}});
   co_return cache().store(std::move(key), generation, std::move(res), ctx);
 }
 

@@ -639,6 +639,16 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   s.bind(1, seconds(v.as_of) - stale_after_days * 86400);
   s.bind(2, lim);
   v.stale = read_reports(s, limit, v.stale_truncated);
+
+  auto& r = c.prepare("SELECT " RK_REPORT_COLUMNS
+                      " FROM reports JOIN (SELECT report_id, max(at) AS replied_at FROM events "
+                      "INDEXED BY events_replies_by_time WHERE type = 'reply' AND at >= ?1 AND at < ?2 "
+                      "GROUP BY report_id) AS replied ON replied.report_id = reports.id "
+                      "WHERE status <> 'new' ORDER BY replied.replied_at DESC, id DESC LIMIT ?3");
+  r.bind(1, seconds(week.begin));
+  r.bind(2, seconds(week.end));
+  r.bind(3, lim);
+  v.replies = read_reports(r, limit, v.replies_truncated);
   return v;
 }
 

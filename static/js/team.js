@@ -49,6 +49,7 @@ const els = {
   more: document.getElementById('rk-more'),
   decisions: document.getElementById('rk-decisions'),
   stale: document.getElementById('rk-stale'),
+  replies: document.getElementById('rk-replies'),
   countQueue: document.getElementById('rk-count-queue'),
   countDecisions: document.getElementById('rk-count-decisions'),
   countStale: document.getElementById('rk-count-stale'),
@@ -261,6 +262,7 @@ async function loadWeek() {
   rememberReports(state.week.decisions);
   renderDecisions(state.week.decisions ?? []);
   renderStale(state.week.stale ?? []);
+  renderReplies(state.week.replies ?? []);
   return state.week;
 }
 
@@ -449,6 +451,31 @@ function renderStale(list) {
       }),
     ),
   );
+}
+
+function renderReplies(list) {
+  const m = state.meta;
+  els.replies.setAttribute('aria-busy', 'false');
+  if (list.length === 0) {
+    els.replies.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, `Geen aanvullingen op meldingen buiten de wachtrij in week ${WEEK_NUMBER}.`));
+    return;
+  }
+  const items = h(
+    'ul',
+    { class: 'rk-stale__list' },
+    list.map((r) =>
+      h(
+        'li',
+        { class: 'rk-stale__item' },
+        h('a', { class: 'utrecht-link utrecht-link--html-a', href: `${reportHref(r.id)}#opmerkingen` }, h('span', { class: 'rk-ref' }, r.reference), ' ', r.title),
+        ' ',
+        statusBadge(m, r.status),
+        r.assignee ? h('span', { class: 'rk-stale__facts' }, ` Toegewezen aan: ${r.assignee}.`) : null,
+      ),
+    ),
+  );
+  if (state.truncated?.replies) els.replies.replaceChildren(h('p', { class: 'utrecht-paragraph rk-section__intro' }, `Hier staan de ${list.length} meest recente.`), items);
+  else els.replies.replaceChildren(items);
 }
 
 // ------------------------------------------------------------------------------ live updates

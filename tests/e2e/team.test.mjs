@@ -385,6 +385,29 @@ for (const viewport of [
   });
 }
 
+test('a reply by the reporter to a report outside the queue is listed for the team', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Aanvulling na acceptatie');
+  const call = await apiSession('anna');
+  assert.equal((await call('PATCH', `/api/v1/reports/${created.id}`, { status: 'accepted' }, { 'if-match': '"1"' })).status, 200);
+  const reply = await fetch(`${env.server.url}/api/v1/track/${created.tracking_token}/replies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ body: 'Het formulier is inmiddels ook veranderd.' }),
+  });
+  assert.equal(reply.status, 201);
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  const item = page.locator('#rk-replies .rk-stale__item', { hasText: created.reference });
+  await item.waitFor();
+  assert.equal(await item.getByRole('link').getAttribute('href'), `/team/reports/${created.id}#opmerkingen`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 // Last in this file: it fills the queue beyond what the week's view shows.
 test('a queue longer than the page shows says so, instead of hiding reports', async () => {
   ensureUsers();

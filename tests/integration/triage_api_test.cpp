@@ -631,3 +631,28 @@ TEST_CASE("the tracking page promises no message that the team did not write", "
   const auto dup = get(port, "/volg/" + b.token);
   CHECK(dup.body.find("(melding " + a.reference + ")") != std::string::npos);
 }
+
+TEST_CASE("the week view lists replies to reports outside the queue, so that someone reads them", "[triage][week][reply]") {
+  team_server s;
+  const auto port = s.port();
+  const auto queued = submit(port, "In de wachtrij");
+  const auto taken = submit(port, "Opgepakt");
+  const auto closed = submit(port, "Afgewezen");
+  const auto silent = submit(port, "Zonder aanvulling");
+  REQUIRE(patch(port, taken.id, {{"status", "accepted"}}, s.as_triager(), "\"1\"").status == 200);
+  REQUIRE(patch(port, closed.id, {{"status", "rejected"}, {"note", "Geen belemmering."}}, s.as_triager(), "\"1\"").status ==
+          200);
+  REQUIRE(patch(port, silent.id, {{"status", "accepted"}}, s.as_triager(), "\"1\"").status == 200);
+  for (const auto* r : {&queued, &taken, &closed})
+    REQUIRE(post_json(port, "/api/v1/track/" + r->token + "/replies", {{"body", "Nog iets"}}).status == 201);
+
+  const auto week = get(port, "/api/v1/triage/" + current_week(), s.as_triager()).json();
+  std::set<std::int64_t> ids;
+  for (const auto& r : week.at("replies")) ids.insert(r.at("id").get<std::int64_t>());
+  // The queued report is in the queue already; the one without a reply is not listed.
+  CHECK(ids == std::set<std::int64_t>{taken.id, closed.id});
+  CHECK(week.at("truncated").at("replies") == false);
+  // Another week has none of them.
+  const auto previous = get(port, "/api/v1/triage/" + week.at("previous_week").get<std::string>(), s.as_triager()).json();
+  CHECK(previous.at("replies").empty());
+}

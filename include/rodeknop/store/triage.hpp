@@ -231,6 +231,10 @@ struct week_view {
   bool decisions_truncated = false;
   std::vector<report_record> stale;  // accepted / in progress, no event for 28 days before as_of
   bool stale_truncated = false;
+  // Reports not in the queue (status other than new) whose reporter replied during the week,
+  // the most recent reply first.
+  std::vector<report_record> replies;
+  bool replies_truncated = false;
 };
 
 inline constexpr std::int64_t stale_after_days = 28;
