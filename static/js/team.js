@@ -118,7 +118,8 @@ function fillMeta(entry, report) {
   const m = state.meta;
   const days = Number.isInteger(report.age_days) ? report.age_days : ageInDays(report.created_at);
   const items = [
-    h('li', { class: `rk-card__fact rk-age${days >= 14 ? ' rk-age--old' : ''}` }, ageText(days), ' ', h('span', { class: 'rk-card__date' }, '(', timeElement(report.created_at, formatDate(report.created_at)), ')')),
+    // Age matters while a report waits for the team; red only then.
+    h('li', { class: `rk-card__fact rk-age${days >= 14 && (report.status === 'new' || report.status === 'needs_info') ? ' rk-age--old' : ''}` }, ageText(days), ' ', h('span', { class: 'rk-card__date' }, '(', timeElement(report.created_at, formatDate(report.created_at)), ')')),
     h('li', { class: 'rk-card__fact' }, statusBadge(m, report.status)),
     h('li', { class: 'rk-card__fact' }, h('span', { class: 'rk-visually-hidden' }, 'Dienst van de melder: '), departmentLabel(m, report.department)),
     h('li', { class: 'rk-card__fact' }, h('span', { class: 'rk-visually-hidden' }, 'Categorie: '), categoryLabel(m, report.category)),
@@ -191,8 +192,21 @@ function renderQueue(items, { append = false } = {}) {
   return added;
 }
 
+const QUEUE_TITLE = document.getElementById('wachtrij-titel')?.textContent ?? 'Wachtrij';
+const QUEUE_INTRO = document.getElementById('wachtrij-uitleg')?.textContent ?? '';
+
+/** With filters or a search the list is no longer the queue: its heading and intro say so. */
+function updateHeading() {
+  const title = document.getElementById('wachtrij-titel');
+  const intro = document.getElementById('wachtrij-uitleg');
+  const week = isWeekQueue();
+  if (title) title.textContent = week ? QUEUE_TITLE : 'Gevonden meldingen';
+  if (intro) intro.textContent = week ? QUEUE_INTRO : 'Meldingen die bij de filters en de zoekterm passen, de oudste eerst.';
+}
+
 function updateSummary() {
   const n = state.entries.size;
+  updateHeading();
   if (isWeekQueue()) {
     if (state.truncated?.queue) {
       els.summary.textContent = `Meer dan ${n} meldingen wachten op een besluit. Hieronder staan de ${n} oudste; filter op dienst of categorie om de andere te zien.`;
