@@ -408,11 +408,14 @@ TEST_CASE("the search indexer indexes new reports in the background", "[triage][
 
 TEST_CASE("the search indexer gives way to a burst of other writes and catches up after it", "[triage][fts][indexer]") {
   indexer_setup db;
-  store::search_indexer indexer(db.w, std::chrono::milliseconds(100));
+  // The indexer looks every 500 ms whether the writer had other work since its last look. The
+  // margin matters on a loaded machine: a test thread stalled for a whole interval looks like a
+  // quiet writer (with 100 ms, CI on a machine at half speed saw exactly that).
+  store::search_indexer indexer(db.w, std::chrono::milliseconds(500));
 
-  // A burst: a report every millisecond for half a second. The index waits meanwhile.
+  // A burst: a report every millisecond for two seconds (four looks). The index waits meanwhile.
   std::int64_t last = 0;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(2000);
   int added = 0;
   while (std::chrono::steady_clock::now() < until) {
     last = db.add_report();
@@ -425,7 +428,7 @@ TEST_CASE("the search indexer gives way to a burst of other writes and catches u
   CHECK(db.found().size() == 0);
 
   // Once the writer is quiet, every report of the burst is indexed.
-  for (int i = 0; i < 300 && indexer.behind(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 1000 && indexer.behind(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK_FALSE(indexer.behind());
   CHECK(indexer.lag() == 0);
   CHECK(db.found().size() == static_cast<std::size_t>(added));
