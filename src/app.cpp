@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "rodeknop/api/input.hpp"
+#include "rodeknop/api/lists.hpp"
 #include "rodeknop/api/operations.hpp"
 #include "rodeknop/api/reporter.hpp"
 #include "rodeknop/api/session.hpp"
@@ -67,9 +68,40 @@ std::pair<std::string, std::uint16_t> parse_listen(const std::string& listen) {
   return {host, static_cast<std::uint16_t>(port)};
 }
 
-void services::reload_catalog() {
-  auto conn = readers.acquire();
-  catalog_.store(store::load_catalog(*conn));
+namespace {
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void services::reload_catalog() const {
+  catalog_loaded_ms_.store(steady_ms(), std::memory_order_relaxed);
+  std::shared_ptr<const store::catalog> fresh;
+  {
+    auto conn = readers.acquire();
+    fresh = store::load_catalog(*conn);
+  }
+  const auto current = catalog_.load();
+  if (!current || !current->same_lists(*fresh)) catalog_.store(std::move(fresh));
+}
+
+std::shared_ptr<const store::catalog> services::catalog() const {
+  const auto now = steady_ms();
+  auto loaded = catalog_loaded_ms_.load(std::memory_order_relaxed);
+  const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(catalog_refresh).count();
+  // One request every few seconds looks again (the one that wins the exchange); a database
+  // that cannot answer just now leaves the lists as they were.
+  if (now - loaded >= due && catalog_loaded_ms_.compare_exchange_strong(loaded, now, std::memory_order_relaxed)) {
+    try {
+      reload_catalog();
+    } catch (const std::exception& e) {
+      log::event(log::level::warn, "catalog_reload_failed", {{"error", e.what()}});
+    }
+  }
+  return catalog_.load();
 }
 
 application::application(config cfg) : cfg_(std::move(cfg)) {
@@ -99,6 +131,7 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   api::register_session_routes(router_, *services_);
   web::register_login_routes(router_, *services_);
   api::register_team_routes(router_, *services_);
+  api::register_list_routes(router_, *services_);
   {
     // Medians already computed, shared by the statistics API and page.
     auto medians = std::make_shared<store::median_cache>();

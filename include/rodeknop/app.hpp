@@ -3,6 +3,8 @@
 // request handler the HTTP server calls. Handlers live in api/ and web/.
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "rodeknop/auth/gate.hpp"
@@ -32,11 +34,15 @@ struct services {
   store::search_indexer& search;  // keeps the full-text index up with new reports
   const http::server_stats* server = nullptr;  // set while serving
 
-  /// The active departments and categories (cached; reloaded when they change).
-  std::shared_ptr<const store::catalog> catalog() const { return catalog_.load(); }
-  void reload_catalog();
+  /// The departments and categories (cached). Reloaded at once after a change through the
+  /// API, and looked at again every `catalog_refresh` for changes by the command line.
+  std::shared_ptr<const store::catalog> catalog() const;
+  /// Reads the lists; keeps the cached catalog (and so the caches keyed on it) when nothing changed.
+  void reload_catalog() const;
 
   std::atomic<std::shared_ptr<const store::catalog>>& catalog_;
+  static constexpr std::chrono::seconds catalog_refresh{5};
+  mutable std::atomic<std::int64_t> catalog_loaded_ms_{0};
 };
 
 class application {

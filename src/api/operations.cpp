@@ -42,6 +42,9 @@ net::awaitable<http::response> meta(services& s) {
       http::status::ok,
       {{"departments", entries(catalog->departments)},
        {"categories", entries(catalog->categories)},
+       // Deactivated entries, so that old reports that carry them still read well.
+       {"former_departments", entries(catalog->former_departments)},
+       {"former_categories", entries(catalog->former_categories)},
        {"statuses", string_array(domain::statuses)},
        {"closed_statuses", string_array(domain::closed_statuses)},
        {"priorities", string_array(domain::priorities)},

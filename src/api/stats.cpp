@@ -58,11 +58,6 @@ void decimal_cell(util::csv_writer& out, const std::optional<double>& v, char de
     out.cell(decimal_text(*v, true));
 }
 
-std::string label_of(const std::vector<store::list_entry>& list, const std::string& key) {
-  for (const auto& e : list)
-    if (e.key == key) return e.label;
-  return key;
-}
 
 void counts_cells(util::csv_writer& out, const domain::stats_counts& c) {
   out.cell(c.received).cell(c.decided).cell(c.resolved).cell(c.wont_fix).cell(c.rejected).cell(c.duplicates);
@@ -139,12 +134,12 @@ stats_request read_stats_request(const http::request_context& ctx, const store::
   stats_request r;
   r.query = domain::read_stats_range(ctx.query("from"), ctx.query("to"), current, errors);
   if (const auto* d = ctx.query("department"); d && !d->empty()) {
-    if (!catalog.keys.departments.contains(*d))
+    if (!catalog.known.departments.contains(*d))
       errors.emplace("department", "unknown department key; see /api/v1/meta");
     r.query.department = *d;
   }
   if (const auto* c = ctx.query("category"); c && !c->empty()) {
-    if (!catalog.keys.categories.contains(*c)) errors.emplace("category", "unknown category key; see /api/v1/meta");
+    if (!catalog.known.categories.contains(*c)) errors.emplace("category", "unknown category key; see /api/v1/meta");
     r.query.category = *c;
   }
   if (const auto* f = ctx.query("format")) {
@@ -214,16 +209,17 @@ std::string stats_csv(const std::vector<domain::month_stats>& months, const stor
     decimal_cell(out, m.median_days_to_close, delimiter);
     out.end_row();
     const auto breakdown = [&](const char* name, const std::map<std::string, domain::stats_counts, std::less<>>& by,
-                               const std::vector<store::list_entry>& labels) {
+                               auto label_of) {
       for (const auto& [key, counts] : by) {
-        out.cell(month).cell(name).cell(key).cell(label_of(labels, key));
+        const std::string* label = (catalog.*label_of)(key);  // former departments keep their label
+        out.cell(month).cell(name).cell(key).cell(label ? *label : key);
         counts_cells(out, counts);
         out.empty_cell().empty_cell().empty_cell().end_row();
       }
     };
-    breakdown("department", m.by_department, catalog.departments);
-    breakdown("owner_department", m.by_owner_department, catalog.departments);
-    breakdown("category", m.by_category, catalog.categories);
+    breakdown("department", m.by_department, &store::catalog::department_label);
+    breakdown("owner_department", m.by_owner_department, &store::catalog::department_label);
+    breakdown("category", m.by_category, &store::catalog::category_label);
     for (std::size_t o = 0; o < domain::outcome_count; ++o) {
       const std::string_view key = domain::outcomes[o];
       out.cell(month).cell("outcome").cell(key).cell(domain::outcome_label_nl(key));

@@ -295,13 +295,13 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
     }
   }
   if (const auto* v = ctx.query("department"); v && !v->empty()) {
-    if (!catalog->keys.departments.contains(*v))
+    if (!catalog->known.departments.contains(*v))
       problems["department"] = "is not a known key (see /api/v1/meta)";
     else
       q.department = *v;
   }
   if (const auto* v = ctx.query("category"); v && !v->empty()) {
-    if (!catalog->keys.categories.contains(*v))
+    if (!catalog->known.categories.contains(*v))
       problems["category"] = "is not a known key (see /api/v1/meta)";
     else
       q.category = *v;

@@ -1,7 +1,6 @@
 #include "rodeknop/cli/accounts.hpp"
 
 #include <CLI/CLI.hpp>
-#include <SQLiteCpp/Transaction.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -9,6 +8,7 @@
 #include <stdexcept>
 
 #include "rodeknop/auth/access.hpp"
+#include "rodeknop/cli/common.hpp"
 #include "rodeknop/auth/passwords.hpp"
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/store/database.hpp"
@@ -27,14 +27,6 @@ struct account_options {
 };
 
 const std::vector<std::string> role_names = {"triager", "manager", "admin"};
-
-/// Opens (creating and migrating when missing) the database for a small change.
-std::unique_ptr<store::connection> open(const std::string& db) {
-  util::init_crypto();
-  const store::db_options options{db};
-  store::initialise_database(options);
-  return std::make_unique<store::connection>(options, true);
-}
 
 /// One line from standard input, without its line ending; never echoed or logged.
 std::string read_password() {
@@ -55,14 +47,6 @@ void check_username(const std::string& u) {
 }
 
 std::string iso(domain::sys_seconds t) { return domain::format_rfc3339(t); }
-
-template <class Fn>
-auto in_transaction(store::connection& c, Fn fn) {
-  SQLite::Transaction tx(c.db());
-  auto r = fn();
-  tx.commit();
-  return r;
-}
 
 void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& action) {
   auto* user = app.add_subcommand("user", "Team accounts (triager, manager, admin)");

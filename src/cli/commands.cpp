@@ -6,6 +6,7 @@
 
 #include "rodeknop/app.hpp"
 #include "rodeknop/cli/accounts.hpp"
+#include "rodeknop/cli/lists.hpp"
 #include "rodeknop/config.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/database.hpp"
@@ -148,6 +149,7 @@ int run(int argc, char** argv) {
   add_backup(app, db, to, action);
   add_seed(app, db, count, seed, action);
   add_account_commands(app, action);
+  add_list_commands(app, action);
 
   try {
     app.parse(argc, argv);

@@ -156,6 +156,27 @@ field_errors validate(report_submission& s, const reference_lists& lists) {
   return errors;
 }
 
+field_errors validate_list_entry(list_entry_change& e, bool adding) {
+  field_errors errors;
+  if (e.key) {
+    const auto& k = *e.key;
+    const bool ok = !k.empty() && k.size() <= max_list_key &&
+                    std::all_of(k.begin(), k.end(), [](char c) {
+                      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+                    });
+    if (!ok) errors.push_back({"key", field_problem::invalid_key, 0});
+  } else if (adding) {
+    errors.push_back({"key", field_problem::required, 0});
+  }
+  if (e.label)
+    check_text(errors, "label", *e.label, max_list_label, true, false);
+  else if (adding)
+    errors.push_back({"label", field_problem::required, 0});
+  if (e.position && (*e.position < 1 || *e.position > max_list_position))
+    errors.push_back({"position", field_problem::out_of_range, 0, "from 1 to " + std::to_string(max_list_position)});
+  return errors;
+}
+
 field_errors validate_reply(std::string& body) {
   field_errors errors;
   check_text(errors, "body", body, field_limits::reply_body, true, true);
@@ -176,6 +197,11 @@ std::string message_en(const field_error& e) {
     case field_problem::unknown_report: return "is not the id of an existing report";
     case field_problem::self_reference: return "must not be the report itself";
     case field_problem::duplicate_cycle: return "would make a cycle of duplicates (" + e.detail + ")";
+    case field_problem::invalid_key:
+      return "must be 1 to " + std::to_string(max_list_key) + " characters: a-z, 0-9, _ and -";
+    case field_problem::already_exists: return "is already taken (keys are never reused, also of inactive entries)";
+    case field_problem::last_active: return "cannot be false: the list must keep at least one active entry";
+    case field_problem::out_of_range: return "must be a whole number " + e.detail;
   }
   return "is not acceptable";
 }
@@ -224,6 +250,11 @@ std::string message_nl(const field_error& e) {
     case field_problem::unknown_report: return "Er is geen melding met dit nummer.";
     case field_problem::self_reference: return "Een melding kan geen dubbele van zichzelf zijn.";
     case field_problem::duplicate_cycle: return "Dan verwijzen dubbele meldingen in een kring naar elkaar.";
+    case field_problem::invalid_key:
+      return "Gebruik 1 tot " + std::to_string(max_list_key) + " kleine letters (a-z), cijfers, _ of -.";
+    case field_problem::already_exists: return "Deze sleutel is al in gebruik.";
+    case field_problem::last_active: return "Er moet minstens één waarde in de lijst actief blijven.";
+    case field_problem::out_of_range: return "Vul een heel getal in van 1 tot en met " + dutch_number(static_cast<std::size_t>(max_list_position)) + ".";
   }
   return "Dit veld is niet goed ingevuld.";
 }

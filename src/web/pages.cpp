@@ -11,12 +11,6 @@ using nlohmann::json;
 
 namespace {
 
-json options(const std::vector<store::list_entry>& list, std::string_view selected) {
-  json out = json::array();
-  for (const auto& e : list) out.push_back({{"key", e.key}, {"label", e.label}, {"selected", e.key == selected}});
-  return out;
-}
-
 bool valid_host(std::string_view h) {
   if (h.empty() || h.size() > 255) return false;
   for (char c : h) {
@@ -53,6 +47,16 @@ std::string summary_text(std::string_view field, const std::string& message) {
 
 }  // namespace
 
+json list_options(const std::vector<store::list_entry>& active, std::string_view selected,
+                  const std::vector<store::list_entry>* former) {
+  json out = json::array();
+  for (const auto& e : active) out.push_back({{"key", e.key}, {"label", e.label}, {"selected", e.key == selected}});
+  if (former)
+    for (const auto& e : *former)
+      out.push_back({{"key", e.key}, {"label", e.label + " (niet meer in gebruik)"}, {"selected", e.key == selected}});
+  return out;
+}
+
 std::string tracking_url(const services& s, const http::request& req, std::string_view token) {
   std::string base = s.cfg.base_url;
   if (base.empty()) {
@@ -69,8 +73,8 @@ http::response report_form_page(services& s, http::status status, const domain::
   const domain::report_submission empty;
   const auto& v = values ? *values : empty;
   json data = {
-      {"departments", options(catalog->departments, v.department)},
-      {"categories", options(catalog->categories, v.category)},
+      {"departments", list_options(catalog->departments, v.department)},
+      {"categories", list_options(catalog->categories, v.category)},
       {"values",
        {{"title", v.title},
         {"procedure", v.procedure},

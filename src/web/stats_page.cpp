@@ -7,6 +7,7 @@
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/domain/stats.hpp"
 #include "rodeknop/web/login_pages.hpp"
+#include "rodeknop/web/pages.hpp"
 
 namespace rodeknop::web {
 
@@ -72,12 +73,6 @@ std::string query_escape(std::string_view s) {
       out.push_back(hex[c & 15]);
     }
   }
-  return out;
-}
-
-json options(const std::vector<store::list_entry>& list, std::string_view selected) {
-  json out = json::array();
-  for (const auto& e : list) out.push_back({{"key", e.key}, {"label", e.label}, {"selected", e.key == selected}});
   return out;
 }
 
@@ -169,8 +164,8 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       {"to", domain::format_year_month(q.to)},
       {"period_label", month_label(q.from) + " tot en met " + month_label(q.to)},
       {"scope_label", scope},
-      {"departments", options(catalog->departments, q.department)},
-      {"categories", options(catalog->categories, q.category)},
+      {"departments", list_options(catalog->departments, q.department, &catalog->former_departments)},
+      {"categories", list_options(catalog->categories, q.category, &catalog->former_categories)},
       {"has_errors", !errors.empty()},
       {"errors", errors},
       {"error", error},

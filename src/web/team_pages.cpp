@@ -37,12 +37,6 @@ void add_member(json& data, const http::request_context& ctx) {
   if (ctx.who) data["user"] = user_json(*ctx.who);
 }
 
-json options(const std::vector<store::list_entry>& list, std::string_view selected) {
-  json out = json::array();
-  for (const auto& e : list) out.push_back({{"key", e.key}, {"label", e.label}, {"selected", e.key == selected}});
-  return out;
-}
-
 // The filters of the queue as the query string has them (the form submits to /team itself);
 // without a `status` the queue shows new reports.
 json filters(const services& s, const http::request_context& ctx) {
@@ -60,8 +54,8 @@ json filters(const services& s, const http::request_context& ctx) {
   const auto catalog = s.catalog();
   return {{"status_all", status.empty()},
           {"statuses", statuses},
-          {"departments", options(catalog->departments, value("department"))},
-          {"categories", options(catalog->categories, value("category"))},
+          {"departments", list_options(catalog->departments, value("department"), &catalog->former_departments)},
+          {"categories", list_options(catalog->categories, value("category"), &catalog->former_categories)},
           {"q", value("q")}};
 }
 

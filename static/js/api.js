@@ -219,16 +219,17 @@ export function outcomeLabel(m, outcome) {
   return m?.labels?.outcomes?.[outcome] ?? outcome ?? '';
 }
 
-function listLabel(list, key) {
-  return (list ?? []).find((e) => e.key === key)?.label ?? key ?? '';
+// Former (deactivated) entries keep their label: old reports still carry their keys.
+function listLabel(list, former, key) {
+  return (list ?? []).find((e) => e.key === key)?.label ?? (former ?? []).find((e) => e.key === key)?.label ?? key ?? '';
 }
 
 export function departmentLabel(m, key) {
-  return listLabel(m?.departments, key);
+  return listLabel(m?.departments, m?.former_departments, key);
 }
 
 export function categoryLabel(m, key) {
-  return listLabel(m?.categories, key);
+  return listLabel(m?.categories, m?.former_categories, key);
 }
 
 export function closedStatuses(m) {

@@ -454,6 +454,10 @@ export class Decisions {
       { class: 'utrecht-select utrecht-select--html-select rk-select', id: `${base}-owner`, name: 'owner_department' },
       h('option', { value: '' }, 'Nog niet bekend'),
       (m.departments ?? []).map((d) => h('option', { value: d.key, selected: d.key === r.owner_department }, d.label)),
+      // A department the administrator has since deactivated stays shown while it is the owner.
+      r.owner_department && !(m.departments ?? []).some((d) => d.key === r.owner_department)
+        ? h('option', { value: r.owner_department, selected: true }, `${departmentLabel(m, r.owner_department)} (niet meer in gebruik)`)
+        : null,
     );
     const form = h(
       'form',

@@ -15,13 +15,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-void require_error(const response& r, unsigned status, const std::string& code) {
-  INFO(r.body);
-  REQUIRE(r.status == status);
-  REQUIRE(r.header("content-type") == "application/json");
-  REQUIRE(r.json().at("error").at("code") == code);
-}
-
 /// Moves a session's clock back, as if it had been idle (or open) for `hours`.
 void age_session(const std::string& db, const std::string& column, int hours) {
   SQLite::Database d(db, SQLite::OPEN_READWRITE, 5000);
@@ -57,7 +50,7 @@ const char* name_of(who w) {
 }
 
 // Who may use an endpoint, written out here (not taken from the server's own table).
-enum class level { team, read_reports, change_reports, read_statistics };
+enum class level { team, read_reports, change_reports, read_statistics, administer };
 
 bool role_may(level l, const std::string& role) {
   switch (l) {
@@ -65,6 +58,7 @@ bool role_may(level l, const std::string& role) {
     case level::read_reports: return true;
     case level::change_reports: return role == "triager" || role == "admin";
     case level::read_statistics: return role == "manager" || role == "admin";
+    case level::administer: return role == "admin";
   }
   return false;
 }
@@ -133,6 +127,7 @@ TEST_CASE("access matrix: every team endpoint × every kind of credential", "[ac
   const auto id = std::to_string(post_json(port, "/api/v1/reports", valid_report()).json().at("id").get<long>());
   const auto version_header = [&] { return get(port, "/api/v1/reports/" + id, bearer(admin_token)).header("etag"); };
   int patches = 0;
+  int categories_added = 0;
   const std::string week = "2026-W48";
 
   const std::vector<endpoint> endpoints = {
@@ -169,6 +164,19 @@ TEST_CASE("access matrix: every team endpoint × every kind of credential", "[ac
        [&](const header_list& h) { return get(port, "/api/v1/stats/monthly?from=2026-01&to=2026-12", h); }},
       {"GET /api/v1/stats/monthly as CSV", level::read_statistics, false, 200,
        [&](const header_list& h) { return get(port, "/api/v1/stats/monthly?from=2026-01&to=2026-12&format=csv", h); }},
+      {"GET /api/v1/departments", level::administer, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/departments", h); }},
+      {"POST /api/v1/categories", level::administer, true, 201,
+       [&](const header_list& h) {
+         return post_json(port, "/api/v1/categories",
+                          {{"key", "matrix-" + std::to_string(++categories_added)}, {"label", "Matrix"}}, h);
+       }},
+      {"PATCH /api/v1/departments/{key}", level::administer, true, 200,
+       [&](const header_list& h) {
+         auto headers = h;
+         headers.emplace_back("Content-Type", "application/json");
+         return request(port, http::verb::patch, "/api/v1/departments/dsb", R"({"label":"Dienst Stadsbeheer"})", headers);
+       }},
       {"GET /api/v1/events", level::team, false, 200,
        [&](const header_list& h) {
          // An event stream does not end: read what arrives in half a second, status line first.

@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -308,6 +310,17 @@ session login(unsigned short port, const std::string& username, const std::strin
   const auto set_cookie = r.header("set-cookie");
   const auto end = set_cookie.find(';');
   return {set_cookie.substr(0, end), r.json().at("csrf_token").get<std::string>()};
+}
+
+void require_error(const response& r, unsigned status, const std::string& code) {
+  INFO(r.status << " " << r.body);
+  REQUIRE(r.status == status);
+  REQUIRE(r.header("content-type") == "application/json");
+  const auto body = r.json();
+  REQUIRE(body.at("error").at("code") == code);
+  REQUIRE(body.at("error").at("message").is_string());
+  REQUIRE_FALSE(body.at("error").at("message").get<std::string>().empty());
+  REQUIRE(body.at("error").at("fields").is_object());
 }
 
 }  // namespace rk_test

@@ -124,6 +124,9 @@ inline header_list bearer(const std::string& token) { return {{"Authorization", 
 /// The body of a `Content-Encoding: gzip` response, inflated (throws when it is not gzip).
 using rk_test_support::gunzip;
 
+/// Requires the contract's JSON error body with this status and code (Catch2 REQUIREs).
+void require_error(const response& r, unsigned status, const std::string& code);
+
 /// A valid report body, with a title of your choice.
 nlohmann::json valid_report(const std::string& title = "Drie keer dezelfde gegevens invullen");
 

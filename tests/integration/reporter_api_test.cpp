@@ -10,21 +10,6 @@ using namespace rk_test;
 using nlohmann::json;
 namespace http = boost::beast::http;
 
-namespace {
-
-void require_error_shape(const response& r, unsigned status, const std::string& code) {
-  INFO(r.body);
-  REQUIRE(r.status == status);
-  REQUIRE(r.header("content-type") == "application/json");
-  const auto j = r.json();
-  REQUIRE(j.at("error").at("code") == code);
-  REQUIRE(j.at("error").at("message").is_string());
-  REQUIRE_FALSE(j.at("error").at("message").get<std::string>().empty());
-  REQUIRE(j.at("error").at("fields").is_object());
-}
-
-}  // namespace
-
 TEST_CASE("a JSON report is created with a reference and a private tracking link", "[reporter][create]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"));
@@ -82,11 +67,11 @@ TEST_CASE("the tracking view shows the reporter's own report and nothing about i
   REQUIRE(r.body.find("denhaag.nl") == std::string::npos);
   REQUIRE_FALSE(j.contains("id"));
 
-  require_error_shape(get(srv.port(), "/api/v1/track/" + std::string(43, 'A')), 404, "not_found");
-  require_error_shape(get(srv.port(), "/api/v1/track/" + std::string(40, 'A')), 404, "not_found");
-  require_error_shape(get(srv.port(), "/api/v1/track/" + token.substr(0, 39) + (token[39] == 'A' ? "B" : "A")), 404,
+  require_error(get(srv.port(), "/api/v1/track/" + std::string(43, 'A')), 404, "not_found");
+  require_error(get(srv.port(), "/api/v1/track/" + std::string(40, 'A')), 404, "not_found");
+  require_error(get(srv.port(), "/api/v1/track/" + token.substr(0, 39) + (token[39] == 'A' ? "B" : "A")), 404,
                       "not_found");
-  require_error_shape(get(srv.port(), "/api/v1/track/short"), 404, "not_found");
+  require_error(get(srv.port(), "/api/v1/track/short"), 404, "not_found");
 }
 
 TEST_CASE("a reporter's reply is stored and shown in the tracking view", "[reporter][reply]") {
@@ -104,12 +89,12 @@ TEST_CASE("a reporter's reply is stored and shown in the tracking view", "[repor
   REQUIRE(view.at("messages")[0].at("body") == "Nog een voorbeeld: vorige week.");
   REQUIRE(view.at("messages")[0].at("author") == "reporter");
 
-  require_error_shape(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", "   "}}), 422,
+  require_error(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", "   "}}), 422,
                       "validation_failed");
-  require_error_shape(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", 5}}), 400, "wrong_type");
-  require_error_shape(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", "x"}, {"status", "new"}}),
+  require_error(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", 5}}), 400, "wrong_type");
+  require_error(post_json(srv.port(), "/api/v1/track/" + token + "/replies", {{"body", "x"}, {"status", "new"}}),
                       400, "unknown_field");
-  require_error_shape(post_json(srv.port(), "/api/v1/track/" + std::string(43, 'B') + "/replies", {{"body", "x"}}),
+  require_error(post_json(srv.port(), "/api/v1/track/" + std::string(43, 'B') + "/replies", {{"body", "x"}}),
                       404, "not_found");
   REQUIRE(get(srv.port(), "/api/v1/track/" + token).json().at("messages").size() == 1);
 }
@@ -120,29 +105,29 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
   const auto port = srv.port();
 
   SECTION("not JSON is 400") {
-    require_error_shape(request(port, http::verb::post, "/api/v1/reports", "{nope", {{"Content-Type", "application/json"}}),
+    require_error(request(port, http::verb::post, "/api/v1/reports", "{nope", {{"Content-Type", "application/json"}}),
                         400, "invalid_json");
   }
   SECTION("not an object is 400") {
-    require_error_shape(post_json(port, "/api/v1/reports", json::array({1, 2})), 400, "invalid_json");
+    require_error(post_json(port, "/api/v1/reports", json::array({1, 2})), 400, "invalid_json");
   }
   SECTION("a field of the wrong type is 400 and named") {
     auto body = valid_report();
     body["title"] = 42;
     const auto r = post_json(port, "/api/v1/reports", body);
-    require_error_shape(r, 400, "wrong_type");
+    require_error(r, 400, "wrong_type");
     REQUIRE(r.json()["error"]["fields"].contains("title"));
   }
   SECTION("an unknown field is 400 (no mass assignment)") {
     auto body = valid_report();
     body["status"] = "resolved";
     const auto r = post_json(port, "/api/v1/reports", body);
-    require_error_shape(r, 400, "unknown_field");
+    require_error(r, 400, "unknown_field");
     REQUIRE(r.json()["error"]["fields"].contains("status"));
   }
   SECTION("missing required fields are 422, each named") {
     const auto r = post_json(port, "/api/v1/reports", json::object());
-    require_error_shape(r, 422, "validation_failed");
+    require_error(r, 422, "validation_failed");
     const auto fields = r.json()["error"]["fields"];
     for (const char* f : {"title", "procedure", "description", "department", "category"}) REQUIRE(fields.contains(f));
     REQUIRE_FALSE(fields.contains("impact"));
@@ -152,7 +137,7 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
     body["title"] = "   ";
     body["description"] = "";
     const auto r = post_json(port, "/api/v1/reports", body);
-    require_error_shape(r, 422, "validation_failed");
+    require_error(r, 422, "validation_failed");
     REQUIRE(r.json()["error"]["fields"].contains("title"));
     REQUIRE(r.json()["error"]["fields"].contains("description"));
   }
@@ -164,7 +149,7 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
     REQUIRE(post_json(port, "/api/v1/reports", body).status == 201);
     body["title"] = title + "x";
     const auto r = post_json(port, "/api/v1/reports", body);
-    require_error_shape(r, 422, "validation_failed");
+    require_error(r, 422, "validation_failed");
     REQUIRE(r.json()["error"]["fields"].contains("title"));
     body = valid_report();
     body["description"] = std::string(10001, 'a');
@@ -174,7 +159,7 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
     auto body = valid_report();
     body["reporter_email"] = "niet-een-adres@";
     const auto r = post_json(port, "/api/v1/reports", body);
-    require_error_shape(r, 422, "validation_failed");
+    require_error(r, 422, "validation_failed");
     REQUIRE(r.json()["error"]["fields"].contains("reporter_email"));
   }
   SECTION("unknown department or category keys are 422") {
@@ -182,7 +167,7 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
     body["department"] = "dienst_bestaat_niet";
     body["category"] = "Anders";
     const auto r = post_json(port, "/api/v1/reports", body);
-    require_error_shape(r, 422, "validation_failed");
+    require_error(r, 422, "validation_failed");
     REQUIRE(r.json()["error"]["fields"].contains("department"));
     REQUIRE(r.json()["error"]["fields"].contains("category"));
   }
@@ -193,14 +178,14 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
     REQUIRE(post_json(port, "/api/v1/reports", body).status == 201);
   }
   SECTION("a wrong media type is 415") {
-    require_error_shape(request(port, http::verb::post, "/api/v1/reports", valid_report().dump(),
+    require_error(request(port, http::verb::post, "/api/v1/reports", valid_report().dump(),
                                 {{"Content-Type", "text/plain"}}),
                         415, "unsupported_media_type");
   }
   SECTION("a body over 64 KiB is 413") {
     auto body = valid_report();
     body["description"] = std::string(70 * 1024, 'a');
-    require_error_shape(post_json(port, "/api/v1/reports", body), 413, "body_too_large");
+    require_error(post_json(port, "/api/v1/reports", body), 413, "body_too_large");
   }
   // Nothing of the refused requests was stored.
   const auto health = get(port, "/healthz");

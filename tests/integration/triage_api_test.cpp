@@ -18,12 +18,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-void require_error(const response& r, unsigned status, const std::string& code) {
-  INFO(r.status << " " << r.body);
-  REQUIRE(r.status == status);
-  REQUIRE(r.json().at("error").at("code") == code);
-}
-
 // A server with a triager, a manager and an admin, and their API tokens.
 struct team_server {
   temp_dir dir;

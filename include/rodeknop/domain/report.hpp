@@ -2,6 +2,7 @@
 // What a report is: its statuses, priorities and outcomes, the workflow between statuses,
 // and the rules for what a reporter may submit.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -75,6 +76,11 @@ enum class field_problem {
   unknown_report,          // duplicate_of names no report
   self_reference,          // duplicate_of names the report itself
   duplicate_cycle,         // duplicate_of would make a cycle of duplicates
+  // The administrator's lists of departments and categories:
+  invalid_key,             // not 1..64 of a-z, 0-9, _ and -
+  already_exists,          // the key is taken (also by an inactive entry)
+  last_active,             // deactivating it would leave the list without an active entry
+  out_of_range,            // a number outside its range (detail: the range)
 };
 
 struct field_error {
@@ -91,6 +97,23 @@ struct reference_lists {
   std::set<std::string, std::less<>> departments;
   std::set<std::string, std::less<>> categories;
 };
+
+/// An entry of the administrator's lists of departments and categories. Keys are stored with
+/// every report and appear in links, filters and CSV, so they are short lower-case ASCII and
+/// never change; labels are what people read and may change. Entries are never deleted (old
+/// reports keep theirs), only deactivated.
+struct list_entry_change {
+  std::optional<std::string> key;  // only when adding
+  std::optional<std::string> label;
+  std::optional<std::int64_t> position;  // order in the lists; 1 ..= max_list_position
+  std::optional<bool> active;
+};
+inline constexpr std::size_t max_list_key = 64;
+inline constexpr std::size_t max_list_label = 200;
+inline constexpr std::int64_t max_list_position = 1000000;
+
+/// Checks the fields given (the label is trimmed in place). `adding`: key and label are required.
+field_errors validate_list_entry(list_entry_change& e, bool adding);
 
 /// Trims surrounding white space, normalises line endings, and checks every rule of the
 /// contract. Returns the problems in form order; empty when acceptable.

@@ -4,10 +4,14 @@
 
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "rodeknop/app.hpp"
 #include "rodeknop/domain/report.hpp"
 #include "rodeknop/http/router.hpp"
+#include "rodeknop/store/catalog.hpp"
 #include "rodeknop/store/reports.hpp"
 
 namespace rodeknop::web {
@@ -29,6 +33,11 @@ struct tracking_page_state {
 /// The reporter's view of their report.
 http::response tracking_page(services& s, http::status status, const store::tracking_view& view,
                              std::string_view token, const http::request& req, const tracking_page_state& state);
+
+/// The options of a department or category select: the active entries, and for filters also
+/// the former ones (marked "niet meer in gebruik"), so old reports stay findable.
+nlohmann::json list_options(const std::vector<store::list_entry>& active, std::string_view selected,
+                            const std::vector<store::list_entry>* former = nullptr);
 
 /// A Dutch error page.
 http::response error_page(services& s, http::status status, std::string title, std::string message);

@@ -1,0 +1,26 @@
+#pragma once
+// What the administrator's commands share: opening the database for a small change.
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <memory>
+#include <string>
+
+#include "rodeknop/store/database.hpp"
+
+namespace rodeknop::cli {
+
+/// Opens (creating and migrating when missing) the database for a small change; the server
+/// may be running meanwhile.
+std::unique_ptr<store::connection> open(const std::string& db);
+
+/// Runs `fn` in one transaction and returns what it returns.
+template <class Fn>
+auto in_transaction(store::connection& c, Fn fn) {
+  SQLite::Transaction tx(c.db());
+  auto r = fn();
+  tx.commit();
+  return r;
+}
+
+}  // namespace rodeknop::cli

@@ -1,0 +1,214 @@
+// The administrator's lists of departments and categories over real HTTP and the real command
+// line: adding, relabelling, moving and deactivating; what reporters, the team and managers
+// then see; and every error status of these endpoints.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace rk_test;
+using nlohmann::json;
+namespace http = boost::beast::http;
+
+namespace {
+
+response patch_json(unsigned short port, const std::string& target, const std::string& body, header_list headers) {
+  headers.emplace_back("Content-Type", "application/json");
+  return request(port, http::verb::patch, target, body, headers);
+}
+
+std::vector<std::string> keys_of(const json& list) {
+  std::vector<std::string> out;
+  for (const auto& e : list) out.push_back(e.at("key").get<std::string>());
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+json report_in(const std::string& department, const std::string& category = "anders") {
+  auto r = valid_report();
+  r["department"] = department;
+  r["category"] = category;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("an admin adds a department; reporters can use it at once", "[lists]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto admin = create_token(db, "beheer", "admin");
+  server_process srv(db);
+  const auto port = srv.port();
+
+  const auto all = get(port, "/api/v1/departments", bearer(admin));
+  REQUIRE(all.status == 200);
+  REQUIRE(all.json().at("items").size() == 6);
+  REQUIRE(all.json().at("items")[0] == json({{"key", "bsd"}, {"label", "Bestuursdienst"}, {"position", 1}, {"active", true}}));
+
+  const auto added = post_json(port, "/api/v1/departments", {{"key", "dienst-ict"}, {"label", "  Dienst ICT  "}, {"position", 2}},
+                               bearer(admin));
+  INFO(added.body);
+  REQUIRE(added.status == 201);
+  REQUIRE(added.header("location") == "/api/v1/departments/dienst-ict");
+  REQUIRE(added.json() == json({{"key", "dienst-ict"}, {"label", "Dienst ICT"}, {"position", 2}, {"active", true}}));
+
+  const auto meta = get(port, "/api/v1/meta").json();
+  REQUIRE(keys_of(meta.at("departments"))[1] == "dienst-ict");
+  REQUIRE(post_json(port, "/api/v1/reports", report_in("dienst-ict")).status == 201);
+  // The report form offers it.
+  REQUIRE(get(port, "/", {{"Accept", "text/html"}}).body.find("Dienst ICT") != std::string::npos);
+}
+
+TEST_CASE("a deactivated entry is refused for new reports but old reports keep it", "[lists]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto admin = create_token(db, "beheer", "admin");
+  add_user(db, "anna", "triager");
+  add_user(db, "mo", "manager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto old = post_json(port, "/api/v1/reports", report_in("dsb", "formulier_brief"));
+  REQUIRE(old.status == 201);
+  const auto id = std::to_string(old.json().at("id").get<long>());
+
+  const auto off = patch_json(port, "/api/v1/departments/dsb", R"({"active":false})", bearer(admin));
+  INFO(off.body);
+  REQUIRE(off.status == 200);
+  REQUIRE(off.json().at("active") == false);
+  REQUIRE(patch_json(port, "/api/v1/categories/formulier_brief", R"({"active":false,"label":"Formulieren en brieven"})",
+                     bearer(admin)).status == 200);
+
+  // Meta offers it no more, but names it among the former entries, with its (new) label.
+  const auto meta = get(port, "/api/v1/meta").json();
+  REQUIRE_FALSE(contains(keys_of(meta.at("departments")), "dsb"));
+  REQUIRE(meta.at("former_departments") == json::array({{{"key", "dsb"}, {"label", "Dienst Stadsbeheer"}}}));
+  REQUIRE(meta.at("former_categories") == json::array({{{"key", "formulier_brief"}, {"label", "Formulieren en brieven"}}}));
+  REQUIRE(get(port, "/", {{"Accept", "text/html"}}).body.find("Dienst Stadsbeheer") == std::string::npos);
+
+  // New reports and new owners may not use it.
+  const auto refused = post_json(port, "/api/v1/reports", report_in("dsb"));
+  require_error(refused, 422, "validation_failed");
+  REQUIRE(refused.json().at("error").at("fields").contains("department"));
+  const auto session = login(port, "anna");
+  auto headers = session.headers();
+  headers.emplace_back("If-Match", get(port, "/api/v1/reports/" + id, session.headers()).header("etag"));
+  const auto owner = patch_json(port, "/api/v1/reports/" + id, R"({"owner_department":"dsb"})", headers);
+  require_error(owner, 422, "validation_failed");
+
+  // The old report still carries it, and the team and managers can still filter on it.
+  REQUIRE(get(port, "/api/v1/reports/" + id, session.headers()).json().at("department") == "dsb");
+  const auto listed = get(port, "/api/v1/reports?department=dsb", session.headers());
+  REQUIRE(listed.status == 200);
+  REQUIRE(listed.json().at("items").size() == 1);
+  const auto team_page = get(port, "/team", {{"Accept", "text/html"}, {"Cookie", session.cookie}});
+  REQUIRE(team_page.body.find("Dienst Stadsbeheer (niet meer in gebruik)") != std::string::npos);
+  const auto manager = login(port, "mo");
+  const auto stats = get(port, "/api/v1/stats/monthly?department=dsb&format=csv", manager.headers());
+  INFO(stats.body);
+  REQUIRE(stats.status == 200);
+  REQUIRE(stats.body.find("category,formulier_brief,Formulieren en brieven") != std::string::npos);
+
+  // Active again: accepted again.
+  REQUIRE(patch_json(port, "/api/v1/departments/dsb", R"({"active":true})", bearer(admin)).status == 200);
+  REQUIRE(post_json(port, "/api/v1/reports", report_in("dsb")).status == 201);
+}
+
+TEST_CASE("moving and relabelling an entry shows in meta in the new order", "[lists]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto admin = create_token(db, "beheer", "admin");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto moved = patch_json(port, "/api/v1/categories/anders", R"({"position":1,"label":"Iets anders"})", bearer(admin));
+  INFO(moved.body);
+  REQUIRE(moved.status == 200);
+  REQUIRE(moved.json() == json({{"key", "anders"}, {"label", "Iets anders"}, {"position", 1}, {"active", true}}));
+  const auto categories = get(port, "/api/v1/meta").json().at("categories");
+  REQUIRE(categories[0] == json({{"key", "anders"}, {"label", "Iets anders"}}));
+  REQUIRE(categories[1].at("key") == "landelijke_regelgeving");
+  const auto items = get(port, "/api/v1/categories", bearer(admin)).json().at("items");
+  for (std::size_t i = 0; i < items.size(); ++i) REQUIRE(items[i].at("position") == i + 1);
+}
+
+TEST_CASE("the lists endpoints answer every mistake with the contract's error", "[lists][errors]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto admin = create_token(db, "beheer", "admin");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto h = bearer(admin);
+
+  auto form = h;
+  form.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  require_error(request(port, http::verb::post, "/api/v1/departments", "key=a&label=b", form), 415, "unsupported_media_type");
+  auto json_h = h;
+  json_h.emplace_back("Content-Type", "application/json");
+  require_error(request(port, http::verb::post, "/api/v1/departments", "{not json", json_h), 400, "invalid_json");
+  require_error(post_json(port, "/api/v1/departments", {{"key", "x"}, {"label", "X"}, {"active", "ja"}}, h), 400, "wrong_type");
+  require_error(post_json(port, "/api/v1/departments", {{"key", "x"}, {"label", "X"}, {"id", 1}}, h), 400, "unknown_field");
+  require_error(patch_json(port, "/api/v1/departments/bsd", R"({"key":"nieuw"})", h), 400, "unknown_field");
+  require_error(patch_json(port, "/api/v1/departments/bsd", R"({})", h), 422, "nothing_to_change");
+
+  const auto bad = post_json(port, "/api/v1/departments", {{"key", "Dienst X"}, {"label", ""}, {"position", 0}}, h);
+  require_error(bad, 422, "validation_failed");
+  const auto fields = bad.json().at("error").at("fields");
+  REQUIRE(fields.contains("key"));
+  REQUIRE(fields.contains("label"));
+  REQUIRE(fields.contains("position"));
+
+  const auto taken = post_json(port, "/api/v1/categories", {{"key", "anders"}, {"label", "Nog eens anders"}}, h);
+  require_error(taken, 422, "validation_failed");
+  REQUIRE(taken.json().at("error").at("fields").contains("key"));
+
+  require_error(patch_json(port, "/api/v1/departments/bestaat-niet", R"({"label":"X"})", h), 404, "not_found");
+  require_error(request(port, http::verb::delete_, "/api/v1/departments/bsd", {}, h), 405, "method_not_allowed");
+
+  // The last active entry stays.
+  for (const auto& key : {"bsd", "dpz", "dso", "dsb", "szw"})
+    REQUIRE(patch_json(port, std::string("/api/v1/departments/") + key, R"({"active":false})", h).status == 200);
+  const auto last = patch_json(port, "/api/v1/departments/ocw", R"({"active":false})", h);
+  require_error(last, 422, "validation_failed");
+  REQUIRE(last.json().at("error").at("fields").contains("active"));
+  REQUIRE(keys_of(get(port, "/api/v1/meta").json().at("departments")) == std::vector<std::string>{"ocw"});
+}
+
+TEST_CASE("the department and category commands change the lists of a running server", "[lists][cli]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  server_process srv(db);
+  const auto port = srv.port();
+
+  const auto added = run_command({"department", "add", "--db", db, "--key", "dienst-ict", "--label", "Dienst ICT"});
+  INFO(added.err);
+  REQUIRE(added.exit_status == 0);
+  REQUIRE(added.out.find("dienst-ict\t7\tactive\tDienst ICT") != std::string::npos);
+  REQUIRE(run_command({"category", "disable", "--db", db, "--key", "anders"}).exit_status == 0);
+
+  // The server looks again every five seconds.
+  json meta;
+  for (int i = 0; i < 40; ++i) {
+    meta = get(port, "/api/v1/meta").json();
+    if (contains(keys_of(meta.at("departments")), "dienst-ict") && !meta.at("former_categories").empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  REQUIRE(contains(keys_of(meta.at("departments")), "dienst-ict"));
+  REQUIRE(keys_of(meta.at("former_categories")) == std::vector<std::string>{"anders"});
+
+  const auto list = run_command({"category", "list", "--db", db});
+  REQUIRE(list.out.find("anders\t7\tinactive\tAnders") != std::string::npos);
+
+  const auto twice = run_command({"department", "add", "--db", db, "--key", "dienst-ict", "--label", "Nog eens"});
+  REQUIRE(twice.exit_status != 0);
+  REQUIRE(twice.err.find("already taken") != std::string::npos);
+  const auto unknown = run_command({"category", "change", "--db", db, "--key", "bestaat-niet", "--label", "X"});
+  REQUIRE(unknown.exit_status != 0);
+  REQUIRE(unknown.err.find("no category") != std::string::npos);
+  const auto bad_key = run_command({"department", "add", "--db", db, "--key", "Met Spatie", "--label", "X"});
+  REQUIRE(bad_key.exit_status != 0);
+  REQUIRE(bad_key.err.find("--key") != std::string::npos);
+}
