@@ -6,8 +6,10 @@
 
 #include "rodeknop/app.hpp"
 #include "rodeknop/cli/accounts.hpp"
+#include "rodeknop/cli/common.hpp"
 #include "rodeknop/cli/lists.hpp"
 #include "rodeknop/config.hpp"
+#include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/database.hpp"
 #include "rodeknop/store/maintenance.hpp"
@@ -133,6 +135,47 @@ void add_seed(CLI::App& app, std::string& db, std::int64_t& count, std::uint64_t
   });
 }
 
+struct retention_options {
+  std::string db;
+  int months = 0;
+  std::string closed_before;
+  bool dry_run = false;
+};
+
+void add_retention(CLI::App& app, retention_options& o, std::function<int()>& action) {
+  auto* cmd = app.add_subcommand(
+      "retention",
+      "Erase the reporter's name, e-mail and SSO identity of reports closed before a cut-off (AVG); "
+      "reports, history and figures stay");
+  cmd->add_option("--db", o.db, "SQLite database file")->envname("RODEKNOP_DB")->required();
+  auto* months = cmd->add_option("--months", o.months, "Erase from reports closed at least this many months ago")
+                     ->envname("RODEKNOP_RETENTION_MONTHS")
+                     ->check(CLI::Range(1, 1200));
+  auto* before = cmd->add_option("--closed-before", o.closed_before,
+                                 "Erase from reports closed before this day (YYYY-MM-DD, Europe/Amsterdam)");
+  months->excludes(before);
+  cmd->add_flag("--dry-run", o.dry_run, "Only count the reports it would erase from");
+  cmd->callback([&o, &action, months, before] {
+    action = [&o, months, before] {
+      domain::sys_seconds cutoff;
+      if (*months) {
+        cutoff = domain::months_before(domain::now(), o.months);
+      } else if (*before) {
+        const auto date = domain::parse_date(o.closed_before);
+        if (!date) throw std::runtime_error("--closed-before must be a date YYYY-MM-DD");
+        cutoff = domain::amsterdam_midnight(*date);
+      } else {
+        throw std::runtime_error("give --months N or --closed-before YYYY-MM-DD");
+      }
+      auto c = open(o.db);
+      const auto n = in_transaction(*c, [&] { return store::erase_reporter_identities(*c, cutoff, o.dry_run); });
+      std::cerr << (o.dry_run ? "would erase" : "erased") << " the reporter's personal data of " << n
+                << " reports closed before " << domain::format_rfc3339(cutoff) << "\n";
+      return 0;
+    };
+  });
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -150,6 +193,8 @@ int run(int argc, char** argv) {
   add_seed(app, db, count, seed, action);
   add_account_commands(app, action);
   add_list_commands(app, action);
+  retention_options retention;
+  add_retention(app, retention, action);
 
   try {
     app.parse(argc, argv);

@@ -132,6 +132,23 @@ std::optional<year_month> parse_year_month(std::string_view text) {
   return year_month{y, m};
 }
 
+std::optional<chr::year_month_day> parse_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (!parse_year(text.substr(0, 4), y) || !parse_uint(text.substr(5, 2), m) || !parse_uint(text.substr(8, 2), d))
+    return std::nullopt;
+  const chr::year_month_day date{chr::year{y}, chr::month{m}, chr::day{d}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+sys_seconds months_before(sys_seconds t, int months) {
+  auto target = to_amsterdam(t).date - chr::months{months};
+  if (!target.ok()) target = target.year() / target.month() / chr::last;
+  return amsterdam_midnight(target);
+}
+
 std::string format_year_month(year_month m) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u", m.year, m.month);

@@ -3,6 +3,9 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <chrono>
+#include <cstdio>
+
 #include "harness.hpp"
 
 using namespace rk_test;
@@ -85,4 +88,64 @@ TEST_CASE("seed creates deterministic demo data", "[cli][seed]") {
 
   const auto bad = run_command({"seed", "--db", dir.file("c.db"), "--count", "-1"});
   REQUIRE(bad.exit_status != 0);
+}
+
+TEST_CASE("retention erases the reporter's personal data of closed reports only", "[cli][retention]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto admin = create_token(db, "beheer", "admin");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto create = [&](const std::string& title) {
+    const auto r = post_json(port, "/api/v1/reports", valid_report(title));
+    REQUIRE(r.status == 201);
+    return std::to_string(r.json().at("id").get<long>());
+  };
+  const auto patch = [&](const std::string& id, const std::string& body) {
+    auto h = bearer(admin);
+    h.emplace_back("Content-Type", "application/json");
+    h.emplace_back("If-Match", get(port, "/api/v1/reports/" + id, bearer(admin)).header("etag"));
+    const auto r = request(port, boost::beast::http::verb::patch, "/api/v1/reports/" + id, body, h);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+  };
+  const auto closed = create("Afgewezen melding");
+  patch(closed, R"({"status":"rejected","note":"Valt buiten de gemeente."})");
+  const auto open = create("Lopende melding");
+  patch(open, R"({"status":"accepted"})");
+  const auto stats_before = get(port, "/api/v1/stats/monthly", bearer(admin)).body;
+  const auto etag_before = get(port, "/api/v1/reports/" + closed, bearer(admin)).header("etag");
+
+  // A cut-off in the future: every report closed so far counts.
+  const std::chrono::year_month_day later{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+                                          std::chrono::days{2}};
+  char cutoff_text[16];
+  std::snprintf(cutoff_text, sizeof cutoff_text, "%04d-%02u-%02u", static_cast<int>(later.year()),
+                static_cast<unsigned>(later.month()), static_cast<unsigned>(later.day()));
+  const std::string cutoff = cutoff_text;
+  const auto dry = run_command({"retention", "--db", db, "--closed-before", cutoff, "--dry-run"});
+  INFO(dry.err);
+  REQUIRE(dry.exit_status == 0);
+  REQUIRE(dry.err.find("would erase the reporter's personal data of 1 reports") != std::string::npos);
+  REQUIRE(get(port, "/api/v1/reports/" + closed, bearer(admin)).json().at("reporter_name") == "Fatima el Amrani");
+
+  const auto done = run_command({"retention", "--db", db, "--closed-before", cutoff});
+  INFO(done.err);
+  REQUIRE(done.exit_status == 0);
+  REQUIRE(done.err.find("erased the reporter's personal data of 1 reports") != std::string::npos);
+
+  const auto erased = get(port, "/api/v1/reports/" + closed, bearer(admin));
+  REQUIRE(erased.json().at("reporter_name").is_null());
+  REQUIRE(erased.json().at("reporter_email").is_null());
+  REQUIRE(erased.json().at("title") == "Afgewezen melding");
+  REQUIRE(erased.json().at("status") == "rejected");
+  REQUIRE(erased.header("etag") != etag_before);
+  REQUIRE(get(port, "/api/v1/reports/" + open, bearer(admin)).json().at("reporter_name") == "Fatima el Amrani");
+  REQUIRE(get(port, "/api/v1/stats/monthly", bearer(admin)).body == stats_before);
+
+  // Nothing more to do; a cut-off in months that lies before every report erases nothing.
+  REQUIRE(run_command({"retention", "--db", db, "--closed-before", cutoff}).err.find("of 0 reports") != std::string::npos);
+  REQUIRE(run_command({"retention", "--db", db, "--months", "1"}).err.find("of 0 reports") != std::string::npos);
+  REQUIRE(run_command({"retention", "--db", db, "--closed-before", "2026-02-30"}).exit_status != 0);
+  REQUIRE(run_command({"retention", "--db", db}).exit_status != 0);
 }

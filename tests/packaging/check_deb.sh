@@ -20,6 +20,7 @@ echo "check_deb: built $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
 # Contents.
 dpkg-deb -c "$deb" >"$work/contents"
 for path in ./usr/bin/rodeknop ./lib/systemd/system/rodeknop.service ./etc/rodeknop/rodeknop.env \
+            ./lib/systemd/system/rodeknop-retention.service ./lib/systemd/system/rodeknop-retention.timer \
             ./usr/share/rodeknop/static/templates/ ./usr/share/rodeknop/static/css/rodeknop.css \
             ./usr/share/rodeknop/static/js/ ./usr/share/rodeknop/static/vendor/ ./usr/share/doc/rodeknop/README.md; do
   grep -q " $path" "$work/contents" || fail "the package lacks $path"
@@ -77,6 +78,15 @@ if command -v systemd-analyze >/dev/null 2>&1; then
   if ! systemd-analyze verify "$work/rodeknop.service" >"$work/verify.log" 2>&1 || [ -s "$work/verify.log" ]; then
     cat "$work/verify.log" >&2
     fail "systemd-analyze verify"
+  fi
+  # The retention job and its timer (verified together: a timer needs its service beside it).
+  for u in rodeknop-retention.service rodeknop-retention.timer; do
+    sed "s|^ExecStart=/usr/bin/rodeknop|ExecStart=$work/root/usr/bin/rodeknop|" "$work/root/lib/systemd/system/$u" >"$work/$u"
+  done
+  if ! systemd-analyze verify "$work/rodeknop-retention.service" "$work/rodeknop-retention.timer" >"$work/verify.log" 2>&1 ||
+     [ -s "$work/verify.log" ]; then
+    cat "$work/verify.log" >&2
+    fail "systemd-analyze verify (retention)"
   fi
   echo "check_deb: systemd-analyze verify: ok"
   if systemd-analyze security --offline=yes "$work/rodeknop.service" >"$work/security.log" 2>&1; then

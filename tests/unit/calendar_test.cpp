@@ -323,3 +323,21 @@ TEST_CASE("format_dutch_datetime shows local time in Dutch", "[calendar][dutch]"
   CHECK(domain::format_dutch_datetime(utc(2026, 3, 15, 13, 0)) == "15 maart 2026, 14:00");
   CHECK(domain::format_dutch_datetime(utc(2026, 5, 3, 22, 0)) == "4 mei 2026, 00:00");
 }
+
+TEST_CASE("dates YYYY-MM-DD parse only when the day exists", "[calendar][retention]") {
+  using namespace std::chrono;
+  REQUIRE(domain::parse_date("2026-02-28") == year_month_day{year{2026}, month{2}, day{28}});
+  REQUIRE(domain::parse_date("2028-02-29") == year_month_day{year{2028}, month{2}, day{29}});
+  for (const char* bad : {"2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026-01-01x", "", "2026/01/01"})
+    REQUIRE_FALSE(domain::parse_date(bad));
+}
+
+TEST_CASE("the retention cut-off is local midnight a number of calendar months back", "[calendar][retention]") {
+  // 15 July 2026, 10:00 Amsterdam (summer time) → 15 January 2026, 00:00 Amsterdam (winter time, UTC+1).
+  REQUIRE(domain::months_before(utc(2026, 7, 15, 8), 6) == utc(2026, 1, 14, 23));
+  // 31 March → 30 November and 28 February: the month's last day.
+  REQUIRE(domain::months_before(utc(2026, 3, 31, 12), 4) == utc(2025, 11, 29, 23));
+  REQUIRE(domain::months_before(utc(2026, 3, 31, 12), 1) == utc(2026, 2, 27, 23));
+  // 00:30 on 1 May in Amsterdam is still 30 April in UTC: the local date counts.
+  REQUIRE(domain::months_before(utc(2026, 4, 30, 22, 30), 12) == utc(2025, 4, 30, 22));
+}

@@ -31,6 +31,13 @@ local_time to_amsterdam(sys_seconds t);
 /// The UTC instant at which the given local date begins (00:00 Europe/Amsterdam).
 sys_seconds amsterdam_midnight(std::chrono::year_month_day date);
 
+/// "YYYY-MM-DD" → the date; nullopt when malformed or no such day.
+std::optional<std::chrono::year_month_day> parse_date(std::string_view text);
+
+/// The start (00:00 Europe/Amsterdam) of the day `months` calendar months before t's local
+/// date (the 31st becomes the month's last day): data retention's cut-off.
+sys_seconds months_before(sys_seconds t, int months);
+
 struct iso_week {
   int year = 0;
   unsigned week = 0;  // 1..53

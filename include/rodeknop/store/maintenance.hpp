@@ -1,6 +1,8 @@
 #pragma once
-// Whole-database operations for the command line: online backup and demo data.
+// Whole-database operations for the command line: online backup, demo data and the retention
+// of reporters' personal data.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -26,5 +28,12 @@ struct seed_result {
 /// Deterministic, realistic demo reports with histories spread over the past months
 /// (`months_back`), from a seed. Uses its own connection and large transactions.
 seed_result seed(const db_options& options, std::int64_t count, std::uint64_t seed_value, int months_back = 12);
+
+/// Data retention (AVG): erases the reporter's name, e-mail address and single-sign-on identity
+/// of every report closed (resolved, wont_fix, rejected, duplicate) before `closed_before`,
+/// judged by its last status change; the report itself, its history and the figures stay.
+/// Each erased report gets a new version (its ETag changes). With `dry_run` nothing changes.
+/// Returns how many reports it erased (or would erase).
+std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds closed_before, bool dry_run);
 
 }  // namespace rodeknop::store
