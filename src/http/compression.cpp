@@ -41,18 +41,24 @@ double quality(std::string_view params) {
   return 1;
 }
 
-}  // namespace
-
-bool accepts_gzip(std::string_view header) {
-  bool gzip_listed = false, star = false;
-  double gzip_q = 0, star_q = 0;
+// Calls fn(value, quality) for each member of a comma-separated Accept or Accept-Encoding list.
+template <class Fn>
+void for_each_member(std::string_view header, Fn fn) {
   while (!header.empty()) {
     const auto comma = header.find(',');
     const auto member = header.substr(0, comma);
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     const auto semicolon = member.find(';');
-    const auto coding = trim(member.substr(0, semicolon));
-    const double q = semicolon == std::string_view::npos ? 1.0 : quality(member.substr(semicolon + 1));
+    fn(trim(member.substr(0, semicolon)), semicolon == std::string_view::npos ? 1.0 : quality(member.substr(semicolon + 1)));
+  }
+}
+
+}  // namespace
+
+bool accepts_gzip(std::string_view header) {
+  bool gzip_listed = false, star = false;
+  double gzip_q = 0, star_q = 0;
+  for_each_member(header, [&](std::string_view coding, double q) {
     if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
       gzip_listed = true;
       gzip_q = q;
@@ -60,25 +66,19 @@ bool accepts_gzip(std::string_view header) {
       star = true;
       star_q = q;
     }
-  }
+  });
   if (gzip_listed) return gzip_q > 0;
   return star && star_q > 0;
 }
 
 bool prefers_csv(std::string_view header) {
   double csv = -1, json = -1, application_any = -1, any = -1;
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    const auto member = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    const auto semicolon = member.find(';');
-    const auto type = trim(member.substr(0, semicolon));
-    const double q = semicolon == std::string_view::npos ? 1.0 : quality(member.substr(semicolon + 1));
+  for_each_member(header, [&](std::string_view type, double q) {
     if (iequals(type, "text/csv")) csv = std::max(csv, q);
     else if (iequals(type, "application/json")) json = std::max(json, q);
     else if (iequals(type, "application/*")) application_any = std::max(application_any, q);
     else if (type == "*/*") any = std::max(any, q);
-  }
+  });
   const double json_q = json >= 0 ? json : application_any >= 0 ? application_any : any;
   return csv > 0 && csv >= json_q;
 }
