@@ -166,6 +166,10 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       {"scope_label", scope},
       {"departments", list_options(catalog->departments, q.department, &catalog->former_departments)},
       {"categories", list_options(catalog->categories, q.category, &catalog->former_categories)},
+      // Nothing to show: say so, rather than a page of zeros and empty charts.
+      {"nothing_in_period", errors.empty() && total.received == 0 && total.decided == 0 && total.closed() == 0 &&
+                                last_open == 0},
+      {"filtered", !q.department.empty() || !q.category.empty()},
       {"has_errors", !errors.empty()},
       {"errors", errors},
       {"error", error},

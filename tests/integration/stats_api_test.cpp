@@ -401,6 +401,14 @@ TEST_CASE("statistics page: figures, tables and downloads for the chosen period"
         std::string::npos);
   CHECK(page.body.find("<caption") != std::string::npos);
   CHECK(page.body.find("<script>") == std::string::npos);
+  CHECK(page.body.find("rk-stats-empty") == std::string::npos);
+  // A period without any report says so, and points to the filter when one is set.
+  const auto empty = s.get_as(s.manager, "/stats?from=2020-01&to=2020-03");
+  REQUIRE(empty.status == 200);
+  CHECK(empty.body.find("id=\"rk-stats-empty\"") != std::string::npos);
+  CHECK(empty.body.find("kies alle diensten en categorie") == std::string::npos);
+  CHECK(s.get_as(s.manager, "/stats?from=2020-01&to=2020-03&category=anders").body.find("kies alle diensten en categorie") !=
+        std::string::npos);
   const auto wrong = s.get_as(s.manager, "/stats?from=2026-13");
   CHECK(wrong.status == 422);
   CHECK(wrong.body.find("Kies een geldige beginmaand.") != std::string::npos);
