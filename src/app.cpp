@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "rodeknop/api/accounts.hpp"
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/api/lists.hpp"
 #include "rodeknop/api/operations.hpp"
@@ -132,6 +133,7 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   web::register_login_routes(router_, *services_);
   api::register_team_routes(router_, *services_);
   api::register_list_routes(router_, *services_);
+  api::register_account_routes(router_, *services_);
   {
     // Medians already computed, shared by the statistics API and page.
     auto medians = std::make_shared<store::median_cache>();

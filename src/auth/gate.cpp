@@ -91,6 +91,11 @@ gate::gate(const config& cfg, store::writer& writer, store::read_pool& readers)
 
 gate::~gate() { hashing_.join(); }
 
+net::awaitable<std::string> gate::hash_new_password(std::string password) {
+  auto make = [password = std::move(password)]() { return hash_password(password); };
+  co_return co_await run_on(hashing_, std::move(make));
+}
+
 std::string gate::proxy_csrf_token(std::string_view username) const {
   std::string mac(crypto_auth_BYTES, '\0');
   const std::string message = "csrf:" + std::string(username);

@@ -45,4 +45,20 @@ const std::string& decoy_hash() {
   return hash;
 }
 
+std::optional<std::string> username_problem(std::string_view u) {
+  if (u.empty() || u.size() > 64) return "must have 1 to 64 characters";
+  for (const char c : u)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+          c == '_' || c == '@'))
+      return "may only hold letters, digits and . - _ @";
+  return std::nullopt;
+}
+
+std::optional<std::string> token_name_problem(std::string_view name) {
+  if (name.empty() || name.size() > 64) return "must have 1 to 64 characters";
+  for (const char c : name)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "must not hold control characters";
+  return std::nullopt;
+}
+
 }  // namespace rodeknop::auth

@@ -39,11 +39,7 @@ std::string read_password() {
 }
 
 void check_username(const std::string& u) {
-  if (u.empty() || u.size() > 64) throw std::runtime_error("the username must have 1 to 64 characters");
-  for (const char c : u)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-          c == '_' || c == '@'))
-      throw std::runtime_error("the username may only hold letters, digits and . - _ @");
+  if (const auto problem = auth::username_problem(u)) throw std::runtime_error("the username " + *problem);
 }
 
 std::string iso(domain::sys_seconds t) { return domain::format_rfc3339(t); }
@@ -146,7 +142,7 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
   create->add_option("--role", o.role, "triager, manager or admin")->required()->check(CLI::IsMember(role_names));
   create->callback([&o, &action] {
     action = [&o] {
-      if (o.name.empty() || o.name.size() > 64) throw std::runtime_error("the name must have 1 to 64 characters");
+      if (const auto problem = auth::token_name_problem(o.name)) throw std::runtime_error("the name " + *problem);
       auto c = open(o.db);
       const auto secret = "rk_" + util::random_token();
       if (!store::insert_token(*c, o.name, o.role, util::token_hash(secret), domain::now()))

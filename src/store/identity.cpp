@@ -75,6 +75,15 @@ bool set_user_password(connection& c, std::string_view username, std::string_vie
   return st.exec() == 1;
 }
 
+std::int64_t other_enabled_admins(connection& c, std::string_view except) {
+  auto& st = c.prepare("SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND username <> ?1");
+  bind_view(st, 1, except);
+  st.executeStep();
+  const auto n = st.getColumn(0).getInt64();
+  st.reset();
+  return n;
+}
+
 bool set_user_disabled(connection& c, std::string_view username, bool disabled, domain::sys_seconds now) {
   auto& st = c.prepare("UPDATE users SET disabled = ?2, updated_at = ?3 WHERE username = ?1");
   bind_view(st, 1, username);

@@ -55,6 +55,9 @@ class gate {
   boost::asio::awaitable<login_outcome> login(std::string username, std::string password,
                                               const http::request_context& ctx);
 
+  /// An Argon2id hash of a new password, made on the hashing worker (never an I/O thread).
+  boost::asio::awaitable<std::string> hash_new_password(std::string password);
+
   /// Ends the caller's session on the server (no-op for tokens and SSO).
   boost::asio::awaitable<void> logout(const http::request_context& ctx);
 

@@ -22,6 +22,12 @@ inline constexpr std::size_t max_password_bytes = 1024;  // hashing cost is boun
 /// Why a new password is not acceptable (English), or nullopt when it is.
 std::optional<std::string> password_problem(std::string_view password);
 
+/// Why a new account name is not acceptable (1 to 64 of letters, digits and . - _ @), or nullopt.
+std::optional<std::string> username_problem(std::string_view username);
+
+/// Why an API token's name is not acceptable (1 to 64 printable characters), or nullopt.
+std::optional<std::string> token_name_problem(std::string_view name);
+
 /// A new Argon2id hash string; throws std::runtime_error when out of memory.
 std::string hash_password(std::string_view password, hash_cost cost = {});
 

@@ -29,6 +29,9 @@ std::vector<user_record> list_users(connection& c);
 /// Each returns false when there is no such user.
 bool set_user_role(connection& c, std::string_view username, std::string_view role, domain::sys_seconds now);
 bool set_user_password(connection& c, std::string_view username, std::string_view hash, domain::sys_seconds now);
+/// Enabled accounts with the admin role other than `except`: an admin who is the last one may
+/// not be demoted or disabled through the API (nobody could administer the lists after).
+std::int64_t other_enabled_admins(connection& c, std::string_view except);
 /// Disabling also ends the user's open sessions.
 bool set_user_disabled(connection& c, std::string_view username, bool disabled, domain::sys_seconds now);
 

@@ -1,0 +1,177 @@
+// The administrator's accounts and API tokens over real HTTP: what an admin adds or changes
+// counts at once for logins, open sessions and bearer tokens; secrets never come back; and
+// every mistake gets the contract's error.
+#include <catch2/catch.hpp>
+
+#include "harness.hpp"
+
+using namespace rk_test;
+using nlohmann::json;
+namespace http = boost::beast::http;
+
+namespace {
+
+response patch_json(unsigned short port, const std::string& target, const json& body, header_list headers) {
+  headers.emplace_back("Content-Type", "application/json");
+  return request(port, http::verb::patch, target, body.dump(), headers);
+}
+
+response try_login(unsigned short port, const std::string& username, const std::string& password) {
+  return post_json(port, "/api/v1/session", {{"username", username}, {"password", password}});
+}
+
+/// A server whose one account is the admin "beheer", logged in.
+struct admin_server {
+  temp_dir dir;
+  std::string db = dir.file("rk.db");
+  bool added = (add_user(db, "beheer", "admin"), true);
+  server_process srv{db};
+  unsigned short port = srv.port();
+  header_list admin = login(port, "beheer").headers();
+};
+
+}  // namespace
+
+TEST_CASE("an admin adds, changes and disables accounts; it counts at once", "[accounts]") {
+  admin_server s;
+  const auto port = s.port;
+  const auto& admin = s.admin;
+
+  const auto added = post_json(port, "/api/v1/users",
+                               {{"username", "anna@denhaag.nl"}, {"role", "triager"}, {"password", test_password}}, admin);
+  INFO(added.body);
+  REQUIRE(added.status == 201);
+  REQUIRE(added.header("location") == "/api/v1/users/anna@denhaag.nl");
+  REQUIRE(added.json().at("role") == "triager");
+  REQUIRE(added.json().at("disabled") == false);
+  REQUIRE_FALSE(added.json().contains("password"));
+  REQUIRE(added.body.find("argon2") == std::string::npos);
+
+  const auto listed = get(port, "/api/v1/users", admin);
+  REQUIRE(listed.status == 200);
+  REQUIRE(listed.json().at("items").size() == 2);
+  REQUIRE(listed.body.find("argon2") == std::string::npos);
+
+  // Her session has the triager's rights ...
+  const auto anna = login(port, "anna@denhaag.nl").headers();
+  REQUIRE(get(port, "/api/v1/reports", anna).status == 200);
+  REQUIRE(get(port, "/api/v1/stats/monthly", anna).status == 403);
+  // ... and a manager's from the moment the admin says so.
+  const auto promoted = patch_json(port, "/api/v1/users/anna%40denhaag.nl", {{"role", "manager"}}, admin);
+  INFO(promoted.body);
+  REQUIRE(promoted.status == 200);
+  REQUIRE(promoted.json().at("role") == "manager");
+  REQUIRE(get(port, "/api/v1/stats/monthly", anna).status == 200);
+
+  // A new password replaces the old one.
+  REQUIRE(patch_json(port, "/api/v1/users/anna@denhaag.nl", {{"password", "een heel ander wachtwoord"}}, admin).status == 200);
+  REQUIRE(try_login(port, "anna@denhaag.nl", test_password).status == 401);
+  REQUIRE(try_login(port, "anna@denhaag.nl", "een heel ander wachtwoord").status == 200);
+
+  // Disabled: her open session ends and she cannot log in; enabled: she can again.
+  const auto off = patch_json(port, "/api/v1/users/anna@denhaag.nl", {{"disabled", true}}, admin);
+  REQUIRE(off.json().at("disabled") == true);
+  REQUIRE(get(port, "/api/v1/reports", anna).status == 401);
+  REQUIRE(try_login(port, "anna@denhaag.nl", "een heel ander wachtwoord").status == 401);
+  REQUIRE(patch_json(port, "/api/v1/users/anna@denhaag.nl", {{"disabled", false}}, admin).status == 200);
+  REQUIRE(try_login(port, "anna@denhaag.nl", "een heel ander wachtwoord").status == 200);
+}
+
+TEST_CASE("the last enabled admin account stays an enabled admin", "[accounts]") {
+  admin_server s;
+  const auto port = s.port;
+  const auto& admin = s.admin;
+
+  const auto demote = patch_json(port, "/api/v1/users/beheer", {{"role", "triager"}}, admin);
+  require_error(demote, 422, "validation_failed");
+  REQUIRE(demote.json().at("error").at("fields").contains("role"));
+  const auto disable = patch_json(port, "/api/v1/users/beheer", {{"disabled", true}}, admin);
+  require_error(disable, 422, "validation_failed");
+  REQUIRE(disable.json().at("error").at("fields").contains("disabled"));
+
+  // With a second admin, the first may step down.
+  REQUIRE(post_json(port, "/api/v1/users", {{"username", "tweede"}, {"role", "admin"}, {"password", test_password}}, admin)
+              .status == 201);
+  REQUIRE(patch_json(port, "/api/v1/users/beheer", {{"role", "manager"}}, admin).status == 200);
+  // Now a manager: no longer allowed here.
+  require_error(get(port, "/api/v1/users", admin), 403, "forbidden");
+}
+
+TEST_CASE("an admin creates and revokes API tokens; the secret is shown once", "[accounts][tokens]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto admin = bearer(create_token(db, "beheer", "admin"));
+  server_process srv(db);
+  const auto port = srv.port();
+
+  const auto created = post_json(port, "/api/v1/tokens", {{"name", "powerbi-maandcijfers"}, {"role", "manager"}}, admin);
+  INFO(created.body);
+  REQUIRE(created.status == 201);
+  REQUIRE(created.header("cache-control") == "no-store");
+  const auto secret = created.json().at("token").get<std::string>();
+  REQUIRE(secret.rfind("rk_", 0) == 0);
+  REQUIRE(created.json().at("revoked_at").is_null());
+
+  REQUIRE(get(port, "/api/v1/stats/monthly", bearer(secret)).status == 200);
+  require_error(get(port, "/api/v1/users", bearer(secret)), 403, "forbidden");
+
+  const auto listed = get(port, "/api/v1/tokens", admin);
+  REQUIRE(listed.status == 200);
+  REQUIRE(listed.body.find(secret) == std::string::npos);
+  bool found = false;
+  const auto tokens = listed.json();
+  for (const auto& t : tokens.at("items"))
+    if (t.at("name") == "powerbi-maandcijfers") {
+      found = true;
+      REQUIRE_FALSE(t.contains("token"));
+      REQUIRE(t.at("last_used_at").is_string());
+    }
+  REQUIRE(found);
+
+  const auto revoked = request(port, http::verb::delete_, "/api/v1/tokens/powerbi-maandcijfers", {}, admin);
+  REQUIRE(revoked.status == 204);
+  require_error(get(port, "/api/v1/stats/monthly", bearer(secret)), 401, "invalid_token");
+  require_error(request(port, http::verb::delete_, "/api/v1/tokens/powerbi-maandcijfers", {}, admin), 404, "not_found");
+  // A revoked token's name stays taken (the list keeps it, with its revocation).
+  require_error(post_json(port, "/api/v1/tokens", {{"name", "powerbi-maandcijfers"}, {"role", "manager"}}, admin), 422,
+                "validation_failed");
+}
+
+TEST_CASE("the account and token endpoints answer every mistake with the contract's error", "[accounts][errors]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "beheer", "admin");
+  add_user(db, "anna", "triager");
+  const auto admin = bearer(create_token(db, "beheer-token", "admin"));
+  const auto manager = bearer(create_token(db, "bi", "manager"));
+  server_process srv(db);
+  const auto port = srv.port();
+
+  require_error(get(port, "/api/v1/users"), 401, "unauthenticated");
+  require_error(get(port, "/api/v1/users", manager), 403, "forbidden");
+  require_error(get(port, "/api/v1/tokens", login(port, "anna").headers()), 403, "forbidden");
+  require_error(post_json(port, "/api/v1/tokens", {{"name", "x"}, {"role", "admin"}}, manager), 403, "forbidden");
+
+  const auto bad = post_json(port, "/api/v1/users", {{"username", "met spatie"}, {"role", "baas"}, {"password", "kort"}}, admin);
+  require_error(bad, 422, "validation_failed");
+  for (const auto* f : {"username", "role", "password"}) REQUIRE(bad.json().at("error").at("fields").contains(f));
+  const auto missing = post_json(port, "/api/v1/users", json::object(), admin);
+  require_error(missing, 422, "validation_failed");
+  REQUIRE(missing.json().at("error").at("fields").size() == 3);
+  require_error(post_json(port, "/api/v1/users", {{"username", "anna"}, {"role", "manager"}, {"password", test_password}}, admin),
+                422, "validation_failed");
+  require_error(post_json(port, "/api/v1/users", {{"username", "x"}, {"role", "admin"}, {"password", test_password}, {"disabled", false}}, admin),
+                400, "unknown_field");
+  require_error(post_json(port, "/api/v1/users", {{"username", 7}, {"role", "admin"}, {"password", test_password}}, admin), 400,
+                "wrong_type");
+  require_error(patch_json(port, "/api/v1/users/anna", {{"disabled", "ja"}}, admin), 400, "wrong_type");
+  require_error(patch_json(port, "/api/v1/users/anna", json::object(), admin), 422, "nothing_to_change");
+  require_error(patch_json(port, "/api/v1/users/niemand", {{"role", "manager"}}, admin), 404, "not_found");
+  require_error(post_json(port, "/api/v1/tokens", {{"name", ""}, {"role", "triager"}}, admin), 422, "validation_failed");
+  require_error(post_json(port, "/api/v1/tokens", {{"name", "a\tb"}, {"role", "triager"}}, admin), 422, "validation_failed");
+  require_error(request(port, http::verb::delete_, "/api/v1/tokens/bestaat-niet", {}, admin), 404, "not_found");
+  require_error(request(port, http::verb::delete_, "/api/v1/users/anna", {}, admin), 405, "method_not_allowed");
+
+  // Passwords and secrets never reach the log.
+  REQUIRE(srv.output().find(test_password) == std::string::npos);
+}
