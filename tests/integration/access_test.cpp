@@ -177,6 +177,10 @@ TEST_CASE("access matrix: every team endpoint × every kind of credential", "[ac
          headers.emplace_back("Content-Type", "application/json");
          return request(port, http::verb::patch, "/api/v1/departments/dsb", R"({"label":"Dienst Stadsbeheer"})", headers);
        }},
+      {"GET /api/v1/users", level::administer, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/users", h); }},
+      {"GET /api/v1/tokens", level::administer, false, 200,
+       [&](const header_list& h) { return get(port, "/api/v1/tokens", h); }},
       {"GET /api/v1/events", level::team, false, 200,
        [&](const header_list& h) {
          // An event stream does not end: read what arrives in half a second, status line first.
