@@ -130,6 +130,12 @@ change_plan plan_change(const report_state& current, const report_change& change
     plan.after.status = to;
     plan.after.outcome = to == "resolved" ? change.outcome : std::nullopt;
     plan.events.push_back({"status", from, to, change.note, to == "resolved" ? change.outcome : std::nullopt});
+    // A reopened duplicate is no longer one: its link goes too (the history keeps both steps),
+    // unless the change sets the link itself.
+    if (from == "duplicate" && !change.duplicate_of && plan.after.duplicate_of) {
+      plan.events.push_back({"duplicate_of", text_of(plan.after.duplicate_of), std::nullopt, {}, {}});
+      plan.after.duplicate_of.reset();
+    }
   } else {
     if (change.note)
       errors.push_back({"note", field_problem::not_applicable, 0, "with a status change (use a comment otherwise)"});

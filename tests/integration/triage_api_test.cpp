@@ -650,3 +650,24 @@ TEST_CASE("the week view lists replies to reports outside the queue, so that som
   const auto previous = get(port, "/api/v1/triage/" + week.at("previous_week").get<std::string>(), s.as_triager()).json();
   CHECK(previous.at("replies").empty());
 }
+
+TEST_CASE("reopening a duplicate unlinks it, and the history shows both steps", "[triage][patch][duplicate]") {
+  team_server s;
+  const auto port = s.port();
+  const auto a = submit(port, "Het origineel");
+  const auto b = submit(port, "De dubbele");
+  REQUIRE(patch(port, b.id, {{"status", "duplicate"}, {"duplicate_of", a.id}}, s.as_triager(), "\"1\"").status == 200);
+  const auto reopened =
+      patch(port, b.id, {{"status", "accepted"}, {"note", "Toch een ander probleem."}}, s.as_triager(), "\"2\"");
+  INFO(reopened.body);
+  REQUIRE(reopened.status == 200);
+  const auto j = reopened.json();
+  CHECK(j.at("status") == "accepted");
+  CHECK(j.at("duplicate_of").is_null());
+  const auto& history = j.at("history");
+  REQUIRE(history.size() >= 2);
+  const auto& last = history.at(history.size() - 1);
+  CHECK(last.at("type") == "duplicate_of");
+  CHECK(last.at("from") == a.id);
+  CHECK(last.at("to").is_null());
+}

@@ -141,6 +141,26 @@ TEST_CASE("reopening a closed report needs a note", "[workflow][rules]") {
   CHECK(domain::plan_change(in("new"), to("accepted"), no_target).errors.empty());
 }
 
+TEST_CASE("a reopened duplicate loses its link, with both steps in the history", "[workflow][rules][duplicate]") {
+  auto state = in("duplicate");
+  state.duplicate_of = 3;
+  auto c = to("accepted");
+  c.note = "Toch een ander probleem.";
+  const auto p = domain::plan_change(state, c, no_target);
+  REQUIRE(p.errors.empty());
+  CHECK(p.after.status == "accepted");
+  CHECK_FALSE(p.after.duplicate_of.has_value());
+  REQUIRE(p.events.size() == 2);
+  CHECK(p.events[0].type == "status");
+  CHECK(p.events[1].type == "duplicate_of");
+  CHECK(p.events[1].from == "3");
+  CHECK_FALSE(p.events[1].to.has_value());
+  // Other reports keep theirs: a link without the duplicate status is left alone.
+  auto linked = in("rejected");
+  linked.duplicate_of = 3;
+  CHECK(domain::plan_change(linked, c, no_target).after.duplicate_of == std::optional<std::int64_t>{3});
+}
+
 TEST_CASE("duplicate needs a duplicate_of that exists, is not itself and makes no cycle", "[workflow][rules][duplicate]") {
   CHECK(has_error(domain::plan_change(in("new"), to("duplicate"), no_target), "duplicate_of",
                   field_problem::required_for_status));
