@@ -359,6 +359,12 @@ export function setupLogout() {
         return;
       }
     }
+    // Unposted comments kept for a session that ended stay with nobody after a logout.
+    try {
+      for (const key of Object.keys(sessionStorage)) if (key.startsWith('rk-comment-draft:')) sessionStorage.removeItem(key);
+    } catch {
+      // storage off: nothing was kept
+    }
     location.assign(`${LOGIN_PATH}?reden=uitgelogd`);
   });
 }

@@ -238,6 +238,37 @@ function section(id, title, ...content) {
 
 // ------------------------------------------------------------------------------ the comment form
 
+// What one types is kept in this tab (sessionStorage) until it is posted: when the session has
+// ended meanwhile, the page goes to /login and back, and the comment is there again.
+const DRAFT_KEY = `rk-comment-draft:${REPORT_ID}`;
+
+function saveDraft(form) {
+  try {
+    const body = form.elements.body.value;
+    if (body.trim()) sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ body, visibility: form.elements.visibility.value || 'internal' }));
+    else sessionStorage.removeItem(DRAFT_KEY);
+  } catch {
+    // Storage off or full: the comment form works as before, without the safety net.
+  }
+}
+
+function takeDraft() {
+  try {
+    const draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) ?? 'null');
+    return draft && typeof draft.body === 'string' && draft.body.trim() ? draft : null;
+  } catch {
+    return null;
+  }
+}
+
+function dropDraft() {
+  try {
+    sessionStorage.removeItem(DRAFT_KEY);
+  } catch {
+    // nothing kept
+  }
+}
+
 function buildCommentForm() {
   const base = uid('rk-comment');
   const textarea = h('textarea', {
@@ -282,6 +313,17 @@ function buildCommentForm() {
     event.preventDefault();
     submitComment(form);
   });
+  form.addEventListener('input', () => saveDraft(form));
+  form.addEventListener('change', () => saveDraft(form));
+  const draft = takeDraft();
+  if (draft) {
+    textarea.value = draft.body;
+    const radio = form.querySelector(`input[name="visibility"][value="${draft.visibility === 'reporter' ? 'reporter' : 'internal'}"]`);
+    if (radio) radio.checked = true;
+    form.querySelector('.rk-form-error').after(
+      h('p', { class: 'utrecht-paragraph rk-draft-note', id: `${base}-draft` }, 'Uw opmerking van daarnet is nog niet geplaatst. Controleer hem en kies ‘Opmerking plaatsen’.'),
+    );
+  }
   return form;
 }
 
@@ -324,6 +366,8 @@ async function submitComment(form) {
     });
     state.ownAction = posted.catch(() => {});
     await posted;
+    dropDraft();
+    form.querySelector('.rk-draft-note')?.remove();
     form.elements.body.value = '';
     announce(visibility === 'reporter' ? 'Opmerking geplaatst; de melder kan hem lezen.' : 'Interne opmerking geplaatst.');
     await refresh();

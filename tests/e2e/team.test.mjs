@@ -274,6 +274,41 @@ test('the report page: whole report, comments and history; logging out', async (
   await context.close();
 });
 
+test('a comment typed when the session ended is kept through the new login', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Parkeervergunning vraagt drie keer om hetzelfde bewijs');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await login(page, `/team/reports/${created.id}`);
+  const textarea = page.locator('.rk-comment-form textarea');
+  await textarea.fill('Navragen bij Publiekszaken wie dit bewijs nog nodig heeft.');
+  await page.locator('.rk-comment-form input[value="reporter"]').check();
+
+  // The session ends meanwhile (here: the cookie is gone); posting leads to the login page.
+  await context.clearCookies();
+  await Promise.all([page.waitForURL(/\/login\?next=/), page.getByRole('button', { name: 'Opmerking plaatsen' }).click()]);
+  await page.fill('#field-username', 'anna');
+  await page.fill('#field-password', USERS.anna);
+  await Promise.all([page.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), page.keyboard.press('Enter')]);
+
+  // Back on the report: the comment and its choice are there, with a word of explanation.
+  await textarea.waitFor();
+  assert.equal(await textarea.inputValue(), 'Navragen bij Publiekszaken wie dit bewijs nog nodig heeft.');
+  assert.equal(await page.locator('.rk-comment-form input[value="reporter"]').isChecked(), true);
+  await page.locator('.rk-draft-note').waitFor();
+  await page.getByRole('button', { name: 'Opmerking plaatsen' }).click();
+  await page.locator('.rk-comment--comment', { hasText: 'Navragen bij Publiekszaken' }).waitFor();
+  assert.equal(await page.locator('.rk-draft-note').count(), 0);
+
+  // Posted: nothing is kept any more.
+  await page.reload();
+  await textarea.waitFor();
+  assert.equal(await textarea.inputValue(), '');
+  assert.equal(await page.locator('.rk-draft-note').count(), 0);
+  await context.close();
+});
+
 test('filters and full-text search, kept in the address; Back restores the queue', async () => {
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
