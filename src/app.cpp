@@ -2,6 +2,9 @@
 
 #include <SQLiteCpp/Exception.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include <filesystem>
 #include <thread>
 
@@ -65,7 +68,23 @@ std::pair<std::string, std::uint16_t> parse_listen(const std::string& listen) {
   if (port > 65535) throw std::invalid_argument("--listen port must be a number from 0 to 65535");
   boost::system::error_code ec;
   net::ip::make_address(host, ec);
-  if (ec) throw std::invalid_argument("--listen host must be an IP address, e.g. 127.0.0.1 or 0.0.0.0");
+  if (ec) {
+    // A host name (localhost, the machine's own name): the first address it resolves to,
+    // IPv4 first, since that is what clients of "localhost" usually try.
+    net::io_context io;
+    net::ip::tcp::resolver resolver(io);
+    const auto results = resolver.resolve(host, "", ec);
+    if (ec || results.empty())
+      throw std::invalid_argument("--listen host \"" + host +
+                                  "\" is neither an IP address nor a name this machine resolves (e.g. 127.0.0.1, 0.0.0.0)");
+    auto chosen = results.begin()->endpoint().address();
+    for (const auto& r : results)
+      if (r.endpoint().address().is_v4()) {
+        chosen = r.endpoint().address();
+        break;
+      }
+    host = chosen.to_string();
+  }
   return {host, static_cast<std::uint16_t>(port)};
 }
 
