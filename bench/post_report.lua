@@ -36,40 +36,6 @@ wrk.body = '{'
   .. '"reporter_email":"fatima.elidrissi@denhaag.nl"'
   .. '}'
 
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  statuses = {}
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local total, expected, unexpected, non2xx = {}, 0, 0, 0
-  for _, t in ipairs(threads) do
-    for status, n in pairs(t:get("statuses") or {}) do
-      total[status] = (total[status] or 0) + n
-    end
-  end
-  local parts = {}
-  for status, n in pairs(total) do
-    if status == expected_status then expected = expected + n else unexpected = unexpected + n end
-    if status < 200 or status > 299 then non2xx = non2xx + n end
-    table.insert(parts, string.format('"%d":%d', status, n))
-  end
-  table.sort(parts)
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_RESULT {"script":"post_report","body_bytes":%d,"expected_status":%d,"expected":%d,"unexpected":%d,'
-      .. '"non_2xx":%d,"statuses":{%s},"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,'
-      .. '"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d}}\n',
-    #wrk.body, expected_status, expected, unexpected, non2xx, table.concat(parts, ","), summary.requests,
-    summary.duration, latency:percentile(50.0), latency:percentile(99.0),
-    e.connect, e.read, e.write, e.timeout, e.status))
-end
+-- The counting and the result line are in tally.lua, beside this script.
+dofile((debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "./") .. "tally.lua")
+tally("post_report", expected_status)
