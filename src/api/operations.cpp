@@ -28,6 +28,12 @@ json entries(const std::vector<store::list_entry>& list) {
   return out;
 }
 
+json submission_limits() {
+  json out = json::object();
+  for (const auto& [field, limit] : domain::submission_limits) out[std::string(field)] = limit;
+  return out;
+}
+
 json status_labels() {
   json out = json::object();
   for (auto st : domain::statuses) out[std::string(st)] = domain::status_label_nl(st);
@@ -60,14 +66,7 @@ net::awaitable<http::response> meta(services& s) {
            {"room_within_rules", "Ruimte binnen de regels"},
            {"tailored_solution", "Maatwerk"},
            {"explained", "Uitgelegd, regel blijft"}}}}},
-       {"limits",
-        {{"title", domain::field_limits::title},
-         {"procedure", domain::field_limits::procedure},
-         {"description", domain::field_limits::description},
-         {"impact", domain::field_limits::impact},
-         {"suggestion", domain::field_limits::suggestion},
-         {"reporter_name", domain::field_limits::reporter_name},
-         {"reporter_email", domain::field_limits::reporter_email}}}});
+       {"limits", submission_limits()}});
 }
 
 // The last time the database answered, in steady-clock milliseconds: /healthz asks the

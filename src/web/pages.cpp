@@ -25,6 +25,12 @@ http::response page(services& s, http::status status, std::string_view name, con
   return http::html_response(status, s.templates.render(name, data));
 }
 
+json submission_limits() {
+  json out = json::object();
+  for (const auto& [field, limit] : domain::submission_limits) out[std::string(field)] = limit;
+  return out;
+}
+
 // The labels of the report form (static/templates/index.html), for the error summary.
 std::string_view form_label(std::string_view field) {
   if (field == "title") return "Titel";
@@ -86,14 +92,7 @@ http::response report_form_page(services& s, http::status status, const domain::
       {"has_errors", errors && !errors->empty()},
       {"errors", json::array()},
       {"error", json::object()},
-      {"limits",
-       {{"title", domain::field_limits::title},
-        {"procedure", domain::field_limits::procedure},
-        {"description", domain::field_limits::description},
-        {"impact", domain::field_limits::impact},
-        {"suggestion", domain::field_limits::suggestion},
-        {"reporter_name", domain::field_limits::reporter_name},
-        {"reporter_email", domain::field_limits::reporter_email}}},
+      {"limits", submission_limits()},
   };
   if (errors) {
     for (const auto& e : *errors) {

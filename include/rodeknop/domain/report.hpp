@@ -2,6 +2,7 @@
 // What a report is: its statuses, priorities and outcomes, the workflow between statuses,
 // and the rules for what a reporter may submit.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rodeknop::domain {
@@ -44,6 +46,17 @@ struct field_limits {
   static constexpr std::size_t reporter_email = 254;
   static constexpr std::size_t reply_body = 5000;
 };
+
+/// The submission's limits by field name, for `/api/v1/meta` and the form page.
+inline constexpr std::array<std::pair<std::string_view, std::size_t>, 7> submission_limits{{
+    {"title", field_limits::title},
+    {"procedure", field_limits::procedure},
+    {"description", field_limits::description},
+    {"impact", field_limits::impact},
+    {"suggestion", field_limits::suggestion},
+    {"reporter_name", field_limits::reporter_name},
+    {"reporter_email", field_limits::reporter_email},
+}};
 
 /// What a reporter submits, after decoding from JSON or an HTML form.
 struct report_submission {
