@@ -128,6 +128,10 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
   util::init_crypto();
   if (cfg_.static_dir.empty()) cfg_.static_dir = default_static_dir();
   if (cfg_.threads == 0) cfg_.threads = std::max(1u, std::thread::hardware_concurrency());
+  // Refused at start, not found out page by page as 500s.
+  if (!fs::is_regular_file(fs::path(cfg_.static_dir) / "templates" / "index.html"))
+    throw std::runtime_error("--static " + cfg_.static_dir +
+                             ": not a directory of Rode Knop's pages (templates/index.html is missing)");
 
   const fs::path db_path(cfg_.db);
   if (db_path.has_parent_path()) fs::create_directories(db_path.parent_path());
@@ -204,7 +208,7 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
       } catch (const http::api_error& e) {
         // A page asked for by a browser: send the user to the login page (and back here
         // afterwards), or explain in Dutch; the API answers with the JSON error.
-        if (is_api || !api::wants_html(req)) throw;
+        if (is_api || !api::takes_page(req)) throw;
         refused = web::refused_page(*services_, e, ctx);
       }
       if (refused) co_return std::move(*refused);

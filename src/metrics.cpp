@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "rodeknop/http/server.hpp"
+#include "rodeknop/log.hpp"
 #include "rodeknop/store/writer.hpp"
 
 namespace rodeknop {
@@ -108,6 +109,9 @@ std::string metrics::render(const store::writer_stats& writer, const http::serve
            "# TYPE rodeknop_http_accept_failures_total counter\n"
         << "rodeknop_http_accept_failures_total " << server->accept_failures.load() << "\n";
   }
+  out << "# HELP rodeknop_log_lines_dropped_total Log lines dropped because stdout did not take them.\n"
+         "# TYPE rodeknop_log_lines_dropped_total counter\n"
+      << "rodeknop_log_lines_dropped_total " << log::dropped_lines() << "\n";
   out << "# HELP rodeknop_db_commit_duration_seconds Duration of the writer's group commits.\n"
          "# TYPE rodeknop_db_commit_duration_seconds histogram\n";
   std::uint64_t cumulative = 0;

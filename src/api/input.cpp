@@ -1,6 +1,8 @@
 #include "rodeknop/api/input.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 #include <boost/beast/core/string.hpp>
 
 namespace rodeknop::api {
@@ -14,9 +16,31 @@ std::string_view media_type(const http::request& req) {
   return ct;
 }
 
+// The charset parameter of Content-Type, lower case without quotes; "" when there is none.
+std::string charset(const http::request& req) {
+  std::string_view ct = req[http::field::content_type];
+  std::string out;
+  for (auto semi = ct.find(';'); semi != std::string_view::npos; semi = ct.find(';')) {
+    ct.remove_prefix(semi + 1);
+    auto param = ct.substr(0, ct.find(';'));
+    while (!param.empty() && (param.front() == ' ' || param.front() == '\t')) param.remove_prefix(1);
+    if (param.size() < 8 || !boost::beast::iequals(param.substr(0, 8), "charset=")) continue;
+    param.remove_prefix(8);
+    while (!param.empty() && (param.back() == ' ' || param.back() == '\t')) param.remove_suffix(1);
+    if (param.size() >= 2 && param.front() == '"' && param.back() == '"') param = param.substr(1, param.size() - 2);
+    out.assign(param);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  return out;
+}
+
 }  // namespace
 
 body_kind require_body_kind(const http::request& req, bool form_allowed) {
+  // Bodies are read as UTF-8 (CONTRACT.md); another declared charset would be misread.
+  if (const auto cs = charset(req); !cs.empty() && cs != "utf-8" && cs != "utf8" && cs != "us-ascii")
+    throw http::api_error(http::status::unsupported_media_type, "unsupported_media_type",
+                          "send the body as UTF-8 (charset=" + cs + " is not supported)");
   const auto mt = media_type(req);
   if (boost::beast::iequals(mt, "application/json")) return body_kind::json;
   if (form_allowed && boost::beast::iequals(mt, "application/x-www-form-urlencoded")) return body_kind::form;
@@ -65,6 +89,11 @@ std::string json_fields::text(std::string_view name) const {
 bool wants_html(const http::request& req) {
   const std::string_view accept = req[http::field::accept];
   return accept.find("text/html") != std::string_view::npos;
+}
+
+bool takes_page(const http::request& req) {
+  const std::string_view accept = req[http::field::accept];
+  return wants_html(req) || accept.find("application/json") == std::string_view::npos;
 }
 
 }  // namespace rodeknop::api

@@ -27,7 +27,8 @@ namespace {
 constexpr std::size_t max_list_limit = 200;
 constexpr std::size_t default_list_limit = 50;
 constexpr std::size_t max_week_limit = 1000;
-constexpr std::size_t default_week_limit = 50;
+// The week's lists are whole for any real week unless asked for fewer (the dashboard asks for 500).
+constexpr std::size_t default_week_limit = 500;
 
 // --- input ---------------------------------------------------------------------------------------
 

@@ -73,7 +73,7 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
   db_option(list);
   list->callback([&o, &action] {
     action = [&o] {
-      auto c = open(o.db);
+      auto c = open_existing(o.db);
       std::cout << "username\trole\tstatus\tcreated_at\tupdated_at\n";
       for (const auto& u : store::list_users(*c))
         std::cout << u.username << '\t' << u.role << '\t' << (u.disabled ? "disabled" : "active") << '\t'
@@ -157,7 +157,7 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
   db_option(list);
   list->callback([&o, &action] {
     action = [&o] {
-      auto c = open(o.db);
+      auto c = open_existing(o.db);
       std::cout << "name\trole\tstatus\tcreated_at\tlast_used_at\n";
       for (const auto& t : store::list_tokens(*c))
         std::cout << t.name << '\t' << t.role << '\t' << (t.revoked_at ? "revoked " + iso(*t.revoked_at) : "active")

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 
 #include "rodeknop/app.hpp"
@@ -97,10 +98,15 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
   action = {};
   serve->callback([&cfg, &action] {
     action = [&cfg] {
+      // A log line to a stdout nobody reads any more is dropped (see log.hpp), not fatal.
+      std::signal(SIGPIPE, SIG_IGN);
       log::init(cfg.log_level);
-      {
+      try {
         application server(cfg);
         server.serve();
+      } catch (...) {
+        log::shutdown();
+        throw;
       }
       log::shutdown();
       return 0;

@@ -1,5 +1,8 @@
 #include "rodeknop/cli/common.hpp"
 
+#include <filesystem>
+#include <stdexcept>
+
 #include "rodeknop/util/crypto.hpp"
 
 namespace rodeknop::cli {
@@ -9,6 +12,11 @@ std::unique_ptr<store::connection> open(const std::string& db) {
   const store::db_options options{db};
   store::initialise_database(options);
   return std::make_unique<store::connection>(options, true);
+}
+
+std::unique_ptr<store::connection> open_existing(const std::string& db) {
+  if (!std::filesystem::exists(db)) throw std::runtime_error("no database at " + db);
+  return open(db);
 }
 
 }  // namespace rodeknop::cli

@@ -60,7 +60,7 @@ void add_list(CLI::App& app, store::list_kind kind, const char* noun, const char
   db_option(list);
   list->callback([&o, &action, kind] {
     action = [&o, kind] {
-      auto c = open(o.db);
+      auto c = open_existing(o.db);
       std::cout << "key\tposition\tstatus\tlabel\n";
       for (const auto& i : store::list_items(*c, kind)) print(i);
       return 0;

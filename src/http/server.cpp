@@ -189,10 +189,16 @@ void server::run() {
   auto& s = *impl_;
   const auto address = net::ip::make_address(s.options.host);
   tcp::endpoint endpoint{address, s.options.port};
-  s.acceptor.open(endpoint.protocol());
-  s.acceptor.set_option(net::socket_base::reuse_address(true));
-  s.acceptor.bind(endpoint);
-  s.acceptor.listen(net::socket_base::max_listen_connections);
+  // One plain line for the operator ("cannot listen on 127.0.0.1:8080: Address already in use"),
+  // not Boost's with its source location.
+  boost::system::error_code bind_ec;
+  s.acceptor.open(endpoint.protocol(), bind_ec);
+  if (!bind_ec) s.acceptor.set_option(net::socket_base::reuse_address(true), bind_ec);
+  if (!bind_ec) s.acceptor.bind(endpoint, bind_ec);
+  if (!bind_ec) s.acceptor.listen(net::socket_base::max_listen_connections, bind_ec);
+  if (bind_ec)
+    throw std::runtime_error("cannot listen on " + s.options.host + ":" + std::to_string(s.options.port) + ": " +
+                             bind_ec.message());
   const auto bound = s.acceptor.local_endpoint();
 
   s.signals.async_wait([&s](const boost::system::error_code& ec, int signo) {
@@ -205,7 +211,7 @@ void server::run() {
 
   std::string host = bound.address().to_string();
   if (bound.address().is_v6()) host = "[" + host + "]";
-  std::cout << "listening on http://" << host << ":" << bound.port() << std::endl;
+  log::announce("listening on http://" + host + ":" + std::to_string(bound.port()));
 
   for (std::size_t i = 1; i < s.contexts.size(); ++i) s.keep_running.push_back(net::make_work_guard(*s.contexts[i]));
   std::vector<std::thread> pool;

@@ -163,9 +163,10 @@ http::response refused_page(services& s, const http::api_error& e, const http::r
   if (e.code == "csrf_failed")
     return error_page(s, http::status::forbidden, "Verzoek geweigerd",
                       "Dit verzoek kwam niet van een pagina van Rode Knop of uw sessie is intussen vernieuwd. "
-                      "Laad de pagina opnieuw en probeer het nog eens.");
+                      "Laad de pagina opnieuw en probeer het nog eens.",
+                      ctx.who ? &*ctx.who : nullptr);
   return error_page(s, http::status::forbidden, "Geen toegang",
-                    "U bent ingelogd, maar uw rol geeft geen toegang tot deze pagina.");
+                    "U bent ingelogd, maar uw rol geeft geen toegang tot deze pagina.", ctx.who ? &*ctx.who : nullptr);
 }
 
 void register_login_routes(http::router& r, services& s) {

@@ -3,6 +3,7 @@
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/domain/stats.hpp"
 #include "rodeknop/util/crypto.hpp"
+#include "rodeknop/web/login_pages.hpp"
 
 namespace rodeknop::web {
 
@@ -141,9 +142,15 @@ http::response tracking_page(services& s, http::status status, const store::trac
   return res;
 }
 
-http::response error_page(services& s, http::status status, std::string title, std::string message) {
-  return page(s, status, "error",
-              {{"status", static_cast<unsigned>(status)}, {"title", std::move(title)}, {"message", std::move(message)}});
+http::response error_page(services& s, http::status status, std::string title, std::string message,
+                          const auth::principal* who) {
+  json data = {{"status", static_cast<unsigned>(status)}, {"title", std::move(title)}, {"message", std::move(message)}};
+  if (who && who->team_role) {
+    data["user"] = user_json(*who);
+    data["back"] = who->has(auth::access::read_reports) ? json{{"href", "/team"}, {"label", "Naar het weekoverzicht"}}
+                                                        : json{{"href", "/stats"}, {"label", "Naar de statistiek"}};
+  }
+  return page(s, status, "error", data);
 }
 
 void register_page_routes(http::router& r, services& s) {

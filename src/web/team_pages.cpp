@@ -3,6 +3,7 @@
 #include <array>
 
 #include "rodeknop/domain/report.hpp"
+#include "rodeknop/store/triage.hpp"
 #include "rodeknop/web/login_pages.hpp"
 #include "rodeknop/web/pages.hpp"
 
@@ -91,7 +92,8 @@ void register_team_page_routes(http::router& r, services& s) {
             if (!parsed)
               co_return error_page(s, http::status::bad_request, "Deze week bestaat niet",
                                    "Een week schrijft u als jaar, W en weeknummer, bijvoorbeeld 2026-W05. Niet "
-                                   "elk jaar heeft een week 53.");
+                                   "elk jaar heeft een week 53.",
+                                   ctx.who ? &*ctx.who : nullptr);
             week = *parsed;
           }
           const auto nav = navigation_for(week);
@@ -111,10 +113,16 @@ void register_team_page_routes(http::router& r, services& s) {
   r.add(http::verb::get, "/team/reports/{id}", auth::access::read_reports,
         [&s](http::request_context& ctx) -> net::awaitable<http::response> {
           const auto id = ctx.param("id");
-          if (!all_digits(id))
+          bool exists = false;
+          if (all_digits(id)) {
+            auto conn = s.readers.acquire();
+            exists = store::find_report(*conn, std::stoll(std::string(id))).has_value();
+          }
+          if (!exists)
             co_return error_page(s, http::status::not_found, "Melding niet gevonden",
-                                 "Dit adres hoort niet bij een melding. Ga terug naar het weekoverleg en kies de "
-                                 "melding daar.");
+                                 "Er is geen melding met dit nummer. Misschien is het adres niet compleet. Ga terug "
+                                 "naar het weekoverleg en kies de melding daar.",
+                                 ctx.who ? &*ctx.who : nullptr);
           json data = {{"id", id}};
           add_member(data, ctx);
           co_return http::html_response(http::status::ok, s.templates.render("team-report", data));

@@ -458,7 +458,7 @@ TEST_CASE("user commands: add, list, set-role, disable, passwd", "[access][cli]"
   // Too short a password is refused, with a message.
   const auto short_pw = run_command({"user", "add", "--db", db, "--username", "anna", "--role", "triager"}, "kort\n");
   CHECK(short_pw.exit_status != 0);
-  CHECK(short_pw.err.find("at least 12 characters") != std::string::npos);
+  CHECK(short_pw.err.find("at least 8 characters") != std::string::npos);
   CHECK(run_command({"user", "add", "--db", db, "--username", "anna", "--role", "boss"}, test_password + "\n")
             .exit_status != 0);
   add_user(db, "anna", "triager");
@@ -665,4 +665,24 @@ TEST_CASE("team pages send a browser without a session to the login page and ref
   CHECK(get(port, "/team", as_manager).status == 200);
   // An API client gets the JSON error instead of a redirect.
   require_error(get(port, "/api/v1/reports"), 401, "unauthenticated");
+
+  // curl and scripts (Accept */* or none) get the page's redirect too; only a client that asks
+  // for JSON alone gets the JSON error at a page's address.
+  for (const std::string page : {"/team", "/stats", "/team/reports/1"}) {
+    INFO(page);
+    for (const header_list& h : {header_list{}, header_list{{"Accept", "*/*"}}}) {
+      const auto r = get(port, page, h);
+      CHECK(r.status == 303);
+      CHECK(r.header("location").rfind("/login?next=", 0) == 0);
+    }
+    require_error(get(port, page, {{"Accept", "application/json"}}), 401, "unauthenticated");
+  }
+
+  // A report that does not exist is a 404 page, in the team's layout (with its menu).
+  const auto missing = get(port, "/team/reports/999999", as_manager);
+  CHECK(missing.status == 404);
+  CHECK(missing.header("content-type").rfind("text/html", 0) == 0);
+  CHECK(missing.body.find("Melding niet gevonden") != std::string::npos);
+  CHECK(missing.body.find("Ingelogd als <strong>mo</strong>") != std::string::npos);
+  CHECK(missing.body.find("href=\"/team\"") != std::string::npos);
 }

@@ -47,6 +47,42 @@ TEST_CASE("listen and db can come from the environment", "[cli]") {
   REQUIRE(bad.err.find('\n') == bad.err.size() - 1);  // one line
 }
 
+TEST_CASE("serve refuses, in one plain line, a --static without Rode Knop's pages and a port in use", "[cli]") {
+  temp_dir dir;
+  const auto no_pages = run_command({"serve", "--listen", "127.0.0.1:0", "--db", dir.file("rk.db"), "--static",
+                                     dir.file("bestaat-niet")});
+  CHECK(no_pages.exit_status != 0);
+  CHECK(no_pages.err.find("templates/index.html is missing") != std::string::npos);
+  CHECK(no_pages.err.find('\n') == no_pages.err.size() - 1);
+
+  server_process srv(dir.file("rk.db"));
+  const auto port = std::to_string(srv.port());
+  const auto busy = run_command({"serve", "--listen", "127.0.0.1:" + port, "--db", dir.file("b.db"), "--static",
+                                 RODEKNOP_STATIC_DIR});
+  CHECK(busy.exit_status != 0);
+  CHECK(busy.err.find("cannot listen on 127.0.0.1:" + port + ": Address already in use") != std::string::npos);
+  CHECK(busy.err.find(".hpp") == std::string::npos);  // no source locations
+  CHECK(busy.err.find('\n') == busy.err.size() - 1);
+}
+
+TEST_CASE("the list commands refuse a database that is not there instead of making an empty one", "[cli]") {
+  temp_dir dir;
+  const auto typo = dir.file("rodeknp.db");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"user", "list", "--db", typo},
+                                               {"token", "list", "--db", typo},
+                                               {"department", "list", "--db", typo},
+                                               {"category", "list", "--db", typo}}) {
+    INFO(args[0]);
+    const auto r = run_command(args);
+    CHECK(r.exit_status != 0);
+    CHECK(r.err.find("no database at " + typo) != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(typo));
+  // Adding still makes the database, as before the server's first start.
+  add_user(typo, "anna", "admin");
+  CHECK(run_command({"user", "list", "--db", typo}).out.find("anna\tadmin\tactive") != std::string::npos);
+}
+
 TEST_CASE("backup makes a consistent copy while the server runs", "[cli][backup]") {
   temp_dir dir;
   const auto db = dir.file("rk.db");

@@ -96,7 +96,7 @@ command_result run_command(const std::vector<std::string>& args, const std::stri
 }
 
 server_process::server_process(std::string db_path, std::vector<std::string> extra_args,
-                               std::map<std::string, std::string> env) {
+                               std::map<std::string, std::string> env, bool read_output) {
   int out_pipe[2];
   if (::pipe(out_pipe)) throw std::runtime_error("pipe failed");
   std::vector<std::string> args{RODEKNOP_BIN, "serve", "--listen", "127.0.0.1:0", "--db", db_path,
@@ -140,6 +140,20 @@ server_process::server_process(std::string db_path, std::vector<std::string> ext
   }
   port_ = static_cast<unsigned short>(std::stoi(m[1].str()));
   output_ = seen;
+  if (read_output) start_reading();
+}
+
+bool server_process::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (output().find(text) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+void server_process::start_reading() {
+  if (reader_.joinable()) return;
   reader_ = std::thread([this] {
     char buf[4096];
     for (;;) {

@@ -44,8 +44,10 @@ command_result run_command(const std::vector<std::string>& args, const std::stri
 /// A running `rodeknop serve` process, stopped (SIGTERM, then SIGKILL) on destruction.
 class server_process {
  public:
+  /// With `read_output` false, nothing reads the server's stdout after `listening on` (a pipe
+  /// that fills up, as with a supervisor that stopped reading).
   explicit server_process(std::string db_path, std::vector<std::string> extra_args = {},
-                          std::map<std::string, std::string> env = {});
+                          std::map<std::string, std::string> env = {}, bool read_output = true);
   ~server_process();
   server_process(const server_process&) = delete;
   server_process& operator=(const server_process&) = delete;
@@ -57,8 +59,12 @@ class server_process {
   int stop(std::chrono::seconds timeout = std::chrono::seconds(20));
   /// SIGKILL without warning.
   void kill_hard();
-  /// Everything the server wrote to stdout so far.
+  /// Everything the server wrote to stdout so far (that was read).
   std::string output() const;
+  /// Starts reading stdout (for a server made with `read_output` false).
+  void start_reading();
+  /// Waits until stdout has `text` (log lines below warning level go out within a second).
+  bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) const;
 
  private:
   void reap();

@@ -297,7 +297,7 @@ TEST_CASE("out of file descriptors, the server keeps accepting once clients leav
   INFO("answered " << answered << " of " << clients.size());
   REQUIRE(answered >= 1);
   REQUIRE(answered < clients.size());
-  REQUIRE(srv.output().find("\"accept_failed\"") != std::string::npos);
+  REQUIRE(srv.wait_for_output("\"accept_failed\""));
 
   // The clients leave; the server accepts again, as many as the limit allows.
   clients.clear();
@@ -312,7 +312,7 @@ TEST_CASE("out of file descriptors, the server keeps accepting once clients leav
   REQUIRE(served);
   REQUIRE(get(port, "/healthz").status == 200);
   REQUIRE(post_json(port, "/api/v1/reports", valid_report("Na de fd-grens")).status == 201);
-  REQUIRE(srv.output().find("\"accept_recovered\"") != std::string::npos);
+  REQUIRE(srv.wait_for_output("\"accept_recovered\""));
   REQUIRE(metric(port, "rodeknop_http_accept_failures_total") >= 1);
   REQUIRE(srv.stop() == 0);
 }

@@ -182,6 +182,17 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
                                 {{"Content-Type", "text/plain"}}),
                         415, "unsupported_media_type");
   }
+  SECTION("a charset other than UTF-8 is 415; utf-8 in any spelling is fine") {
+    require_error(request(port, http::verb::post, "/api/v1/reports", valid_report().dump(),
+                          {{"Content-Type", "application/json; charset=iso-8859-1"}}),
+                  415, "unsupported_media_type");
+    for (const char* ct : {"application/json; charset=utf-8", "application/json;charset=\"UTF-8\"",
+                           "Application/JSON; Charset=utf8"}) {
+      INFO(ct);
+      CHECK(request(port, http::verb::post, "/api/v1/reports", valid_report().dump(), {{"Content-Type", ct}}).status ==
+            201);
+    }
+  }
   SECTION("a body over 64 KiB is 413") {
     auto body = valid_report();
     body["description"] = std::string(70 * 1024, 'a');

@@ -671,3 +671,30 @@ TEST_CASE("reopening a duplicate unlinks it, and the history shows both steps", 
   CHECK(last.at("from") == a.id);
   CHECK(last.at("to").is_null());
 }
+
+TEST_CASE("the week's lists are whole by default: a queue of 60 comes back complete; limit cuts and says so",
+          "[triage]") {
+  team_server s;
+  const auto port = s.port();
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 60; ++i) ids.push_back(submit(port, "Wachtrij-melding " + std::to_string(i)).id);
+  const auto target = "/api/v1/triage/" + current_week();
+
+  const auto whole = get(port, target, s.as_triager());
+  REQUIRE(whole.status == 200);
+  const auto week = whole.json();
+  const auto& queue = week.at("queue");
+  REQUIRE(queue.size() == ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) CHECK(queue[i].at("id") == ids[i]);  // oldest first
+  CHECK(week.at("truncated").at("queue") == false);
+
+  const auto cut = get(port, target + "?limit=10", s.as_triager());
+  REQUIRE(cut.status == 200);
+  const auto part = cut.json();
+  REQUIRE(part.at("queue").size() == 10);
+  CHECK(part.at("queue")[9].at("id") == ids[9]);
+  CHECK(part.at("truncated").at("queue") == true);
+  const auto too_many = get(port, target + "?limit=1001", s.as_triager());
+  require_error(too_many, 422, "validation_failed");
+  CHECK(too_many.json().at("error").at("fields").contains("limit"));
+}

@@ -40,4 +40,8 @@ class json_fields {
 /// True when the client prefers an HTML page to JSON (browsers' navigation requests).
 bool wants_html(const http::request& req);
 
+/// For a page's address: true unless the client asks for JSON and not HTML (curl's and
+/// scripts' `*/*` or no Accept at all get the page, or its redirect to the login).
+bool takes_page(const http::request& req);
+
 }  // namespace rodeknop::api

@@ -16,7 +16,9 @@ struct hash_cost {
   std::size_t memory_bytes = 19 * 1024 * 1024;
 };
 
-inline constexpr std::size_t min_password_length = 12;   // characters
+// At least 8 characters, NIST SP 800-63B's floor (and GitLab's and Gitea's default); no rules on
+// kinds of characters, long passphrases welcome.
+inline constexpr std::size_t min_password_length = 8;    // characters
 inline constexpr std::size_t max_password_bytes = 1024;  // hashing cost is bounded
 
 /// Why a new password is not acceptable (English), or nullopt when it is.

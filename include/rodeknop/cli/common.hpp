@@ -14,6 +14,10 @@ namespace rodeknop::cli {
 /// may be running meanwhile.
 std::unique_ptr<store::connection> open(const std::string& db);
 
+/// The same for a command that only reads: a database that is not there is an error (a typo in
+/// the path), not made empty.
+std::unique_ptr<store::connection> open_existing(const std::string& db);
+
 /// Runs `fn` in one transaction and returns what it returns.
 template <class Fn>
 auto in_transaction(store::connection& c, Fn fn) {

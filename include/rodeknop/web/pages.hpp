@@ -39,8 +39,10 @@ http::response tracking_page(services& s, http::status status, const store::trac
 nlohmann::json list_options(const std::vector<store::list_entry>& active, std::string_view selected,
                             const std::vector<store::list_entry>* former = nullptr);
 
-/// A Dutch error page.
-http::response error_page(services& s, http::status status, std::string title, std::string message);
+/// A Dutch error page; for a signed-in team member (`who`) with the team's menu in the header
+/// and a link back to the team's page instead of the report form.
+http::response error_page(services& s, http::status status, std::string title, std::string message,
+                          const auth::principal* who = nullptr);
 
 /// The link a reporter keeps: base URL (configured, else from the Host header) + /volg/token.
 std::string tracking_url(const services& s, const http::request& req, std::string_view token);
