@@ -239,6 +239,13 @@ void application::serve() {
   opts.threads = cfg_.threads;
   opts.header_limit = cfg_.header_limit;
   opts.body_limit = cfg_.body_limit;
+  // A report may come with its text escaped (JSON \u escapes, a form's %XX: up to 12 bytes for
+  // one character); its handler holds the decoded text to body_limit (api/reporter.cpp).
+  opts.encoded_body_limit = 4 * cfg_.body_limit;
+  opts.encoded_body_allowed = [](const http::request& req) {
+    const std::string_view target = req.target();
+    return req.method() == http::verb::post && target.substr(0, target.find('?')) == "/api/v1/reports";
+  };
   opts.header_timeout = cfg_.header_timeout;
   opts.body_timeout = cfg_.body_timeout;
   opts.write_timeout = cfg_.write_timeout;

@@ -13,7 +13,7 @@ namespace bhttp = boost::beast::http;
 
 void apply_limits(request_parser& parser, const request_limits& limits) {
   parser.header_limit(static_cast<std::uint32_t>(limits.header_limit));
-  parser.body_limit(limits.body_limit);
+  parser.body_limit(limits.largest_body());
 }
 
 std::optional<std::string> smuggling_problem(const request_parser& parser) {
@@ -64,13 +64,19 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
   if (ec) return api_error(status::bad_request, "bad_request", "malformed HTTP request");
   if (auto problem = smuggling_problem(parser))
     return api_error(status::bad_request, "bad_request", "ambiguous request framing: " + *problem);
+  // Beast checked the Content-Length against the largest body any request may send.
+  if (const auto length = parser.content_length(); length && *length > limits.body_limit_for(parser.get()))
+    return body_too_large(limits);
   return std::nullopt;
 }
 
-std::optional<api_error> body_problem(boost::system::error_code ec, bool timed_out, const request_limits& limits) {
+std::optional<api_error> body_problem(const request_parser& parser, boost::system::error_code ec, bool timed_out,
+                                      const request_limits& limits) {
   if (too_large(ec)) return body_too_large(limits);
   if (ec == net::error::operation_aborted && timed_out)
     return api_error(status::request_timeout, "request_timeout", "the request body was not received in time");
+  // A chunked body is only measured once read.
+  if (!ec && parser.get().body().size() > limits.body_limit_for(parser.get())) return body_too_large(limits);
   return std::nullopt;
 }
 
@@ -128,7 +134,7 @@ parsed_request parse_request(std::string_view bytes, const request_limits& limit
     parser.eager(true);
     ec = feed(parser, bytes, used, limits, [&] { return parser.is_done(); });
     out.consumed = used;
-    if (auto problem = body_problem(ec, false, limits)) {
+    if (auto problem = body_problem(parser, ec, false, limits)) {
       out.result = parsed_request::outcome::refused;
       out.error = std::move(problem);
       out.req = refused_request(parser);

@@ -440,7 +440,8 @@ net::awaitable<void> server::impl::send_stream(std::shared_ptr<connection> c, co
 
 net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::uint64_t) {
   const connection_closer closer{*c};
-  const request_limits limits{options.header_limit, options.body_limit};
+  const request_limits limits{options.header_limit, options.body_limit, options.encoded_body_limit,
+                              options.encoded_body_allowed};
   beast::flat_buffer buffer(limits.buffer_limit());
   exchange ex;
   {
@@ -486,7 +487,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
       c->expires_after(options.body_timeout);
       c->timed_out = false;
       auto [bec, bn] = co_await bhttp::async_read(c->socket, buffer, parser, use_tuple);
-      protocol_error = body_problem(bec, c->timed_out, limits);
+      protocol_error = body_problem(parser, bec, c->timed_out, limits);
       if (bec && !protocol_error) break;
       if (protocol_error) {
         ex.route = "(protocol)";

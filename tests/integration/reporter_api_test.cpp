@@ -203,6 +203,61 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
   REQUIRE(health.status == 200);
 }
 
+TEST_CASE("the 64 KiB limit holds for what a report says: its escapes in JSON or a form do not count",
+          "[reporter][errors][limits]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto port = srv.port();
+  // 10,000 emoji in the description (the limit) escaped as \ud83d\ude00, as Python's json.dumps
+  // and many clients send them: 120 KB of JSON, 40 KB of text.
+  std::string emoji;
+  for (int i = 0; i < 10000; ++i) emoji += "\xF0\x9F\x98\x80";
+  auto report = valid_report("Tienduizend emoji");
+  report["description"] = emoji;
+  const auto escaped = report.dump(-1, ' ', /*ensure_ascii=*/true);
+  REQUIRE(escaped.size() > 120000);
+  const auto created = request(port, http::verb::post, "/api/v1/reports", escaped, {{"Content-Type", "application/json"}});
+  REQUIRE(created.status == 201);
+  // One more character is too long: 422 for the field, as with any other length.
+  report["description"] = emoji + "\xF0\x9F\x98\x80";
+  const auto longer = request(port, http::verb::post, "/api/v1/reports", report.dump(-1, ' ', true),
+                              {{"Content-Type", "application/json"}});
+  require_error(longer, 422, "validation_failed");
+  CHECK(longer.json().at("error").at("fields").contains("description"));
+
+  // The same as a form: %F0%9F%98%80 per character.
+  std::string encoded;
+  for (int i = 0; i < 10000; ++i) encoded += "%F0%9F%98%80";
+  const auto form = post_form(port, "/api/v1/reports",
+                              "title=Emoji+als+formulier&procedure=Formulier&description=" + encoded +
+                                  "&department=dpz&category=interne_werkwijze");
+  CHECK(form.status == 303);
+
+  // Content beyond 64 KiB stays 413, escaped or not, and so does anything not a report.
+  report["description"] = std::string(70 * 1024, 'a');
+  require_error(post_json(port, "/api/v1/reports", report), 413, "body_too_large");
+  report["description"] = std::string(6000, 'a');
+  report["impact"] = emoji.substr(0, 4 * 5000);
+  report["suggestion"] = std::string(15000, 'b');  // too long, and the content is over 64 KiB
+  report["title"] = std::string(40000, 'c');
+  require_error(request(port, http::verb::post, "/api/v1/reports", report.dump(-1, ' ', true),
+                        {{"Content-Type", "application/json"}}),
+                413, "body_too_large");
+  require_error(request(port, http::verb::post, "/api/v1/reports", std::string(100 * 1024, 'x'),
+                        {{"Content-Type", "text/plain"}}),
+                413, "body_too_large");
+  require_error(request(port, http::verb::post, "/api/v1/reports", "{" + std::string(100 * 1024, ' ') + "[}",
+                        {{"Content-Type", "application/json"}}),
+                413, "body_too_large");
+  require_error(request(port, http::verb::post, "/api/v1/reports", std::string(300 * 1024, ' '),
+                        {{"Content-Type", "application/json"}}),
+                413, "body_too_large");
+  const auto token = created.json().at("tracking_token").get<std::string>();
+  // Other endpoints keep the plain limit.
+  require_error(post_json(port, "/api/v1/track/" + token + "/replies", {{"body", std::string(70 * 1024, 'a')}}), 413,
+                "body_too_large");
+}
+
 TEST_CASE("the HTML form posts without JavaScript and lands on the confirmation", "[reporter][form]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"));

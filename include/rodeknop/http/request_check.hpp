@@ -13,6 +13,9 @@
 #include <string>
 #include <string_view>
 
+#include <algorithm>
+#include <functional>
+
 #include "rodeknop/http/message.hpp"
 
 namespace rodeknop::http {
@@ -22,8 +25,21 @@ using request_parser = boost::beast::http::request_parser<boost::beast::http::st
 struct request_limits {
   std::size_t header_limit = 8 * 1024;  // → 431
   std::size_t body_limit = 64 * 1024;   // → 413
+  /// Requests for which `encoded_body_allowed` holds may send up to this much: room for the
+  /// escapes of JSON and forms (up to 12 bytes for one character) around content that itself
+  /// keeps to `body_limit`, which their handler checks after decoding. 0: no such requests.
+  std::size_t encoded_body_limit = 0;
+  std::function<bool(const request&)> encoded_body_allowed;
+
+  /// The most any request may send.
+  std::size_t largest_body() const { return std::max(body_limit, encoded_body_limit); }
+  /// What this request may send.
+  std::size_t body_limit_for(const request& h) const {
+    return encoded_body_limit > body_limit && encoded_body_allowed && encoded_body_allowed(h) ? encoded_body_limit
+                                                                                              : body_limit;
+  }
   /// The read buffer holds at most this much (header, body and a little of what follows).
-  std::size_t buffer_limit() const { return header_limit + body_limit + 4096; }
+  std::size_t buffer_limit() const { return header_limit + largest_body() + 4096; }
 };
 
 /// Sets a fresh parser's limits (use one parser per request).
@@ -41,7 +57,8 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
 
 /// After reading a body with result `ec`: the error to answer (413, or 408 when the body
 /// timed out), or nullopt — then the connection just closes if `ec` is set.
-std::optional<api_error> body_problem(boost::system::error_code ec, bool timed_out, const request_limits& limits);
+std::optional<api_error> body_problem(const request_parser& parser, boost::system::error_code ec, bool timed_out,
+                                      const request_limits& limits);
 
 /// The request line of a refused request as far as it was read, for the access log and the
 /// metrics: its method when known (never throws, also when the line was not understood).

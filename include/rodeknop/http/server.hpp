@@ -24,6 +24,8 @@ struct server_options {
   unsigned threads = 2;
   std::size_t header_limit = 8 * 1024;        // → 431
   std::size_t body_limit = 64 * 1024;         // → 413
+  std::size_t encoded_body_limit = 0;         // see request_limits
+  std::function<bool(const request&)> encoded_body_allowed;
   std::chrono::seconds header_timeout{15};    // whole request header, and idle keep-alive
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds write_timeout{30};
