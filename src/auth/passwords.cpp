@@ -57,7 +57,8 @@ std::optional<std::string> username_problem(std::string_view u) {
 std::optional<std::string> token_name_problem(std::string_view name) {
   if (name.empty() || name.size() > 64) return "must have 1 to 64 characters";
   for (const char c : name)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "must not hold control characters";
+    // A slash could never be named in DELETE /api/v1/tokens/{name}.
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '/') return "must not hold control characters or /";
   return std::nullopt;
 }
 

@@ -88,7 +88,7 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
   set_role->add_option("--role", o.role, "triager, manager or admin")->required()->check(CLI::IsMember(role_names));
   set_role->callback([&o, &action] {
     action = [&o] {
-      auto c = open(o.db);
+      auto c = open_existing(o.db);
       if (!store::set_user_role(*c, o.username, o.role, domain::now()))
         throw std::runtime_error("no user \"" + o.username + "\"");
       std::cerr << "user " << o.username << " now has role " << o.role << "\n";
@@ -103,7 +103,7 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
     cmd->add_option("--username", o.username, "Login name")->required();
     cmd->callback([&o, &action, disable] {
       action = [&o, disable] {
-        auto c = open(o.db);
+        auto c = open_existing(o.db);
         const bool found = in_transaction(
             *c, [&] { return store::set_user_disabled(*c, o.username, disable, domain::now()); });
         if (!found) throw std::runtime_error("no user \"" + o.username + "\"");
@@ -120,7 +120,7 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
     action = [&o] {
       const auto password = read_password();
       const auto hash = auth::hash_password(password);
-      auto c = open(o.db);
+      auto c = open_existing(o.db);
       if (!store::set_user_password(*c, o.username, hash, domain::now()))
         throw std::runtime_error("no user \"" + o.username + "\"");
       std::cerr << "password of " << o.username << " changed\n";
@@ -171,7 +171,7 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
   revoke->add_option("--name", o.name, "The token's name")->required();
   revoke->callback([&o, &action] {
     action = [&o] {
-      auto c = open(o.db);
+      auto c = open_existing(o.db);
       if (!store::revoke_token(*c, o.name, domain::now()))
         throw std::runtime_error("no active token named \"" + o.name + "\"");
       std::cerr << "token " << o.name << " revoked\n";

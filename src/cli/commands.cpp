@@ -173,8 +173,8 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
       } else {
         throw std::runtime_error("give --months N or --closed-before YYYY-MM-DD");
       }
-      auto c = open(o.db);
-      const auto n = in_transaction(*c, [&] { return store::erase_reporter_identities(*c, cutoff, o.dry_run); });
+      auto c = open_existing(o.db);
+      const auto n = in_transaction(*c, [&] { return store::erase_reporter_identities(*c, cutoff, o.dry_run, domain::now()); });
       std::cerr << (o.dry_run ? "would erase" : "erased") << " the reporter's personal data of " << n
                 << " reports closed before " << domain::format_rfc3339(cutoff) << "\n";
       return 0;

@@ -38,7 +38,7 @@ void apply(const std::string& db, store::list_kind kind, const char* noun, domai
            bool adding, const std::string& key) {
   if (const auto errors = domain::validate_list_entry(change, adding); !errors.empty())
     throw std::runtime_error(describe(errors));
-  auto c = open(db);
+  auto c = adding ? open(db) : open_existing(db);
   const auto result = in_transaction(*c, [&] {
     return adding ? store::add_list_item(*c, kind, change) : store::change_list_item(*c, kind, key, change);
   });

@@ -409,6 +409,21 @@ class connection_stream final : public stream {
   const std::atomic<bool>& stopping_;
 };
 
+// Reads from a streaming connection until the client closes it (or the stream ends): a client
+// that leaves frees its stream at once, not at the next heartbeat or event that fails to go out.
+// Clients send nothing on an event stream; whatever they do send is read and ignored.
+net::awaitable<void> watch_for_close(std::shared_ptr<connection> c) {
+  std::array<char, 512> scratch;
+  for (;;) {
+    auto [ec, n] = co_await c->socket.async_read_some(net::buffer(scratch), use_tuple);
+    if (ec) break;
+  }
+  if (c->streaming && !c->stream_stop) {
+    c->stream_stop = true;
+    if (c->wake_timer) c->wake_timer->cancel();
+  }
+}
+
 }  // namespace
 
 net::awaitable<void> server::impl::send_stream(std::shared_ptr<connection> c, const response& res, exchange& ex,
@@ -424,6 +439,7 @@ net::awaitable<void> server::impl::send_stream(std::shared_ptr<connection> c, co
     c->socket.set_option(net::socket_base::send_buffer_size(32 * 1024), ignored);
     c->streaming = true;
     c->wake_timer = std::make_unique<net::steady_timer>(c->socket.get_executor());
+    net::co_spawn(c->socket.get_executor(), watch_for_close(c), net::detached);
     connection_stream s(c, options.write_timeout, stopping);
     try {
       co_await ex.streamer(s);

@@ -67,12 +67,26 @@ bool set_user_role(connection& c, std::string_view username, std::string_view ro
   return st.exec() == 1;
 }
 
+namespace {
+
+// A new password or a disabled account: whoever is logged in as this user is logged out.
+void end_sessions(connection& c, std::string_view username, domain::sys_seconds now) {
+  auto& end = c.prepare("UPDATE sessions SET ended_at = ?2 WHERE username = ?1 AND ended_at IS NULL");
+  bind_view(end, 1, username);
+  end.bind(2, seconds(now));
+  end.exec();
+}
+
+}  // namespace
+
 bool set_user_password(connection& c, std::string_view username, std::string_view hash, domain::sys_seconds now) {
   auto& st = c.prepare("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE username = ?1");
   bind_view(st, 1, username);
   bind_view(st, 2, hash);
   st.bind(3, seconds(now));
-  return st.exec() == 1;
+  if (st.exec() != 1) return false;
+  end_sessions(c, username, now);
+  return true;
 }
 
 std::int64_t other_enabled_admins(connection& c, std::string_view except) {
@@ -90,12 +104,7 @@ bool set_user_disabled(connection& c, std::string_view username, bool disabled, 
   st.bind(2, disabled ? 1 : 0);
   st.bind(3, seconds(now));
   if (st.exec() != 1) return false;
-  if (disabled) {
-    auto& end = c.prepare("UPDATE sessions SET ended_at = ?2 WHERE username = ?1 AND ended_at IS NULL");
-    bind_view(end, 1, username);
-    end.bind(2, seconds(now));
-    end.exec();
-  }
+  if (disabled) end_sessions(c, username, now);
   return true;
 }
 

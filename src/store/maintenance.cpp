@@ -546,7 +546,8 @@ seed_result seed(const db_options& options, std::int64_t count, std::uint64_t se
   return result;
 }
 
-std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds closed_before, bool dry_run) {
+std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds closed_before, bool dry_run,
+                                       std::chrono::sys_seconds now) {
   // Counting and erasing use the same condition: closed reports that still hold something,
   // whose last status change lies before the cut-off.
   static constexpr const char* count_sql =
@@ -556,13 +557,16 @@ std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds c
       "AND (SELECT max(e.at) FROM events e WHERE e.report_id = reports.id AND e.type = 'status') < ?1";
   static constexpr const char* erase_sql =
       "UPDATE reports SET reporter_name = NULL, reporter_email = NULL, reporter_identity = NULL, "
-      "version = version + 1 "
+      "version = version + 1, updated_at = ?2 "
       "WHERE status IN ('resolved', 'wont_fix', 'rejected', 'duplicate') "
       "AND (reporter_name IS NOT NULL OR reporter_email IS NOT NULL OR reporter_identity IS NOT NULL) "
       "AND (SELECT max(e.at) FROM events e WHERE e.report_id = reports.id AND e.type = 'status') < ?1";
   auto& st = c.prepare(dry_run ? count_sql : erase_sql);
   st.bind(1, static_cast<std::int64_t>(closed_before.time_since_epoch().count()));
-  if (!dry_run) return st.exec();
+  if (!dry_run) {
+    st.bind(2, static_cast<std::int64_t>(now.time_since_epoch().count()));
+    return st.exec();
+  }
   st.executeStep();
   const auto n = st.getColumn(0).getInt64();
   st.reset();

@@ -49,11 +49,15 @@ export function transitionsFrom(m, status) {
   return Array.isArray(list) ? list : [];
 }
 
-/** What a transition needs, as PRODUCT.md and CONTRACT.md say. */
+/**
+ * What a transition needs, as PRODUCT.md and CONTRACT.md say; and on this page also the question
+ * when the team asks for more information (the reporter is told to read it; the API leaves it
+ * optional).
+ */
 export function requirementsOf(m, from, to) {
   const reopening = closedStatuses(m).has(from) && !closedStatuses(m).has(to);
   return {
-    noteRequired: to === 'rejected' || to === 'wont_fix' || reopening,
+    noteRequired: to === 'rejected' || to === 'wont_fix' || to === 'needs_info' || reopening,
     duplicate: to === 'duplicate',
     outcome: to === 'resolved',
     reopening,
@@ -93,7 +97,7 @@ export function describeEvent(m, ev) {
       const outcome = value('outcome');
       if (outcome) text += `, uitkomst: ${outcomeLabel(m, outcome)}`;
       const dup = value('duplicate_of');
-      if (to === 'duplicate' && dup) text += `, dubbel van melding ${dup}`;
+      if (to === 'duplicate' && dup) text += `, dubbel van ${referenceOf(dup)}`;
       return text;
     }
     case 'priority': {
@@ -111,7 +115,7 @@ export function describeEvent(m, ev) {
     }
     case 'duplicate_of': {
       const to = value('to') ?? value('duplicate_of');
-      return to ? `Gemarkeerd als dubbel van melding ${to}` : 'Niet meer gemarkeerd als dubbel';
+      return to ? `Gemarkeerd als dubbel van ${referenceOf(to)}` : 'Niet meer gemarkeerd als dubbel';
     }
     case 'outcome':
       return `Uitkomst: ${outcomeLabel(m, value('to') ?? value('outcome'))}`;
@@ -239,10 +243,10 @@ function errorBox(form) {
 
 function showFormError(form, title, lines = []) {
   const box = errorBox(form);
-  box.replaceChildren(
-    h('p', { class: 'utrecht-paragraph rk-alert__title' }, title),
-    lines.length ? h('ul', { class: 'utrecht-unordered-list' }, lines.map((l) => h('li', { class: 'utrecht-unordered-list__item' }, l))) : null,
-  );
+  const parts = [h('p', { class: 'utrecht-paragraph rk-alert__title' }, title)];
+  // (only when there are lines: replaceChildren would show a null as the text "null")
+  if (lines.length) parts.push(h('ul', { class: 'utrecht-unordered-list' }, lines.map((l) => h('li', { class: 'utrecht-unordered-list__item' }, l))));
+  box.replaceChildren(...parts);
   box.hidden = false;
 }
 
@@ -263,18 +267,40 @@ export function rememberReports(list) {
   }
 }
 
-/** Turns "RK-2026-00012", "12" or "#12" into a report id; null when no report is found. */
+/** How pages name a report by its id: its reference when the page has seen it, else "melding 12". */
+export function referenceOf(id) {
+  for (const [reference, known] of knownReferences) if (String(known) === String(id)) return reference;
+  return `melding ${id}`;
+}
+
+function amsterdamYear() {
+  return new Intl.DateTimeFormat('en', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(new Date());
+}
+
+/**
+ * What a triager types for "the earlier report": a reference ("RK-2026-00012", "rk-2026-12"), the
+ * number of this year's reference ("12", "00012": RK-2026-00012), or the report's address
+ * (…/team/reports/34). Answers {reference, id} (id null when no report has that reference), or
+ * null when the text is none of these. Internal ids are never typed: the pages show references.
+ */
 export async function resolveReportRef(text) {
   const value = text.trim();
-  const digits = /^#?\s*(\d{1,15})$/.exec(value);
-  if (digits) return Number(digits[1]);
-  if (!/^RK-\d{4}-\d{1,10}$/i.test(value)) return null;
-  const reference = value.toUpperCase();
-  if (knownReferences.has(reference)) return knownReferences.get(reference);
+  const address = /\/team\/reports\/(\d{1,15})\/?$/.exec(value);
+  if (address) return { id: Number(address[1]), reference: referenceOf(address[1]) };
+  let year;
+  let number;
+  const full = /^RK-(\d{4})-(\d{1,10})$/i.exec(value);
+  const bare = /^#?\s*(\d{1,10})$/.exec(value);
+  if (full) [, year, number] = full;
+  else if (bare) [year, number] = [amsterdamYear(), bare[1]];
+  else return null;
+  const reference = `RK-${year}-${number.replace(/^0+(?=\d)/, '').padStart(5, '0')}`;
+  if (knownReferences.has(reference)) return { id: knownReferences.get(reference), reference };
   const params = new URLSearchParams({ q: reference, limit: '20' });
   const res = await api('GET', `/api/v1/reports?${params}`);
   const hit = (res.data?.items ?? []).find((r) => String(r.reference).toUpperCase() === reference);
-  return hit ? hit.id : null;
+  if (hit) knownReferences.set(reference, hit.id);
+  return { id: hit ? hit.id : null, reference };
 }
 
 // ------------------------------------------------------------------------------ the component
@@ -354,7 +380,7 @@ export class Decisions {
     children.push(this.notice);
     this.slot = h('div', { class: 'rk-decide__slot' });
     children.push(this.slot);
-    this.element.replaceChildren(...children);
+    this.element.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
   }
 
   showChangedNotice(fresh) {
@@ -390,9 +416,9 @@ export class Decisions {
       fields.push(
         field({
           name: 'duplicate_of',
-          label: 'Nummer of kenmerk van de eerdere melding',
+          label: 'Kenmerk van de eerdere melding',
           required: true,
-          description: 'Bijvoorbeeld 12 of RK-2026-00012. Het nummer staat ook in het adres van de melding.',
+          description: 'Bijvoorbeeld RK-2026-00012, of alleen 12 voor een melding van dit jaar.',
           control: h('input', { class: 'utrecht-textbox utrecht-textbox--html-input rk-input rk-input--medium', id: `${base}-duplicate`, name: 'duplicate_of', type: 'text', autocomplete: 'off', spellcheck: 'false', value: prefill.duplicate ?? '' }),
         }),
       );
@@ -475,6 +501,9 @@ export class Decisions {
         h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => this.closePanel() }, 'Annuleren'),
       ),
     );
+    // What the fields held when the panel opened: only what the user changes from these is sent,
+    // so saving again after a conflict never undoes a colleague's change to another field.
+    form.baseline = { assignee: r.assignee ?? '', priority: r.priority ?? '', owner_department: r.owner_department ?? '' };
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submitAssign(form);
@@ -507,7 +536,15 @@ export class Decisions {
     const body = { status: to };
     const problems = [];
     if (note) body.note = note;
-    else if (needs.noteRequired) problems.push(['note', needs.reopening ? 'Schrijf waarom de melding weer opengaat.' : 'Schrijf de reden op; de melder en de besluitenlijst hebben die nodig.']);
+    else if (needs.noteRequired)
+      problems.push([
+        'note',
+        needs.reopening
+          ? 'Schrijf waarom de melding weer opengaat.'
+          : to === 'needs_info'
+            ? 'Schrijf de vraag aan de melder op; die leest hem op de volgpagina.'
+            : 'Schrijf de reden op; de melder en de besluitenlijst hebben die nodig.',
+      ]);
     if (needs.outcome) {
       const outcome = form.elements.outcome.value;
       if (outcome) body.outcome = outcome;
@@ -515,13 +552,14 @@ export class Decisions {
     }
     if (needs.duplicate) {
       const text = form.elements.duplicate_of.value;
-      if (!text.trim()) problems.push(['duplicate_of', 'Vul het nummer of kenmerk van de eerdere melding in.']);
+      if (!text.trim()) problems.push(['duplicate_of', 'Vul het kenmerk van de eerdere melding in.']);
       else {
         try {
-          const id = await resolveReportRef(text);
-          if (id === null) problems.push(['duplicate_of', `Er is geen melding gevonden bij ‘${text.trim()}’. Vul het nummer van de melding in: dat staat achteraan in het adres van de melding (/team/reports/12 heeft nummer 12).`]);
-          else if (String(id) === String(this.report.id)) problems.push(['duplicate_of', 'Een melding kan geen dubbel van zichzelf zijn.']);
-          else body.duplicate_of = id;
+          const found = await resolveReportRef(text);
+          if (found === null) problems.push(['duplicate_of', `‘${text.trim()}’ is geen kenmerk. Vul het kenmerk in, bijvoorbeeld RK-2026-00012, of alleen het nummer (12) voor een melding van dit jaar.`]);
+          else if (found.id === null) problems.push(['duplicate_of', `Er is geen melding met kenmerk ${found.reference}. Controleer het kenmerk; een melding van een ander jaar vult u helemaal in (RK-2025-00012).`]);
+          else if (String(found.id) === String(this.report.id)) problems.push(['duplicate_of', 'Een melding kan geen dubbel van zichzelf zijn.']);
+          else body.duplicate_of = found.id;
         } catch (err) {
           this.showError(form, err);
           return;
@@ -540,13 +578,14 @@ export class Decisions {
     clearFieldErrors(form);
     clearFormError(form);
     const r = this.report;
+    const base = form.baseline;
     const body = {};
     const assignee = form.elements.assignee.value.trim();
-    if (assignee !== (r.assignee ?? '')) body.assignee = assignee || null;
+    if (assignee !== base.assignee && assignee !== (r.assignee ?? '')) body.assignee = assignee || null;
     const priority = form.elements.priority.value;
-    if (priority && priority !== (r.priority ?? '')) body.priority = priority;
+    if (priority && priority !== base.priority && priority !== (r.priority ?? '')) body.priority = priority;
     const owner = form.elements.owner_department.value;
-    if (owner !== (r.owner_department ?? '')) body.owner_department = owner || null;
+    if (owner !== base.owner_department && owner !== (r.owner_department ?? '')) body.owner_department = owner || null;
     if (Object.keys(body).length === 0) {
       showFormError(form, 'Er is niets gewijzigd.');
       form.querySelector('input, select')?.focus();
@@ -606,8 +645,22 @@ export class Decisions {
       this.showError(form, err);
       return;
     }
-    // From here on the user's change applies to the new version.
+    // From here on the user's change applies to the new version. Fields the user left alone
+    // show the new values (and are not sent).
     this.report = fresh;
+    if (form.baseline) {
+      for (const name of Object.keys(form.baseline)) {
+        const el = form.elements[name];
+        if (!el || el.value.trim() !== form.baseline[name]) continue;
+        const now = fresh[name] ?? '';
+        if (el.tagName === 'SELECT' && ![...el.options].some((o) => o.value === now)) {
+          const label = name === 'priority' ? (now ? priorityLabel(m, now) : 'Nog geen prioriteit') : now ? departmentLabel(m, now) : 'Nog niet bekend';
+          el.append(h('option', { value: now }, label));
+        }
+        el.value = now;
+        form.baseline[name] = now;
+      }
+    }
     this.options.onFresh?.(fresh);
     this.notice?.replaceChildren();
 

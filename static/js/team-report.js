@@ -25,7 +25,7 @@ import {
   uid,
   versionFromEtag,
 } from './api.js';
-import { clearFieldErrors, Decisions, describeEvent, eventText, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
+import { clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const REPORT_ID = main.dataset.reportId;
@@ -52,6 +52,19 @@ async function fetchReport() {
   const res = await api('GET', `/api/v1/reports/${encodeURIComponent(REPORT_ID)}`);
   const report = res.data;
   if (report.version === undefined || report.version === null) report.version = versionFromEtag(res.etag);
+  // The report it duplicates, and the ones its history names, by their reference (not their id).
+  const ids = new Set((report.history ?? []).map((ev) => ev.duplicate_of ?? (ev.type === 'duplicate_of' ? ev.to : null)));
+  ids.add(report.duplicate_of);
+  await Promise.all(
+    [...ids]
+      .filter((id) => id !== null && id !== undefined && referenceOf(id).startsWith('melding '))
+      .slice(0, 10)
+      .map((id) =>
+        api('GET', `/api/v1/reports/${encodeURIComponent(id)}`)
+          .then((r) => rememberReports([r.data]))
+          .catch(() => {}),
+      ),
+  );
   return report;
 }
 
@@ -75,7 +88,7 @@ function renderFacts(r) {
     fact('Kenmerk', r.reference),
     fact('Status', statusBadge(m, r.status)),
     r.outcome ? fact('Uitkomst', outcomeLabel(m, r.outcome)) : null,
-    r.duplicate_of ? fact('Dubbel van', h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(r.duplicate_of) }, `melding ${r.duplicate_of}`)) : null,
+    r.duplicate_of ? fact('Dubbel van', h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(r.duplicate_of) }, referenceOf(r.duplicate_of))) : null,
     fact('Prioriteit', r.priority ? priorityLabel(m, r.priority) : none('Nog niet bepaald')),
     fact('Toegewezen aan', r.assignee ? r.assignee : none('Nog niemand')),
     fact('Dienst die over de regel gaat', r.owner_department ? departmentLabel(m, r.owner_department) : none('Nog niet bekend')),
@@ -148,7 +161,7 @@ function renderSimilar(r) {
                 type: 'button',
                 class: 'utrecht-button utrecht-button--secondary-action rk-button--small rk-similar__mark',
                 onclick: (e) => {
-                  state.decisions.openStatus('duplicate', e.currentTarget, { duplicate: String(s.id) });
+                  state.decisions.openStatus('duplicate', e.currentTarget, { duplicate: s.reference ?? String(s.id) });
                   document.getElementById('besluit')?.scrollIntoView({ block: 'nearest' });
                 },
               },
@@ -393,7 +406,7 @@ function setTitle(r) {
 /** Replaces the content of a part, unless the focus is inside it (then the next refresh does). */
 function fill(el, ...children) {
   if (el.contains(document.activeElement) && document.activeElement !== el) return;
-  el.replaceChildren(...children.flat());
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
 }
 
 function build(r) {

@@ -31,7 +31,7 @@ import {
   uid,
   versionFromEtag,
 } from './api.js';
-import { Decisions, rememberReports } from './decide.js';
+import { Decisions, referenceOf, rememberReports } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const WEEK = main.dataset.week;
@@ -402,7 +402,7 @@ function renderDecisions(list) {
       rows.map((d) => {
         let decision = d.from ? `${statusLabel(m, d.from)} → ${statusLabel(m, d.to)}` : statusLabel(m, d.to);
         if (d.outcome) decision += ` (${outcomeLabel(m, d.outcome)})`;
-        if (d.duplicateOf) decision += ` (dubbel van ${d.duplicateOf})`;
+        if (d.duplicateOf) decision += ` (dubbel van ${referenceOf(d.duplicateOf)})`;
         return h(
           'tr',
           { class: 'utrecht-table__row' },

@@ -219,6 +219,22 @@ test('when someone else saved first, the page explains it in Dutch and one can s
   const after = (await bram('GET', `/api/v1/reports/${created.id}`)).body;
   assert.equal(after.priority, 'high');
   assert.equal(after.assignee, 'anna');
+
+  // Again, but now Anna only changes who picks it up while Bram changes the priority: saving
+  // again sends only her field, so Bram's priority stays.
+  await page.locator('#besluit .rk-decide__assign').click();
+  await page.locator('#besluit input[name="assignee"]').fill('chantal');
+  const now = await bram('GET', `/api/v1/reports/${created.id}`);
+  assert.equal((await bram('PATCH', `/api/v1/reports/${created.id}`, { priority: 'low' }, { 'if-match': now.etag })).status, 200);
+  await page.locator('#besluit button[type="submit"]').click();
+  await conflict.waitFor();
+  // The field she left alone now shows Bram's value.
+  assert.equal(await page.locator('#besluit select[name="priority"]').inputValue(), 'low');
+  await conflict.getByRole('button', { name: 'Mijn wijziging opnieuw opslaan' }).click();
+  await conflict.waitFor({ state: 'detached' });
+  const last = (await bram('GET', `/api/v1/reports/${created.id}`)).body;
+  assert.equal(last.assignee, 'chantal');
+  assert.equal(last.priority, 'low', 'Bram\'s priority was not overwritten');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -261,10 +277,12 @@ test('the report page: whole report, comments and history; logging out', async (
 
   // Mark it as a duplicate of the similar report (the form is filled in from the list).
   await page.locator('.rk-similar__item', { hasText: earlier.reference }).getByRole('button', { name: /Markeer als dubbel/ }).click();
-  assert.equal(await page.locator('#besluit input[name="duplicate_of"]').inputValue(), String(earlier.id));
+  assert.equal(await page.locator('#besluit input[name="duplicate_of"]').inputValue(), earlier.reference);
   await page.locator('#besluit button[type="submit"]').click();
   await page.locator('.rk-history__item--status', { hasText: 'Dubbele melding' }).waitFor();
-  assert.match(await page.locator('.rk-report-facts').textContent(), /Dubbel van/);
+  // Named by its reference, never by the internal id.
+  assert.match(await page.locator('.rk-report-facts').textContent(), new RegExp(`Dubbel van\\s*${earlier.reference}`));
+  assert.match(await page.locator('.rk-history__list').textContent(), new RegExp(`dubbel van ${earlier.reference}`));
 
   // Logging out ends the session and shows the login page.
   await Promise.all([page.waitForURL(/\/login/), page.getByRole('button', { name: 'Uitloggen' }).click()]);

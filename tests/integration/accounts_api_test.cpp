@@ -63,15 +63,19 @@ TEST_CASE("an admin adds, changes and disables accounts; it counts at once", "[a
   REQUIRE(promoted.json().at("role") == "manager");
   REQUIRE(get(port, "/api/v1/stats/monthly", anna).status == 200);
 
-  // A new password replaces the old one.
+  // A new password replaces the old one and ends her open sessions (a reset after a stolen
+  // password shuts the thief out at once).
   REQUIRE(patch_json(port, "/api/v1/users/anna@denhaag.nl", {{"password", "een heel ander wachtwoord"}}, admin).status == 200);
+  REQUIRE(get(port, "/api/v1/reports", anna).status == 401);
   REQUIRE(try_login(port, "anna@denhaag.nl", test_password).status == 401);
   REQUIRE(try_login(port, "anna@denhaag.nl", "een heel ander wachtwoord").status == 200);
+  const auto anna_again = login(port, "anna@denhaag.nl", "een heel ander wachtwoord").headers();
+  REQUIRE(get(port, "/api/v1/reports", anna_again).status == 200);
 
   // Disabled: her open session ends and she cannot log in; enabled: she can again.
   const auto off = patch_json(port, "/api/v1/users/anna@denhaag.nl", {{"disabled", true}}, admin);
   REQUIRE(off.json().at("disabled") == true);
-  REQUIRE(get(port, "/api/v1/reports", anna).status == 401);
+  REQUIRE(get(port, "/api/v1/reports", anna_again).status == 401);
   REQUIRE(try_login(port, "anna@denhaag.nl", "een heel ander wachtwoord").status == 401);
   REQUIRE(patch_json(port, "/api/v1/users/anna@denhaag.nl", {{"disabled", false}}, admin).status == 200);
   REQUIRE(try_login(port, "anna@denhaag.nl", "een heel ander wachtwoord").status == 200);
@@ -169,6 +173,9 @@ TEST_CASE("the account and token endpoints answer every mistake with the contrac
   require_error(patch_json(port, "/api/v1/users/niemand", {{"role", "manager"}}, admin), 404, "not_found");
   require_error(post_json(port, "/api/v1/tokens", {{"name", ""}, {"role", "triager"}}, admin), 422, "validation_failed");
   require_error(post_json(port, "/api/v1/tokens", {{"name", "a\tb"}, {"role", "triager"}}, admin), 422, "validation_failed");
+  // A slash could not be named in DELETE /api/v1/tokens/{name}.
+  require_error(post_json(port, "/api/v1/tokens", {{"name", "bi/finance"}, {"role", "manager"}}, admin), 422,
+                "validation_failed");
   require_error(request(port, http::verb::delete_, "/api/v1/tokens/bestaat-niet", {}, admin), 404, "not_found");
   require_error(request(port, http::verb::delete_, "/api/v1/users/anna", {}, admin), 405, "method_not_allowed");
 

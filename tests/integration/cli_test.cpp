@@ -65,13 +65,19 @@ TEST_CASE("serve refuses, in one plain line, a --static without Rode Knop's page
   CHECK(busy.err.find('\n') == busy.err.size() - 1);
 }
 
-TEST_CASE("the list commands refuse a database that is not there instead of making an empty one", "[cli]") {
+TEST_CASE("commands that do not add refuse a database that is not there instead of making an empty one", "[cli]") {
   temp_dir dir;
   const auto typo = dir.file("rodeknp.db");
-  for (const std::vector<std::string>& args : {std::vector<std::string>{"user", "list", "--db", typo},
-                                               {"token", "list", "--db", typo},
-                                               {"department", "list", "--db", typo},
-                                               {"category", "list", "--db", typo}}) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"user", "list", "--db", typo},
+        {"token", "list", "--db", typo},
+        {"department", "list", "--db", typo},
+        {"category", "list", "--db", typo},
+        {"user", "disable", "--db", typo, "--username", "anna"},
+        {"user", "set-role", "--db", typo, "--username", "anna", "--role", "admin"},
+        {"token", "revoke", "--db", typo, "--name", "bi"},
+        {"department", "disable", "--db", typo, "--key", "dpz"},
+        {"retention", "--db", typo, "--months", "3", "--dry-run"}}) {
     INFO(args[0]);
     const auto r = run_command(args);
     CHECK(r.exit_status != 0);
@@ -150,7 +156,9 @@ TEST_CASE("retention erases the reporter's personal data of closed reports only"
   const auto open = create("Lopende melding");
   patch(open, R"({"status":"accepted"})");
   const auto stats_before = get(port, "/api/v1/stats/monthly", bearer(admin)).body;
-  const auto etag_before = get(port, "/api/v1/reports/" + closed, bearer(admin)).header("etag");
+  const auto before = get(port, "/api/v1/reports/" + closed, bearer(admin));
+  const auto etag_before = before.header("etag");
+  const auto updated_before = before.json().at("updated_at").get<std::string>();
 
   // A cut-off in the future: every report closed so far counts.
   const std::chrono::year_month_day later{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
@@ -165,6 +173,7 @@ TEST_CASE("retention erases the reporter's personal data of closed reports only"
   REQUIRE(dry.err.find("would erase the reporter's personal data of 1 reports") != std::string::npos);
   REQUIRE(get(port, "/api/v1/reports/" + closed, bearer(admin)).json().at("reporter_name") == "Fatima el Amrani");
 
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // updated_at counts in seconds
   const auto done = run_command({"retention", "--db", db, "--closed-before", cutoff});
   INFO(done.err);
   REQUIRE(done.exit_status == 0);
@@ -176,6 +185,8 @@ TEST_CASE("retention erases the reporter's personal data of closed reports only"
   REQUIRE(erased.json().at("title") == "Afgewezen melding");
   REQUIRE(erased.json().at("status") == "rejected");
   REQUIRE(erased.header("etag") != etag_before);
+  // Tools that follow changes by updated_at see the erasure.
+  REQUIRE(erased.json().at("updated_at").get<std::string>() > updated_before);
   REQUIRE(get(port, "/api/v1/reports/" + open, bearer(admin)).json().at("reporter_name") == "Fatima el Amrani");
   REQUIRE(get(port, "/api/v1/stats/monthly", bearer(admin)).body == stats_before);
 

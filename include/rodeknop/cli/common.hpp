@@ -14,8 +14,9 @@ namespace rodeknop::cli {
 /// may be running meanwhile.
 std::unique_ptr<store::connection> open(const std::string& db);
 
-/// The same for a command that only reads: a database that is not there is an error (a typo in
-/// the path), not made empty.
+/// The same for a command that reads or changes what must already be there (list, revoke,
+/// disable, retention, ...): a database that is not there is an error (a typo in the path), not
+/// made empty. Only the commands that add something make a new database.
 std::unique_ptr<store::connection> open_existing(const std::string& db);
 
 /// Runs `fn` in one transaction and returns what it returns.

@@ -28,6 +28,7 @@ std::optional<user_record> find_user(connection& c, std::string_view username);
 std::vector<user_record> list_users(connection& c);
 /// Each returns false when there is no such user.
 bool set_user_role(connection& c, std::string_view username, std::string_view role, domain::sys_seconds now);
+/// A new password also ends the user's open sessions (a reset after a stolen password counts at once).
 bool set_user_password(connection& c, std::string_view username, std::string_view hash, domain::sys_seconds now);
 /// Enabled accounts with the admin role other than `except`: an admin who is the last one may
 /// not be demoted or disabled through the API (nobody could administer the lists after).

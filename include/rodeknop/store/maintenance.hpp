@@ -32,8 +32,10 @@ seed_result seed(const db_options& options, std::int64_t count, std::uint64_t se
 /// Data retention (AVG): erases the reporter's name, e-mail address and single-sign-on identity
 /// of every report closed (resolved, wont_fix, rejected, duplicate) before `closed_before`,
 /// judged by its last status change; the report itself, its history and the figures stay.
-/// Each erased report gets a new version (its ETag changes). With `dry_run` nothing changes.
+/// Each erased report gets a new version (its ETag changes) and `updated_at` = `now`, so tools
+/// that follow changes see it. With `dry_run` nothing changes.
 /// Returns how many reports it erased (or would erase).
-std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds closed_before, bool dry_run);
+std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds closed_before, bool dry_run,
+                                       std::chrono::sys_seconds now);
 
 }  // namespace rodeknop::store
