@@ -113,6 +113,7 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
 
   domain::stats_counts total;
   std::array<std::int64_t, domain::outcome_count> outcomes{};
+  const auto this_month = domain::amsterdam_month(domain::now());
   json rows = json::array();
   for (const auto& m : months) {
     total += m.total;
@@ -121,9 +122,11 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       outcomes[o] += m.by_outcome[o];
       outcome_cells.push_back({{"count", m.by_outcome[o]}, {"count_nl", count_nl(m.by_outcome[o])}});
     }
+    // The month still running is marked: its figures are not final yet.
+    const bool running = m.month == this_month;
     rows.push_back({{"month", domain::format_year_month(m.month)},
-                    {"label", month_label(m.month)},
-                    {"short", month_short_label(m.month)},
+                    {"label", month_label(m.month) + (running ? " (tot nu toe)" : "")},
+                    {"short", month_short_label(m.month) + (running ? " (lopend)" : "")},
                     {"received", m.total.received},
                     {"received_nl", count_nl(m.total.received)},
                     {"decided", m.total.decided},

@@ -451,7 +451,7 @@ export class Decisions {
       h(
         'div',
         { class: 'rk-decide__buttons' },
-        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, `${action} opslaan`),
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Besluit opslaan'),
         h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => this.closePanel() }, 'Annuleren'),
       ),
     );

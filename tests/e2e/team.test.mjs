@@ -115,7 +115,7 @@ test('a triager decides on the queue by keyboard only', async () => {
   await page.keyboard.press('Enter');
   assert.match(await focused(page), /^#rk-decide-\d+-note$/, 'the form opens with the focus in its first field');
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Accepteren opslaan');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Besluit opslaan');
   await page.keyboard.press('Enter');
   await card(page, first.reference).waitFor({ state: 'detached' });
   await page.locator('#rk-live', { hasText: `${first.reference}: besluit opgeslagen` }).waitFor();

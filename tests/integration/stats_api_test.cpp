@@ -412,4 +412,7 @@ TEST_CASE("statistics page: figures, tables and downloads for the chosen period"
   const auto wrong = s.get_as(s.manager, "/stats?from=2026-13");
   CHECK(wrong.status == 422);
   CHECK(wrong.body.find("Kies een geldige beginmaand.") != std::string::npos);
+  // Past months are final; the month still running is marked as such (the default period ends with it).
+  CHECK(page.body.find("(tot nu toe)") == std::string::npos);
+  CHECK(s.get_as(s.manager, "/stats").body.find("(tot nu toe)") != std::string::npos);
 }
