@@ -514,6 +514,8 @@ json decision_json(const store::decision_record& d) {
             {"to", d.to},
             {"note", opt(d.note)}};
   j["outcome"] = d.to == "resolved" ? opt(d.outcome) : json(nullptr);
+  j["duplicate_of"] = opt(d.duplicate_of);
+  j["duplicate_of_reference"] = opt(d.duplicate_reference);
   return j;
 }
 
@@ -554,7 +556,8 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
     }
     const auto decisions = read(s, [range](store::connection& c) { return store::week_decisions(c, range); });
     util::csv_writer out(options);
-    out.row({"week", "at", "local_time", "id", "reference", "title", "from", "to", "outcome", "note", "actor"});
+    out.row({"week", "at", "local_time", "id", "reference", "title", "from", "to", "outcome", "note", "actor",
+             "duplicate_of_reference"});
     for (const auto& d : decisions) {
       out.cell(name)
           .cell(domain::format_rfc3339(d.at))
@@ -567,6 +570,7 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
           .cell(d.to == "resolved" ? d.outcome.value_or("") : "")
           .cell(d.note.value_or(""))
           .cell(d.actor)
+          .cell(d.duplicate_reference.value_or(""))
           .end_row();
     }
     http::response res{http::status::ok, 11};

@@ -52,7 +52,12 @@ connection::connection(const db_options& options, bool writer)
 SQLite::Statement& connection::prepare(const char* sql) {
   auto& slot = statements_[sql];
   if (!slot) {
-    slot = std::make_unique<SQLite::Statement>(db_, sql);
+    try {
+      slot = std::make_unique<SQLite::Statement>(db_, sql);
+    } catch (...) {
+      statements_.erase(sql);  // no empty slot for reset_statements() to trip over
+      throw;
+    }
   } else {
     // tryReset: reset() would rethrow the error of the statement's previous failed run.
     slot->tryReset();

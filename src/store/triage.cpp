@@ -278,12 +278,20 @@ decision_record read_decision(SQLite::Statement& st) {
   d.report_id = st.getColumn(7).getInt64();
   d.reference = st.getColumn(8).getString();
   d.title = st.getColumn(9).getString();
+  d.duplicate_of = opt_int(st.getColumn(10));
+  d.duplicate_reference = opt_text(st.getColumn(11));
   return d;
 }
 
 constexpr const char* decisions_sql =
-    "SELECT e.id, e.at, e.actor, e.from_value, e.to_value, e.note, e.outcome, r.id, r.reference, r.title "
+    "SELECT e.id, e.at, e.actor, e.from_value, e.to_value, e.note, e.outcome, r.id, r.reference, r.title, "
+    // A move to duplicate names the earlier report: the link event written by the same change
+    // (same report and second, a few events from it; a quick reopen writes an empty link).
+    "o.id, o.reference "
     "FROM events e JOIN reports r ON r.id = e.report_id "
+    "LEFT JOIN reports o ON e.to_value = 'duplicate' AND o.id = (SELECT CAST(d.to_value AS INTEGER) FROM events d "
+    "WHERE d.report_id = e.report_id AND d.type = 'duplicate_of' AND d.at = e.at AND d.to_value IS NOT NULL "
+    "AND d.id BETWEEN e.id - 6 AND e.id + 6 ORDER BY d.id DESC LIMIT 1) "
     "WHERE e.type = 'status' AND e.actor <> 'reporter' AND e.at >= ?1 AND e.at < ?2 "
     "ORDER BY e.at, e.id LIMIT ?3";
 

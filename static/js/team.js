@@ -371,6 +371,7 @@ function decisionOf(d) {
     note: d.note ?? '',
     outcome: d.outcome ?? null,
     duplicateOf: d.duplicate_of ?? null,
+    duplicateReference: d.duplicate_of_reference ?? null,
     actor: d.actor ?? d.by ?? '',
     at: d.at ?? d.time ?? '',
   };
@@ -402,7 +403,7 @@ function renderDecisions(list) {
       rows.map((d) => {
         let decision = d.from ? `${statusLabel(m, d.from)} → ${statusLabel(m, d.to)}` : statusLabel(m, d.to);
         if (d.outcome) decision += ` (${outcomeLabel(m, d.outcome)})`;
-        if (d.duplicateOf) decision += ` (dubbel van ${referenceOf(d.duplicateOf)})`;
+        if (d.duplicateOf) decision += ` (dubbel van ${d.duplicateReference ?? referenceOf(d.duplicateOf)})`;
         return h(
           'tr',
           { class: 'utrecht-table__row' },

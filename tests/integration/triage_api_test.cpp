@@ -542,7 +542,8 @@ TEST_CASE("the week's decisions as CSV: BOM, header, quoting, neutralised formul
   CHECK(r.header("content-disposition") == "attachment; filename=\"rodeknop-decisions-" + week + ".csv\"");
   REQUIRE(r.body.rfind("\xEF\xBB\xBF", 0) == 0);
   const auto header_end = r.body.find("\r\n");
-  CHECK(r.body.substr(3, header_end - 3) == "week,at,local_time,id,reference,title,from,to,outcome,note,actor");
+  CHECK(r.body.substr(3, header_end - 3) ==
+        "week,at,local_time,id,reference,title,from,to,outcome,note,actor,duplicate_of_reference");
   CHECK(r.body.find("\"'=HYPERLINK(\"\"http://evil\"\";\"\"klik\"\")\"") != std::string::npos);
   CHECK(r.body.find("\"'@Geen belemmering, uitgelegd.\"") != std::string::npos);
   CHECK(r.body.find(",new,rejected,,") != std::string::npos);
@@ -557,7 +558,7 @@ TEST_CASE("the week's decisions as CSV: BOM, header, quoting, neutralised formul
 
   r = get(port, "/api/v1/triage/" + week + "?format=csv&delimiter=semicolon", s.as_triager());
   REQUIRE(r.status == 200);
-  CHECK(r.body.find("week;at;local_time;id;reference;title;from;to;outcome;note;actor\r\n") == 3);
+  CHECK(r.body.find("week;at;local_time;id;reference;title;from;to;outcome;note;actor;duplicate_of_reference\r\n") == 3);
   CHECK(r.body.find(";new;rejected;;'@Geen belemmering, uitgelegd.;") != std::string::npos);
   require_error(get(port, "/api/v1/triage/" + week + "?format=csv&delimiter=tab", s.as_triager()), 422,
                 "validation_failed");
@@ -670,6 +671,21 @@ TEST_CASE("reopening a duplicate unlinks it, and the history shows both steps", 
   CHECK(last.at("type") == "duplicate_of");
   CHECK(last.at("from") == a.id);
   CHECK(last.at("to").is_null());
+
+  // The week's minutes name the earlier report of the duplicate decision (JSON and CSV), and
+  // only there.
+  const auto week = get(port, "/api/v1/triage/" + current_week(), s.as_triager()).json();
+  const auto& decisions = week.at("decisions");
+  REQUIRE(decisions.size() == 2);
+  CHECK(decisions[0].at("to") == "duplicate");
+  CHECK(decisions[0].at("duplicate_of") == a.id);
+  CHECK(decisions[0].at("duplicate_of_reference") == a.reference);
+  CHECK(decisions[1].at("to") == "accepted");
+  CHECK(decisions[1].at("duplicate_of").is_null());
+  CHECK(decisions[1].at("duplicate_of_reference").is_null());
+  const auto csv = get(port, "/api/v1/triage/" + current_week() + "?format=csv", s.as_triager()).body;
+  CHECK(csv.find(",new,duplicate,,,") != std::string::npos);
+  CHECK(csv.find("," + a.reference + "\r\n") != std::string::npos);
 }
 
 TEST_CASE("the week's lists are whole by default: a queue of 60 comes back complete; limit cuts and says so",

@@ -215,6 +215,18 @@ TEST_CASE("initialise_database can run again on an existing database", "[store][
   CHECK(strings(f.opts.path, "SELECT title FROM reports") == std::vector<std::string>{"Blijft bewaard"});
 }
 
+TEST_CASE("a statement that fails to prepare leaves the connection usable", "[store][connection]") {
+  fresh_db f;
+  store::connection c(f.opts, false);
+  CHECK_THROWS_AS(c.prepare("SELECT no_such_column FROM reports"), SQLite::Exception);
+  // A read lease resets every cached statement when it goes back to the pool.
+  c.reset_statements();
+  auto& ok = c.prepare("SELECT count(*) FROM departments");
+  REQUIRE(ok.executeStep());
+  CHECK(ok.getColumn(0).getInt() == 6);
+  CHECK_THROWS_AS(c.prepare("SELECT no_such_column FROM reports"), SQLite::Exception);  // again, not cached
+}
+
 TEST_CASE("a database with a newer schema is refused, untouched", "[store][schema]") {
   fresh_db f;
   const int newer = store::latest_schema_version() + 1;

@@ -220,6 +220,8 @@ struct decision_record {
   std::string to;
   std::optional<std::string> note;
   std::optional<std::string> outcome;
+  std::optional<std::int64_t> duplicate_of;        // to == "duplicate": the earlier report
+  std::optional<std::string> duplicate_reference;  // and its reference
 };
 
 struct week_view {
