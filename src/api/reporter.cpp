@@ -6,6 +6,7 @@
 #include "rodeknop/api/submission.hpp"
 #include "rodeknop/api/team.hpp"
 #include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/http/request_check.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/reports.hpp"
 #include "rodeknop/util/crypto.hpp"
@@ -61,10 +62,6 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
   // %F0%9F%98%80 are 12 bytes for one character; see app.cpp): decoded, it must keep to the limit.
   const auto limit = s.cfg.body_limit;
   const bool escaped_beyond_limit = ctx.req.body().size() > limit;
-  const auto too_large = [limit] {
-    return http::api_error(http::status::payload_too_large, "body_too_large",
-                           "request body exceeds " + std::to_string(limit) + " bytes");
-  };
   body_kind kind{};
   domain::report_submission submission;
   try {
@@ -72,10 +69,10 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     submission = kind == body_kind::json ? submission_from_json(parse_json_object(ctx.req))
                                          : submission_from_form(parse_form_body(ctx.req));
   } catch (const http::api_error&) {
-    if (escaped_beyond_limit) throw too_large();
+    if (escaped_beyond_limit) throw http::body_too_large(limit);
     throw;
   }
-  if (escaped_beyond_limit && content_bytes(submission) > limit) throw too_large();
+  if (escaped_beyond_limit && content_bytes(submission) > limit) throw http::body_too_large(limit);
   const auto catalog = s.catalog();
   const auto errors = domain::validate(submission, catalog->keys);
   if (!errors.empty()) {

@@ -48,35 +48,35 @@ bool too_large(boost::system::error_code ec) {
   return ec == bhttp::error::body_limit || ec == net::error::message_size || ec == bhttp::error::buffer_overflow;
 }
 
-api_error body_too_large(const request_limits& limits) {
-  return {status::payload_too_large, "body_too_large",
-          "request body exceeds " + std::to_string(limits.body_limit) + " bytes"};
-}
 
 }  // namespace
+
+api_error body_too_large(std::size_t body_limit) {
+  return {status::payload_too_large, "body_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes"};
+}
 
 std::optional<api_error> header_problem(const request_parser& parser, boost::system::error_code ec,
                                         const request_limits& limits) {
   if (ec == bhttp::error::header_limit)
     return api_error(status::request_header_fields_too_large, "headers_too_large",
                      "request headers exceed " + std::to_string(limits.header_limit) + " bytes");
-  if (too_large(ec)) return body_too_large(limits);
+  if (too_large(ec)) return body_too_large(limits.body_limit);
   if (ec) return api_error(status::bad_request, "bad_request", "malformed HTTP request");
   if (auto problem = smuggling_problem(parser))
     return api_error(status::bad_request, "bad_request", "ambiguous request framing: " + *problem);
   // Beast checked the Content-Length against the largest body any request may send.
   if (const auto length = parser.content_length(); length && *length > limits.body_limit_for(parser.get()))
-    return body_too_large(limits);
+    return body_too_large(limits.body_limit);
   return std::nullopt;
 }
 
 std::optional<api_error> body_problem(const request_parser& parser, boost::system::error_code ec, bool timed_out,
                                       const request_limits& limits) {
-  if (too_large(ec)) return body_too_large(limits);
+  if (too_large(ec)) return body_too_large(limits.body_limit);
   if (ec == net::error::operation_aborted && timed_out)
     return api_error(status::request_timeout, "request_timeout", "the request body was not received in time");
   // A chunked body is only measured once read.
-  if (!ec && parser.get().body().size() > limits.body_limit_for(parser.get())) return body_too_large(limits);
+  if (!ec && parser.get().body().size() > limits.body_limit_for(parser.get())) return body_too_large(limits.body_limit);
   return std::nullopt;
 }
 

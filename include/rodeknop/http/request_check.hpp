@@ -50,6 +50,10 @@ void apply_limits(request_parser& parser, const request_limits& limits);
 /// Content-Length. The reason, or nullopt.
 std::optional<std::string> smuggling_problem(const request_parser& parser);
 
+/// The 413 for a body over `body_limit` bytes (also what a handler answers when a body let in for
+/// its escapes says too much once decoded).
+api_error body_too_large(std::size_t body_limit);
+
 /// After reading a request header with result `ec` (not end-of-stream): the error to answer
 /// before closing the connection, or nullopt when the request may go on.
 std::optional<api_error> header_problem(const request_parser& parser, boost::system::error_code ec,
