@@ -217,6 +217,11 @@ bool gate::admit_at_once(http::request_context& ctx, access needs) const {
   return true;
 }
 
+std::optional<principal> gate::session_of(const http::request_context& ctx) {
+  bool expired = false;
+  return from_session(ctx, expired);
+}
+
 net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
   if (admit_at_once(ctx, needs)) co_return;
   const auto& req = ctx.req;

@@ -66,6 +66,8 @@ http::response login_page(services& s, http::status status, const login_view& v)
 net::awaitable<http::response> show_login(services& s, http::request_context& ctx) {
   login_view v;
   if (const auto* n = ctx.query("next"); n && local_path(*n)) v.next = *n;
+  // Already logged in (a bookmark, the back button): on to the page, not a second login.
+  if (const auto who = s.gate.session_of(ctx)) co_return http::redirect_response(landing_path(v.next, *who));
   if (const auto* r = ctx.query("reden")) {
     if (*r == "verlopen") v.notice = "Uw sessie is verlopen. Log opnieuw in om verder te gaan.";
     if (*r == "uitgelogd") v.notice = "U bent uitgelogd.";

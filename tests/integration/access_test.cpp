@@ -597,6 +597,11 @@ TEST_CASE("the login page logs in with a plain form and names problems in Dutch"
   // Logout through the header's form (CSRF as a hidden field).
   const auto cookie = ok.header("set-cookie").substr(0, ok.header("set-cookie").find(';'));
   const auto csrf = get(port, "/api/v1/session", {{"Cookie", cookie}}).json().at("csrf_token").get<std::string>();
+  // Logged in, the login page sends one on (to the page asked for, else the role's page).
+  const auto again = get(port, "/login", {{"Cookie", cookie}});
+  REQUIRE(again.status == 303);
+  CHECK(again.header("location") == "/team");
+  CHECK(get(port, "/login?next=%2Fteam%3Fweek%3D2026-W47", {{"Cookie", cookie}}).header("location") == "/team?week=2026-W47");
   // The page sends Referrer-Policy: no-referrer, so the browser's form post says `Origin: null`
   // and `Sec-Fetch-Site: same-origin` (as Chromium does).
   const auto out = request(port, http::verb::post, "/logout", "csrf_token=" + csrf,
@@ -605,6 +610,7 @@ TEST_CASE("the login page logs in with a plain form and names problems in Dutch"
   REQUIRE(out.status == 303);
   CHECK(out.header("location") == "/login?reden=uitgelogd");
   CHECK(get(port, "/api/v1/session", {{"Cookie", cookie}}).status == 401);
+  CHECK(get(port, "/login", {{"Cookie", cookie}}).status == 200);  // an ended session: the form
 
   for (int i = 0; i < 5; ++i) post_form(port, "/login", "username=anna&password=fout" + std::to_string(i));
   const auto throttled = post_form(port, "/login", "username=anna&password=correct+horse+battery+staple");

@@ -49,6 +49,10 @@ class gate {
   /// caller into `ctx.who` and returns true; false (and nothing done) for any other route.
   bool admit_at_once(http::request_context& ctx, access needs) const;
 
+  /// The caller of a valid session cookie, if any (for open pages that greet a logged-in
+  /// member, like /login); never throws for a missing or ended session.
+  std::optional<principal> session_of(const http::request_context& ctx);
+
   /// Checks a username and password (hashing on a worker thread, never on an I/O thread),
   /// throttled per account and per client address; starts a new session on success.
   /// Throws http::api_error 401 `invalid_credentials` or 429 `too_many_attempts`.
