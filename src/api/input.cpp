@@ -1,6 +1,7 @@
 #include "rodeknop/api/input.hpp"
 
 #include <algorithm>
+#include <map>
 #include <cctype>
 #include <string>
 #include <boost/beast/core/string.hpp>
@@ -94,6 +95,29 @@ bool wants_html(const http::request& req) {
 bool takes_page(const http::request& req) {
   const std::string_view accept = req[http::field::accept];
   return wants_html(req) || accept.find("application/json") == std::string_view::npos;
+}
+
+void require_known_params(const util::param_list& query, std::initializer_list<std::string_view> known) {
+  std::map<std::string, std::string> problems;
+  std::string names;
+  for (const auto k : known) names += (names.empty() ? "" : ", ") + std::string(k);
+  for (std::size_t i = 0; i < query.size(); ++i) {
+    const auto& name = query[i].first;
+    if (problems.contains(name)) continue;
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      problems.emplace(name, "is not a parameter of this endpoint (it takes " + names + ")");
+      continue;
+    }
+    for (std::size_t j = i + 1; j < query.size(); ++j)
+      if (query[j].first == name) {
+        problems.emplace(name, name == "status" ? "may be given once; name several statuses separated by commas"
+                                                : "may be given once");
+        break;
+      }
+  }
+  if (!problems.empty())
+    throw http::api_error(http::status::unprocessable_entity, "validation_failed",
+                          "one or more parameters are not acceptable", std::move(problems));
 }
 
 }  // namespace rodeknop::api

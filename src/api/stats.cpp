@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "rodeknop/api/input.hpp"
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/http/compression.hpp"
 #include "rodeknop/util/csv.hpp"
@@ -95,6 +96,7 @@ class answer_cache {
 
 net::awaitable<http::response> monthly(services& s, store::median_cache& medians, answer_cache& answers,
                                        http::request_context& ctx) {
+  require_known_params(ctx.target.query, {"from", "to", "department", "category", "format", "delimiter"});
   const auto catalog = s.catalog();
   const auto request = read_stats_request(ctx, *catalog, domain::amsterdam_month(domain::now()));
   const std::string key = domain::format_year_month(request.query.from) + "|" +

@@ -279,6 +279,7 @@ std::vector<std::string> split_commas(std::string_view s) {
 }
 
 net::awaitable<http::response> list_reports(services& s, http::request_context& ctx) {
+  require_known_params(ctx.target.query, {"status", "department", "category", "q", "week", "sort", "limit", "cursor"});
   const auto generation = data_generation(s);
   std::string key = std::string(sees_identity(ctx) ? "L1" : "L0") + std::string(ctx.req.target());
   if (auto hit = cache().find(key, generation, ctx)) co_return std::move(*hit);
@@ -541,6 +542,7 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
   const auto week = domain::parse_iso_week(ctx.param("week"));
   if (!week) throw unprocessable("week", "must be an ISO week YYYY-Www that exists (e.g. 2026-W05)");
   const auto range = domain::week_range(*week);
+  require_known_params(ctx.target.query, {"format", "delimiter", "limit"});
   const auto name = domain::format_iso_week(*week);
   const bool csv = wants_csv(ctx);
   const auto generation = data_generation(s);

@@ -306,6 +306,8 @@ TEST_CASE("statistics: bad ranges and parameters are a 422 naming the field", "[
   check("format=csv&delimiter=tab", "delimiter");
   check("department=geen-dienst", "department");
   check("category=%3Cscript%3E", "category");
+  check("from=2026-01&to=2026-02&month=2026-01", "month");  // not a parameter of this endpoint
+  check("from=2026-01&from=2026-02&to=2026-03", "from");    // given twice
   CHECK(s.get_as(s.manager, "/api/v1/stats/monthly?from=2016-01&to=2025-12").status == 200);  // 120 months
 }
 

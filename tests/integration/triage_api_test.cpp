@@ -124,13 +124,22 @@ TEST_CASE("GET /api/v1/reports refuses bad parameters with 422 naming each one",
       {"status=open", "status"},        {"department=nope", "department"}, {"category=nope", "category"},
       {"week=2026-W54", "week"},        {"week=2025-W53", "week"},         {"week=2026-w05", "week"},
       {"sort=random", "sort"},          {"limit=0", "limit"},              {"limit=201", "limit"},
-      {"limit=ten", "limit"},           {"cursor=garbage", "cursor"},      {"cursor=o1-1", "cursor"}};
+      {"limit=ten", "limit"},           {"cursor=garbage", "cursor"},      {"cursor=o1-1", "cursor"},
+      // A filter the list does not have must not look applied; nor may a second value.
+      {"assignee=anna", "assignee"},    {"priority=high", "priority"},     {"offset=10", "offset"},
+      {"status=new&status=accepted", "status"}, {"limit=5&limit=7", "limit"}};
   for (const auto& [query, field] : bad) {
     const auto r = get(port, std::string("/api/v1/reports?") + query, s.as_triager());
     INFO(query << ": " << r.body);
     require_error(r, 422, "validation_failed");
     CHECK(r.json().at("error").at("fields").contains(field));
   }
+  const auto repeated = get(port, "/api/v1/reports?status=new&status=accepted", s.as_triager());
+  CHECK(repeated.json().at("error").at("fields").at("status").get<std::string>().find("commas") != std::string::npos);
+  const auto week = get(port, "/api/v1/triage/" + current_week() + "?status=new", s.as_triager());
+  require_error(week, 422, "validation_failed");
+  CHECK(week.json().at("error").at("fields").contains("status"));
+  CHECK(get(port, "/api/v1/triage/" + current_week() + "?limit=10&format=json", s.as_triager()).status == 200);
   const auto two = get(port, "/api/v1/reports?sort=random&limit=0", s.as_triager());
   CHECK(two.json().at("error").at("fields").size() == 2);
   require_error(get(port, "/api/v1/reports"), 401, "unauthenticated");

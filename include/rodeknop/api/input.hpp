@@ -37,6 +37,11 @@ class json_fields {
   const nlohmann::json& object_;
 };
 
+/// An API query may hold only the parameters in `known`, each once: anything else is 422
+/// `validation_failed` naming it in `fields`, so that a filter the endpoint does not have
+/// (`assignee=…`) or a second value (`status=new&status=accepted`) never looks applied.
+void require_known_params(const util::param_list& query, std::initializer_list<std::string_view> known);
+
 /// True when the client prefers an HTML page to JSON (browsers' navigation requests).
 bool wants_html(const http::request& req);
 
