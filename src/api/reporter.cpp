@@ -51,15 +51,14 @@ std::optional<store::tracking_view> find_view(services& s, std::string_view toke
   }
 }
 
-// What a submission holds, as UTF-8 without the escapes of its JSON or form.
-std::size_t content_bytes(const domain::report_submission& r) {
-  return r.title.size() + r.procedure.size() + r.description.size() + r.impact.size() + r.suggestion.size() +
-         r.department.size() + r.category.size() + r.reporter_name.size() + r.reporter_email.size();
-}
+constexpr std::string_view not_stored_nl =
+    "Uw melding kon nu niet worden opgeslagen door een storing bij ons. Uw tekst staat hieronder nog; "
+    "probeer het over een paar minuten opnieuw.";
 
 net::awaitable<http::response> create_report(services& s, http::request_context& ctx) {
-  // A body over the limit is let in here for the escapes of JSON and forms (\uD83D\uDE00 and
-  // %F0%9F%98%80 are 12 bytes for one character; see app.cpp): decoded, it must keep to the limit.
+  // A body over the limit is let in here (up to 4 times; see app.cpp) for what a report at
+  // every field's limit takes: 20,854 characters of up to 4 bytes, each up to 12 bytes when
+  // escaped (\uD83D\uDE00, %F0%9F%98%80). Its fields' limits, in characters, bound the rest.
   const auto limit = s.cfg.body_limit;
   const bool escaped_beyond_limit = ctx.req.body().size() > limit;
   body_kind kind{};
@@ -72,7 +71,6 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     if (escaped_beyond_limit) throw http::body_too_large(limit);
     throw;
   }
-  if (escaped_beyond_limit && content_bytes(submission) > limit) throw http::body_too_large(limit);
   const auto catalog = s.catalog();
   const auto errors = domain::validate(submission, catalog->keys);
   if (!errors.empty()) {
@@ -88,23 +86,35 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
   const auto now = domain::now();
   store::created_report created;
   // Named, not a temporary: GCC 12 destroys temporaries of a co_await expression twice.
+  // The form's reporter gets their text back with any refusal; the API client has it.
+  std::optional<domain::report_submission> form_copy;
+  if (kind == body_kind::form) form_copy = submission;
   auto job = [submission = std::move(submission), key = *util::tracking_key(token), now](store::connection& c) {
     return store::insert_report(c, submission, key, now);
   };
+  std::optional<http::api_error> refused;
   try {
     created = co_await s.writer.async_run<store::created_report>(std::move(job));
   } catch (const store::storage_unavailable& e) {
-    throw unavailable(e);
+    refused = unavailable(e);
   } catch (const SQLite::Exception& e) {
-    if (store::is_constraint_failure(e.getErrorCode())) {
-      // A department or category was deactivated between validation and commit.
-      s.reload_catalog();
-      throw http::api_error(http::status::unprocessable_entity, "validation_failed",
-                            "one or more fields are not acceptable",
-                            {{"department", "is not a known key (see /api/v1/meta)"},
-                             {"category", "is not a known key (see /api/v1/meta)"}});
+    if (!store::is_constraint_failure(e.getErrorCode())) throw;
+    // A department or category was deactivated between validation and commit.
+    s.reload_catalog();
+    refused = http::api_error(http::status::unprocessable_entity, "validation_failed",
+                              "one or more fields are not acceptable",
+                              {{"department", "is not a known key (see /api/v1/meta)"},
+                               {"category", "is not a known key (see /api/v1/meta)"}});
+  }
+  if (refused) {
+    if (!form_copy) throw *refused;
+    if (refused->http_status == http::status::unprocessable_entity) {
+      const auto now_errors = domain::validate(*form_copy, s.catalog()->keys);
+      co_return web::report_form_page(s, http::status::unprocessable_entity, &*form_copy, &now_errors);
     }
-    throw;
+    auto page = web::report_form_page(s, refused->http_status, &*form_copy, nullptr, not_stored_nl);
+    for (const auto& [name, value] : refused->headers) page.set(name, value);
+    co_return page;
   }
   log::event(log::level::info, "report_created", {{"id", created.id}, {"reference", created.reference}});
   s.search.notify();
@@ -172,10 +182,22 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
   const auto now = domain::now();
   std::optional<store::reply_result> result;
   auto job = [key = *key, body, now](store::connection& c) { return store::insert_reply(c, key, body, now); };
+  std::optional<http::api_error> refused;
   try {
     result = co_await s.writer.async_run<std::optional<store::reply_result>>(std::move(job));
   } catch (const store::storage_unavailable& e) {
-    throw unavailable(e);
+    refused = unavailable(e);
+  }
+  if (refused) {
+    const auto view = kind == body_kind::form ? find_view(s, token) : std::nullopt;
+    if (!view) throw *refused;
+    auto page = web::tracking_page(s, refused->http_status, *view, token, ctx.req,
+                                   {false, false,
+                                    "Uw aanvulling kon nu niet worden opgeslagen door een storing bij ons. Probeer het "
+                                    "over een paar minuten opnieuw; uw tekst staat er nog.",
+                                    body});
+    for (const auto& [name, value] : refused->headers) page.set(name, value);
+    co_return page;
   }
   if (!result) {
     if (kind == body_kind::form)

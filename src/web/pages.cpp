@@ -75,7 +75,7 @@ std::string tracking_url(const services& s, const http::request& req, std::strin
 }
 
 http::response report_form_page(services& s, http::status status, const domain::report_submission* values,
-                                const domain::field_errors* errors) {
+                                const domain::field_errors* errors, std::string_view problem) {
   const auto catalog = s.catalog();
   const domain::report_submission empty;
   const auto& v = values ? *values : empty;
@@ -90,7 +90,8 @@ http::response report_form_page(services& s, http::status status, const domain::
         {"suggestion", v.suggestion},
         {"reporter_name", v.reporter_name},
         {"reporter_email", v.reporter_email}}},
-      {"has_errors", errors && !errors->empty()},
+      {"has_errors", (errors && !errors->empty()) || !problem.empty()},
+      {"problem", problem},
       {"errors", json::array()},
       {"error", json::object()},
       {"limits", submission_limits()},

@@ -32,7 +32,7 @@ struct admin_server {
 
 }  // namespace
 
-TEST_CASE("an admin adds, changes and disables accounts; it counts at once", "[accounts]") {
+TEST_CASE("an admin adds, changes and disables accounts, it counts at once", "[accounts]") {
   admin_server s;
   const auto port = s.port;
   const auto& admin = s.admin;
@@ -101,7 +101,7 @@ TEST_CASE("the last enabled admin account stays an enabled admin", "[accounts]")
   require_error(get(port, "/api/v1/users", admin), 403, "forbidden");
 }
 
-TEST_CASE("an admin creates and revokes API tokens; the secret is shown once", "[accounts][tokens]") {
+TEST_CASE("an admin creates and revokes API tokens, the secret is shown once", "[accounts][tokens]") {
   temp_dir dir;
   const auto db = dir.file("rk.db");
   const auto admin = bearer(create_token(db, "beheer", "admin"));

@@ -186,7 +186,7 @@ TEST_CASE("idle streams get heartbeat comments", "[events][sse][heartbeat]") {
   REQUIRE(c.wait_for(": heartbeat\n\n", 3000ms));
 }
 
-TEST_CASE("the event stream needs a login; managers may follow it too", "[events][sse][access]") {
+TEST_CASE("the event stream needs a login, managers may follow it too", "[events][sse][access]") {
   stream_server s;
   const auto r = get(s.port(), "/api/v1/events");
   REQUIRE(r.status == 401);

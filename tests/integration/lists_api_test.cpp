@@ -38,7 +38,7 @@ json report_in(const std::string& department, const std::string& category = "and
 
 }  // namespace
 
-TEST_CASE("an admin adds a department; reporters can use it at once", "[lists]") {
+TEST_CASE("an admin adds a department, reporters can use it at once", "[lists]") {
   temp_dir dir;
   const auto db = dir.file("rk.db");
   const auto admin = create_token(db, "beheer", "admin");

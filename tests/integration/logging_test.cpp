@@ -21,7 +21,7 @@ double metric(unsigned short port, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("the first line on stdout is `listening on`; the log lines held until then follow it", "[operations][logging]") {
+TEST_CASE("the first line on stdout is `listening on`, the log lines held until then follow it", "[operations][logging]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"));
   REQUIRE(get(srv.port(), "/healthz").status == 200);
@@ -38,8 +38,8 @@ TEST_CASE("the first line on stdout is `listening on`; the log lines held until 
   CHECK(out.find("\"event\":\"stopped\"") != std::string::npos);
 }
 
-TEST_CASE("a stdout nobody reads drops log lines, while every request is answered; once read again, a line "
-          "says how many were dropped; SIGTERM still stops it",
+TEST_CASE("a stdout nobody reads drops log lines, while every request is answered, once read again, a line "
+          "says how many were dropped, and SIGTERM still stops it",
           "[operations][logging]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"), {}, {}, /*read_output=*/false);

@@ -126,7 +126,7 @@ std::string create(unsigned short port, const std::string& title) {
 
 }  // namespace
 
-TEST_CASE("a full disk gives 503 with Retry-After; reads go on; writes resume once space is back", "[storage][faults]") {
+TEST_CASE("a full disk gives 503 with Retry-After, reads go on, writes resume once space is back", "[storage][faults]") {
   temp_dir dir;
   small_filesystem disk(dir, 8);
   const auto db = disk.file("rk.db");
@@ -138,10 +138,21 @@ TEST_CASE("a full disk gives 503 with Retry-After; reads go on; writes resume on
     const auto filled = disk.fill("filler");
     REQUIRE(filled > 0);
     for (int i = 0; i < 5; ++i) require_unavailable(post_json(srv.port(), "/api/v1/reports", valid_report("Vol")));
-    // The HTML form gets the same refusal (never a 303 to a report that was not stored).
+    // The HTML form gets the same refusal (never a 303 to a report that was not stored), as
+    // the form page in Dutch with the reporter's text still in it.
     const auto form = post_form(srv.port(), "/api/v1/reports",
-                                "title=Vol&procedure=P&description=D&department=szw&category=formulier_brief");
+                                "title=Vol+geschreven&procedure=P&description=Mijn+lange+verhaal&department=szw"
+                                "&category=formulier_brief");
     REQUIRE(form.status == 503);
+    CHECK(form.header("retry-after") == "5");
+    CHECK(form.header("content-type").rfind("text/html", 0) == 0);
+    CHECK(form.body.find("Uw melding is nog niet verstuurd") != std::string::npos);
+    CHECK(form.body.find("value=\"Vol geschreven\"") != std::string::npos);
+    CHECK(form.body.find(">Mijn lange verhaal</textarea>") != std::string::npos);
+    const auto reply = post_form(srv.port(), "/api/v1/track/" + tokens.front() + "/replies", "body=Mijn+aanvulling");
+    REQUIRE(reply.status == 503);
+    CHECK(reply.body.find("Uw aanvulling kon nu niet worden opgeslagen") != std::string::npos);
+    CHECK(reply.body.find(">Mijn aanvulling</textarea>") != std::string::npos);
     require_reads(srv.port(), tokens);
     const auto metrics = get(srv.port(), "/metrics").body;
     REQUIRE(metrics.find("rodeknop_db_failed_commits_total 0\n") == std::string::npos);
@@ -156,7 +167,7 @@ TEST_CASE("a full disk gives 503 with Retry-After; reads go on; writes resume on
   REQUIRE(report_count(db) == static_cast<std::int64_t>(tokens.size()));
 }
 
-TEST_CASE("a database that became read-only gives 503; reads go on; writes resume once it is writable again",
+TEST_CASE("a database that became read-only gives 503, reads go on, writes resume once it is writable again",
           "[storage][faults]") {
   temp_dir dir;
   small_filesystem disk(dir, 8);

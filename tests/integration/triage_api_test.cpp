@@ -378,7 +378,7 @@ TEST_CASE("two PATCHes on one version: exactly one wins, the other gets 412", "[
   }
 }
 
-TEST_CASE("a session needs the CSRF header to PATCH; a manager session may read but not change", "[triage][patch][access]") {
+TEST_CASE("a session needs the CSRF header to PATCH, a manager session may read but not change", "[triage][patch][access]") {
   team_server s;
   add_user(s.db, "mo", "manager");
   const auto port = s.port();
@@ -492,7 +492,7 @@ TEST_CASE("the dashboards' answers come gzip-compressed to clients that ask, ide
   CHECK(nlohmann::json::parse(gunzip(stats.body)).at("months").size() == 12);
 }
 
-TEST_CASE("the week view: queue with age, decisions, stale; 422 for weeks that do not exist", "[triage][week]") {
+TEST_CASE("the week view: queue with age, decisions, stale, 422 for weeks that do not exist", "[triage][week]") {
   team_server s;
   const auto port = s.port();
   const auto a = submit(port, "Wacht in de rij", {{"reporter_name", "Kees Bakker"}});
@@ -697,7 +697,7 @@ TEST_CASE("reopening a duplicate unlinks it, and the history shows both steps", 
   CHECK(csv.find("," + a.reference + "\r\n") != std::string::npos);
 }
 
-TEST_CASE("the week's lists are whole by default: a queue of 60 comes back complete; limit cuts and says so",
+TEST_CASE("the week's lists are whole by default: a queue of 60 comes back complete, limit cuts and says so",
           "[triage]") {
   team_server s;
   const auto port = s.port();

@@ -83,7 +83,7 @@ TEST_CASE("list labels are trimmed, required, at most 200 characters and plain t
   REQUIRE(domain::validate_list_entry(over, true)[0].problem == domain::field_problem::too_long);
 }
 
-TEST_CASE("adding needs key and label; a change needs neither; positions run from 1", "[lists][validation]") {
+TEST_CASE("adding needs key and label, a change needs neither, positions run from 1", "[lists][validation]") {
   domain::list_entry_change nothing;
   REQUIRE(fields_of(domain::validate_list_entry(nothing, true)) == std::vector<std::string>{"key", "label"});
   REQUIRE(domain::validate_list_entry(nothing, false).empty());
@@ -156,7 +156,7 @@ TEST_CASE("moving an entry closes up the places between its old and new one", "[
   for (std::size_t i = 0; i < p.size(); ++i) REQUIRE(p[i] == static_cast<std::int64_t>(i) + 1);
 }
 
-TEST_CASE("a change of label keeps the key; an unknown key changes nothing", "[lists][store]") {
+TEST_CASE("a change of label keeps the key, an unknown key changes nothing", "[lists][store]") {
   lists_db db;
   store::connection c(db.opts, true);
   const auto changed = store::change_list_item(c, store::list_kind::categories, "anders", {{}, "Overig", {}, {}});

@@ -542,7 +542,7 @@ TEST_CASE("writer: 200 concurrent jobs from 8 threads all complete and share com
   CHECK(w.stats().jobs.load() >= static_cast<std::uint64_t>(jobs + 1));
 }
 
-TEST_CASE("writer: a job that throws fails alone; the rest of its batch commits", "[store][writer]") {
+TEST_CASE("writer: a job that throws fails alone, the rest of its batch commits", "[store][writer]") {
   fresh_db f;
   const auto s = submission(f.opts, "Melding");
   store::writer w(f.opts);

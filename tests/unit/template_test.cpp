@@ -33,7 +33,7 @@ TEST_CASE("{{x}} is always escaped", "[template][escape]") {
   CHECK(web::render("<a title='{{t}}'>", single) == "<a title='&#39; onfocus=&#39;alert(1)'>");
 }
 
-TEST_CASE("values: strings, numbers, booleans; missing and null give nothing", "[template][values]") {
+TEST_CASE("values: strings, numbers, booleans, missing and null give nothing", "[template][values]") {
   const json data{{"s", "tekst"}, {"n", 42}, {"b", true}, {"z", nullptr}};
   CHECK(web::render("{{s}}|{{n}}|{{b}}|{{z}}|{{missing}}|", data) == "tekst|42|true|||");
   CHECK(web::render("geen tags", data) == "geen tags");

@@ -196,7 +196,7 @@ TEST_CASE("duplicate needs a duplicate_of that exists, is not itself and makes n
   CHECK(has_error(domain::plan_change(dup, unlink, no_target), "duplicate_of", field_problem::required_for_status));
 }
 
-TEST_CASE("several fields in one change make one event each; equal values make none", "[workflow][events]") {
+TEST_CASE("several fields in one change make one event each, equal values make none", "[workflow][events]") {
   auto state = in("new");
   domain::report_change c = to("accepted");
   c.priority = "high";

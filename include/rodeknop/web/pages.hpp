@@ -19,9 +19,10 @@ namespace rodeknop::web {
 /// GET / and GET /volg/{token}.
 void register_page_routes(http::router& r, services& s);
 
-/// The report form, empty or refilled with the submission and its problems.
+/// The report form, empty or refilled with the submission and its problems; `problem`: why
+/// a valid submission was not stored (a storage failure), shown above the form.
 http::response report_form_page(services& s, http::status status, const domain::report_submission* values,
-                                const domain::field_errors* errors);
+                                const domain::field_errors* errors, std::string_view problem = {});
 
 struct tracking_page_state {
   bool just_submitted = false;
