@@ -653,10 +653,23 @@ std::string sse_frame(const live::event& e) {
   return "id: " + std::to_string(e.id) + "\nevent: " + e.type + "\ndata: " + e.data + "\n\n";
 }
 
+/// How long an event stream goes on trusting the credential it was opened with before it
+/// checks it again: a revoked token, an ended session or a changed role gets no event later.
+constexpr auto stream_recheck_interval = std::chrono::seconds(2);
+
 net::awaitable<void> run_stream(http::stream& out, std::shared_ptr<live::hub::subscription> sub,
                                 std::shared_ptr<wake_slot> slot, std::vector<live::event> backlog, bool gap,
-                                std::chrono::seconds heartbeat) {
+                                std::chrono::seconds heartbeat, std::function<bool()> still_admitted) {
   slot->set(out.waker(), out.closer());
+  auto checked = std::chrono::steady_clock::now();
+  const auto admitted = [&] {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - checked < stream_recheck_interval) return true;
+    checked = now;
+    if (still_admitted()) return true;
+    log::event(log::level::info, "stream_closed", {{"reason", "credential no longer valid"}});
+    return false;
+  };
   std::string first = "retry: 3000\n\n";
   // Some events after the client's Last-Event-ID are gone: it must reload what it shows.
   if (gap) first += "event: resync\ndata: {}\n\n";
@@ -672,6 +685,7 @@ net::awaitable<void> run_stream(http::stream& out, std::shared_ptr<live::hub::su
       co_return;
     }
     if (!events.empty()) {
+      if (!admitted()) co_return;
       std::string frames;
       for (const auto& e : events) frames += sse_frame(e);
       if (!co_await out.write(frames)) co_return;
@@ -680,6 +694,7 @@ net::awaitable<void> run_stream(http::stream& out, std::shared_ptr<live::hub::su
     }
     const auto idle = std::chrono::steady_clock::now() - last_write;
     if (idle >= heartbeat) {
+      if (!admitted()) co_return;
       if (!co_await out.write(": heartbeat\n\n")) co_return;
       last_write = std::chrono::steady_clock::now();
       continue;
@@ -712,9 +727,9 @@ net::awaitable<http::response> events(services& s, http::request_context& ctx) {
   res.set(http::field::cache_control, "no-store");
   res.set("X-Accel-Buffering", "no");
   std::shared_ptr<live::hub::subscription> sub = std::move(opened.sub);
-  ctx.streamer = [sub, slot, backlog = std::move(opened.backlog), gap = opened.gap,
-                  heartbeat = s.cfg.sse_heartbeat](http::stream& out) {
-    return run_stream(out, sub, slot, backlog, gap, heartbeat);
+  ctx.streamer = [sub, slot, backlog = std::move(opened.backlog), gap = opened.gap, heartbeat = s.cfg.sse_heartbeat,
+                  still_admitted = s.gate.recheck(ctx, auth::access::team)](http::stream& out) {
+    return run_stream(out, sub, slot, backlog, gap, heartbeat, still_admitted);
   };
   co_return res;
 }

@@ -164,7 +164,8 @@ std::optional<principal> gate::from_session(const http::request_context& ctx, bo
     }
     return std::nullopt;
   }
-  if (now - s->last_seen_at >= touch_interval)
+  // Often enough that a session in use never reaches its idle limit between two touches.
+  if (now - s->last_seen_at >= std::min<seconds>(touch_interval, cfg_.session_idle / 4))
     writer_.submit([hash, now](store::connection& c) { store::touch_session(c, hash, now); },
                    [](std::exception_ptr) {});
   return principal{s->username, parse_role(s->role), method::session, s->csrf_token};
@@ -215,6 +216,36 @@ bool gate::admit_at_once(http::request_context& ctx, access needs) const {
   // a report sent through single sign-on still learns who sent it.
   ctx.who = proxied_identity(ctx);
   return true;
+}
+
+std::function<bool()> gate::recheck(const http::request_context& ctx, access needs) {
+  const std::string_view authorization = ctx.req[http::field::authorization];
+  if (ctx.who && ctx.who->via == method::token && authorization.size() > 7) {
+    const auto hash = util::token_hash(authorization.substr(7));
+    return [this, hash, needs] {
+      const auto t = tokens_.find_or_read(hash, watch_, [&] {
+        auto conn = readers_.acquire();
+        return store::find_token(*conn, hash);
+      });
+      return t && principal{"token:" + t->name, parse_role(t->role), method::token, {}}.has(needs);
+    };
+  }
+  if (ctx.who && ctx.who->via == method::session) {
+    const auto cookie = cookie_value(ctx.req[http::field::cookie], session_cookie);
+    if (!cookie) return [] { return false; };
+    const auto hash = util::token_hash(*cookie);
+    return [this, hash, needs] {
+      const auto s = sessions_.find_or_read(hash, watch_, [&] {
+        auto conn = readers_.acquire();
+        return store::find_session(*conn, hash);
+      });
+      const auto now = domain::now();
+      return s && now - s->last_seen_at <= cfg_.session_idle && now - s->created_at <= cfg_.session_absolute &&
+             principal{s->username, parse_role(s->role), method::session, s->csrf_token}.has(needs);
+    };
+  }
+  // Single sign-on: the proxy vouches for each request; this one was admitted.
+  return [] { return true; };
 }
 
 std::optional<principal> gate::session_of(const http::request_context& ctx) {

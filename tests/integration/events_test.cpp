@@ -27,7 +27,7 @@ namespace {
 class sse_client {
  public:
   sse_client(unsigned short port, const std::string& token, const std::string& last_event_id = {},
-             int receive_buffer = 0) {
+             int receive_buffer = 0, const std::string& cookie = {}) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
@@ -38,6 +38,7 @@ class sse_client {
     std::string req = "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
     if (!token.empty()) req += "Authorization: Bearer " + token + "\r\n";
     if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
+    if (!cookie.empty()) req += "Cookie: " + cookie + "\r\n";
     req += "\r\n";
     if (::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size()))
       throw std::runtime_error("send failed");
@@ -193,6 +194,31 @@ TEST_CASE("the event stream needs a login, managers may follow it too", "[events
   CHECK(r.json().at("error").at("code") == "unauthenticated");
   sse_client manager(s.port(), s.manager);
   REQUIRE(manager.wait_for("retry:"));
+}
+
+TEST_CASE("a stream ends once its token is revoked or its account disabled, and sends nothing after",
+          "[events][sse][access]") {
+  stream_server s({"--sse-heartbeat", "1"});
+  add_user(s.db, "anna", "triager");
+  const auto anna = login(s.port(), "anna");
+  sse_client by_token(s.port(), s.manager);
+  sse_client by_session(s.port(), "", {}, 0, anna.cookie);
+  sse_client other(s.port(), s.triager);
+  for (auto* c : {&by_token, &by_session, &other}) REQUIRE(c->wait_for("retry:"));
+  submit(s.port(), "Voor iedereen");
+  for (auto* c : {&by_token, &by_session, &other}) REQUIRE(c->wait_for("event: report.created"));
+
+  REQUIRE(run_command({"token", "revoke", "--db", s.db, "--name", "directie"}).exit_status == 0);
+  REQUIRE(run_command({"user", "disable", "--db", s.db, "--username", "anna"}).exit_status == 0);
+  std::this_thread::sleep_for(2100ms);  // the streams trust their credential 2 s at most
+  submit(s.port(), "Niet meer voor de ingetrokken sleutel");
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (other.events().size() < 2 && std::chrono::steady_clock::now() < deadline) other.wait_for("\x01", 100ms);
+  REQUIRE(other.events().size() == 2);
+  CHECK(by_token.wait_closed(3000ms));
+  CHECK(by_session.wait_closed(3000ms));
+  CHECK(by_token.events().size() == 1);
+  CHECK(by_session.events().size() == 1);
 }
 
 TEST_CASE("open streams are capped: beyond the cap 503, and a closed stream frees its slot", "[events][sse][cap]") {

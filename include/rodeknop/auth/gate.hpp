@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +49,11 @@ class gate {
   /// `admit` for routes open to anyone, without a coroutine: identifies a single-sign-on
   /// caller into `ctx.who` and returns true; false (and nothing done) for any other route.
   bool admit_at_once(http::request_context& ctx, access needs) const;
+
+  /// For a response that goes on after the request (the event stream): a check that the
+  /// credential this request was admitted with still admits it for `needs` — false once the
+  /// token is revoked, the session ended (logout, account disabled) or the role changed.
+  std::function<bool()> recheck(const http::request_context& ctx, access needs);
 
   /// The caller of a valid session cookie, if any (for open pages that greet a logged-in
   /// member, like /login); never throws for a missing or ended session.
