@@ -3,6 +3,7 @@
 // then see; and every error status of these endpoints.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -211,4 +212,34 @@ TEST_CASE("the department and category commands change the lists of a running se
   const auto bad_key = run_command({"department", "add", "--db", db, "--key", "Met Spatie", "--label", "X"});
   REQUIRE(bad_key.exit_status != 0);
   REQUIRE(bad_key.err.find("--key") != std::string::npos);
+}
+
+TEST_CASE("the list commands wait for a busy server's writer instead of failing", "[lists][cli]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  server_process srv(db);
+  const auto port = srv.port();
+  std::atomic<bool> stop{false};
+  std::atomic<int> created{0};
+  std::vector<std::thread> load;
+  for (int t = 0; t < 4; ++t)
+    load.emplace_back([&, t] {
+      while (!stop)
+        if (post_json(port, "/api/v1/reports", valid_report("Drukte " + std::to_string(t))).status == 201) ++created;
+    });
+  int failures = 0;
+  std::string last_error;
+  for (int i = 0; i < 12; ++i) {
+    const auto r = run_command({"department", "change", "--db", db, "--key", "bsd", "--label",
+                                "Bestuursdienst " + std::to_string(i)});
+    if (r.exit_status != 0) {
+      ++failures;
+      last_error = r.err;
+    }
+  }
+  stop = true;
+  for (auto& t : load) t.join();
+  INFO(last_error);
+  CHECK(created > 0);
+  CHECK(failures == 0);
 }

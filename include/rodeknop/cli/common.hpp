@@ -19,10 +19,12 @@ std::unique_ptr<store::connection> open(const std::string& db);
 /// made empty. Only the commands that add something make a new database.
 std::unique_ptr<store::connection> open_existing(const std::string& db);
 
-/// Runs `fn` in one transaction and returns what it returns.
+/// Runs `fn` in one transaction and returns what it returns. IMMEDIATE: the write lock is
+/// taken (waiting for a busy server's writer) before anything is read; a deferred transaction
+/// that reads first could not become a writer after the server committed (SQLITE_BUSY at once).
 template <class Fn>
 auto in_transaction(store::connection& c, Fn fn) {
-  SQLite::Transaction tx(c.db());
+  SQLite::Transaction tx(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
   auto r = fn();
   tx.commit();
   return r;
