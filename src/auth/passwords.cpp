@@ -1,5 +1,7 @@
 #include "rodeknop/auth/passwords.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <sodium.h>
 
 #include <stdexcept>
@@ -51,6 +53,8 @@ std::optional<std::string> username_problem(std::string_view u) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
           c == '_' || c == '@'))
       return "may only hold letters, digits and . - _ @";
+  // The history names the reporter `reporter` (CONTRACT.md): no account may look like them.
+  if (boost::beast::iequals(u, "reporter")) return "is reserved: the history names the reporter so";
   return std::nullopt;
 }
 

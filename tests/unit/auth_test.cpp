@@ -39,6 +39,20 @@ TEST_CASE("a new password needs at least 8 characters and at most 1 KiB", "[auth
   CHECK(auth::password_problem("\xff\xfe invalid utf8 text"));
 }
 
+TEST_CASE("usernames: letters, digits and . - _ @, and never the history's name for the reporter",
+          "[auth][accounts]") {
+  CHECK_FALSE(auth::username_problem("a.de-vries_2@denhaag"));
+  CHECK(auth::username_problem(""));
+  CHECK(auth::username_problem(std::string(65, 'a')));
+  CHECK(auth::username_problem("met spatie"));
+  CHECK(auth::username_problem("reporter"));
+  CHECK(auth::username_problem("Reporter"));
+  CHECK_FALSE(auth::username_problem("reporter2"));
+  // Nor may single sign-on name someone so.
+  CHECK(auth::plausible_sso_user("j.jansen"));
+  CHECK_FALSE(auth::plausible_sso_user("REPORTER"));
+}
+
 TEST_CASE("the decoy hash rejects every password", "[auth][passwords]") {
   util::init_crypto();
   CHECK_FALSE(auth::verify_password(auth::decoy_hash(), "correct horse battery"));
