@@ -347,8 +347,11 @@ net::awaitable<login_outcome> gate::login(std::string username, std::string pass
   const auto [ok, rehash] = co_await run_on(hashing_, std::move(check));
   if (!usable || !ok) {
     throttle_.failed(username, address);
+    // An unknown name is not logged: it is often a password typed into the wrong field.
     log::event(log::level::warn, "auth.login_failed",
-               {{"username", username}, {"address", address}, {"reason", !user ? "unknown_user" : user->disabled ? "disabled" : "wrong_password"}});
+               {{"username", user ? username : std::string("(unknown)")},
+                {"address", address},
+                {"reason", !user ? "unknown_user" : user->disabled ? "disabled" : "wrong_password"}});
     throw http::api_error(http::status::unauthorized, "invalid_credentials", "unknown user or wrong password");
   }
   throttle_.succeeded(username);

@@ -550,6 +550,8 @@ TEST_CASE("the security log records logins, failures, logouts and refusals witho
   server_process srv(db);
   const auto port = srv.port();
   post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", "wrong password!"}});
+  // A password typed into the username field (no such account) is not logged either.
+  post_json(port, "/api/v1/session", {{"username", "Zomer2026Geheim"}, {"password", "anna"}});
   const auto s = login(port, "anna");
   get(port, "/api/v1/session", bearer(token));
   get(port, "/api/v1/session", bearer("rk_notatokenatallnotatokenatallnotatokenatall"));
@@ -562,6 +564,8 @@ TEST_CASE("the security log records logins, failures, logouts and refusals witho
     CHECK(log.find(std::string("\"event\":\"") + event + "\"") != std::string::npos);
   CHECK(log.find(test_password) == std::string::npos);
   CHECK(log.find("wrong password!") == std::string::npos);
+  CHECK(log.find("Zomer2026Geheim") == std::string::npos);
+  CHECK(log.find("\"reason\":\"unknown_user\"") != std::string::npos);
   CHECK(log.find(s.cookie.substr(11)) == std::string::npos);
   CHECK(log.find(s.csrf) == std::string::npos);
   CHECK(log.find(token.substr(3)) == std::string::npos);
