@@ -253,6 +253,25 @@ std::optional<principal> gate::session_of(const http::request_context& ctx) {
   return from_session(ctx, expired);
 }
 
+std::optional<std::string> gate::cross_site(const http::request& req) const {
+  const std::string_view origin = req[http::field::origin];
+  // Our pages send `Referrer-Policy: no-referrer`, so a browser sends `Origin: null` with the
+  // pages' own plain form posts (login, logout without script). Then the browser's
+  // Sec-Fetch-Site says where the request came from.
+  if (origin == "null") {
+    const std::string_view site = req["Sec-Fetch-Site"];
+    if (site != "same-origin" && site != "none") return "opaque-origin";
+    return std::nullopt;
+  }
+  if (origin.empty()) return std::nullopt;
+  const bool same = cfg_.base_url.empty() ? origin_authority(origin) == req[http::field::host]
+                                          : cfg_.base_url.rfind(std::string(origin), 0) == 0 &&
+                                                (cfg_.base_url.size() == origin.size() ||
+                                                 cfg_.base_url[origin.size()] == '/');
+  if (!same) return "cross-origin";
+  return std::nullopt;
+}
+
 net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
   if (admit_at_once(ctx, needs)) co_return;
   const auto& req = ctx.req;
@@ -286,27 +305,10 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
   // A browser sends cookies and SSO credentials by itself: state changes must prove that the
   // page that asked is ours.
   if (!is_safe_method(req.method()) && ctx.who->via != method::token) {
-    const std::string_view origin = req[http::field::origin];
-    // Our pages send `Referrer-Policy: no-referrer`, so a browser sends `Origin: null` with the
-    // pages' own plain form posts (logout without script). Then the browser's Sec-Fetch-Site
-    // says where the request came from; the CSRF token below is checked either way.
-    if (origin == "null") {
-      const std::string_view site = req["Sec-Fetch-Site"];
-      if (site != "same-origin" && site != "none") {
-        log::event(log::level::warn, "auth.csrf_refused",
-                   {{"username", ctx.who->username}, {"reason", "opaque-origin"}, {"route", std::string(ctx.target.path)}});
-        throw http::api_error(http::status::forbidden, "csrf_failed", "cross-origin requests may not change anything");
-      }
-    } else if (!origin.empty()) {
-      const bool same = cfg_.base_url.empty() ? origin_authority(origin) == req[http::field::host]
-                                              : cfg_.base_url.rfind(std::string(origin), 0) == 0 &&
-                                                    (cfg_.base_url.size() == origin.size() ||
-                                                     cfg_.base_url[origin.size()] == '/');
-      if (!same) {
-        log::event(log::level::warn, "auth.csrf_refused",
-                   {{"username", ctx.who->username}, {"reason", "cross-origin"}, {"route", std::string(ctx.target.path)}});
-        throw http::api_error(http::status::forbidden, "csrf_failed", "cross-origin requests may not change anything");
-      }
+    if (const auto why = cross_site(req)) {
+      log::event(log::level::warn, "auth.csrf_refused",
+                 {{"username", ctx.who->username}, {"reason", *why}, {"route", std::string(ctx.target.path)}});
+      throw http::api_error(http::status::forbidden, "csrf_failed", "cross-origin requests may not change anything");
     }
     // Scripts send the header; the pages' plain HTML forms (logout) send a hidden field.
     std::string presented(req["X-CSRF-Token"]);

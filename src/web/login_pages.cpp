@@ -1,6 +1,7 @@
 #include "rodeknop/web/login_pages.hpp"
 
 #include "rodeknop/api/input.hpp"
+#include "rodeknop/log.hpp"
 #include "rodeknop/web/pages.hpp"
 
 namespace rodeknop::web {
@@ -80,6 +81,13 @@ net::awaitable<http::response> submit_login(services& s, http::request_context& 
   if (api::require_body_kind(ctx.req, true) != api::body_kind::form)
     throw http::api_error(http::status::unsupported_media_type, "unsupported_media_type",
                           "this form takes application/x-www-form-urlencoded; scripts use POST /api/v1/session");
+  // Login CSRF: another site must not log a browser in to an account of its choosing.
+  if (const auto why = s.gate.cross_site(ctx.req)) {
+    log::event(log::level::warn, "auth.csrf_refused", {{"reason", *why}, {"route", "/login"}});
+    co_return error_page(s, http::status::forbidden, "Verzoek geweigerd",
+                         "Dit inlogverzoek kwam niet van een pagina van Rode Knop. Open de inlogpagina zelf en "
+                         "probeer het opnieuw.");
+  }
   const auto form = api::parse_form_body(ctx.req);
   const auto get = [&](std::string_view name) {
     const auto* v = util::find_param(form, name);

@@ -593,6 +593,17 @@ TEST_CASE("the login page logs in with a plain form and names problems in Dutch"
   CHECK(ok.header("location") == "/team?week=2026-W48");
   CHECK(ok.header("set-cookie").rfind("rk_session=", 0) == 0);
 
+  // Another site's form may not log the browser in (login CSRF); our own page's post may.
+  const auto forged = request(port, http::verb::post, "/login", "username=anna&password=correct+horse+battery+staple",
+                              {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", "https://evil.example"}});
+  CHECK(forged.status == 403);
+  CHECK(forged.header("set-cookie").empty());
+  CHECK(forged.body.find("Verzoek geweigerd") != std::string::npos);
+  const auto ours = request(port, http::verb::post, "/login", "username=anna&password=correct+horse+battery+staple",
+                            {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", "null"},
+                             {"Sec-Fetch-Site", "same-origin"}});
+  CHECK(ours.status == 303);
+
   // Without a next page, managers land on the statistics; another site is never a destination.
   const auto manager = post_form(port, "/login", "username=mo&password=correct+horse+battery+staple&next=%2F%2Fevil.example");
   REQUIRE(manager.status == 303);

@@ -55,6 +55,10 @@ class gate {
   /// token is revoked, the session ended (logout, account disabled) or the role changed.
   std::function<bool()> recheck(const http::request_context& ctx, access needs);
 
+  /// Why a browser's state-changing request did not come from this site's own pages
+  /// ("cross-origin", "opaque-origin"), or nullopt (also for clients that send no Origin).
+  std::optional<std::string> cross_site(const http::request& req) const;
+
   /// The caller of a valid session cookie, if any (for open pages that greet a logged-in
   /// member, like /login); never throws for a missing or ended session.
   std::optional<principal> session_of(const http::request_context& ctx);
