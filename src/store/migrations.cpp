@@ -24,6 +24,9 @@ void migrate(SQLite::Database& db) {
                        std::to_string(app_id) + ")");
   if (app_id == 0 && version != 0)
     throw schema_error("the database " + db.getFilename() + " is not a Rode Knop database");
+  // Another program's SQLite file (tables, no marks of ours) is never taken over.
+  if (app_id == 0 && version == 0 && db.execAndGet("SELECT count(*) FROM sqlite_schema").getInt() > 0)
+    throw schema_error("the database " + db.getFilename() + " holds tables of another program; it is not a Rode Knop database");
   if (version > latest)
     throw schema_error("the database " + db.getFilename() + " has schema version " + std::to_string(version) +
                        ", newer than this program understands (" + std::to_string(latest) +

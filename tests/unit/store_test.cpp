@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <latch>
 #include <map>
@@ -265,6 +266,23 @@ TEST_CASE("a database of another application is refused, untouched", "[store][sc
     SQLite::Database db(opts.path, SQLite::OPEN_READWRITE);
     CHECK_FALSE(db.tableExists("reports"));
     CHECK(db.execAndGet("PRAGMA user_version").getInt() == 7);
+  }
+  SECTION("no marks at all, but tables of its own") {
+    const auto opts = options_at(dir.file("kaal.db"));
+    {
+      SQLite::Database db(opts.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      db.exec("CREATE TABLE foo (x)");
+    }
+    CHECK(schema_error_of(opts).find("another program") != std::string::npos);
+    SQLite::Database db(opts.path, SQLite::OPEN_READWRITE);
+    CHECK_FALSE(db.tableExists("reports"));
+  }
+  SECTION("an empty file is made a Rode Knop database") {
+    const auto opts = options_at(dir.file("leeg.db"));
+    { std::ofstream touch(opts.path); }
+    store::initialise_database(opts);
+    SQLite::Database db(opts.path, SQLite::OPEN_READWRITE);
+    CHECK(db.tableExists("reports"));
   }
 }
 
