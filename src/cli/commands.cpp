@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -217,7 +218,10 @@ int run(int argc, char** argv) {
   try {
     return action ? action() : 2;
   } catch (const std::exception& e) {
-    std::cerr << "rodeknop: " << e.what() << "\n";
+    // One line, whatever the message holds (CONTRACT.md: a one-line message on stderr).
+    std::string message = e.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::cerr << "rodeknop: " << message << "\n";
     return 1;
   }
 }

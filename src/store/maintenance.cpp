@@ -42,7 +42,21 @@ backup_result backup(const db_options& source, const std::string& destination) {
       result.pages = b.getTotalPageCount();
       dst.exec("PRAGMA journal_mode = DELETE");  // a self-contained single file
       const auto check = dst.execAndGet("PRAGMA integrity_check").getString();
-      if (check != "ok") throw std::runtime_error("the copy failed its integrity check: " + check);
+      if (check != "ok") {
+        // One line for the operator: the first problem SQLite names, and how many there are.
+        std::vector<std::string> problems;
+        for (std::size_t at = 0; at < check.size();) {
+          const auto end = std::min(check.find('\n', at), check.size());
+          if (check.compare(at, 3, "***") != 0 && end > at) problems.push_back(check.substr(at, end - at));
+          at = end + 1;
+        }
+        const auto lines = static_cast<std::ptrdiff_t>(problems.size());
+        std::string first = problems.empty() ? check : problems.front();
+        if (first.size() > 200) first = first.substr(0, 200) + "...";
+        throw std::runtime_error("the database is damaged (the copy failed its integrity check: " + first +
+                                 (lines > 1 ? "; " + std::to_string(lines - 1) + " more problems" : std::string()) +
+                                 "); run `sqlite3 DB 'PRAGMA integrity_check'` for all");
+      }
       result.reports = dst.execAndGet("SELECT count(*) FROM reports").getInt64();
     }
     fs::rename(temp, destination);

@@ -6,7 +6,10 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -140,4 +143,27 @@ TEST_CASE("a backup taken under write load is a consistent copy that a server ca
   REQUIRE(next.status == 201);
   REQUIRE(references.count(next.json().at("reference").get<std::string>()) == 0);
   REQUIRE(next.json().at("id").get<std::int64_t>() == static_cast<std::int64_t>(ids_in_copy.size()) + 1);
+}
+
+TEST_CASE("a backup of a damaged database fails with one line on stderr and leaves no copy", "[backup][operations]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  REQUIRE(run_command({"seed", "--db", db, "--count", "400"}).exit_status == 0);
+  {
+    // Garbage over a run of pages in the middle of the file (what a failing disk leaves).
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(0, std::ios::end);
+    const auto size = static_cast<std::streamoff>(f.tellg());
+    REQUIRE(size > 200 * 1024);
+    f.seekp(size / 2);
+    const std::string garbage(64 * 1024, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  const auto copy = dir.file("copy.db");
+  const auto r = run_command({"backup", "--db", db, "--to", copy});
+  INFO(r.err);
+  CHECK(r.exit_status != 0);
+  CHECK(r.err.rfind("rodeknop: ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK_FALSE(std::filesystem::exists(copy));
 }
