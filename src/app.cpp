@@ -126,12 +126,16 @@ std::shared_ptr<const store::catalog> services::catalog() const {
 
 application::application(config cfg) : cfg_(std::move(cfg)) {
   util::init_crypto();
-  if (cfg_.static_dir.empty()) cfg_.static_dir = default_static_dir();
+  const bool static_given = !cfg_.static_dir.empty();
+  if (!static_given) cfg_.static_dir = default_static_dir();
   if (cfg_.threads == 0) cfg_.threads = std::max(1u, std::thread::hardware_concurrency());
   // Refused at start, not found out page by page as 500s.
   if (!fs::is_regular_file(fs::path(cfg_.static_dir) / "templates" / "index.html"))
-    throw std::runtime_error("--static " + cfg_.static_dir +
-                             ": not a directory of Rode Knop's pages (templates/index.html is missing)");
+    throw std::runtime_error(
+        static_given ? "--static " + cfg_.static_dir +
+                           ": not a directory of Rode Knop's pages (templates/index.html is missing)"
+                     : std::string("no pages found: give --static DIR (looked in ./static, ") + installed_static_dir +
+                           " and " + RODEKNOP_SOURCE_STATIC_DIR + ")");
 
   const fs::path db_path(cfg_.db);
   if (db_path.has_parent_path()) fs::create_directories(db_path.parent_path());

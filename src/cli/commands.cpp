@@ -28,14 +28,28 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
   serve->add_option("--db", cfg.db, "SQLite database file (created when missing)")
       ->envname("RODEKNOP_DB")
       ->capture_default_str();
-  serve->add_option("--static", cfg.static_dir, "Directory with the pages, templates and assets")
+  serve->add_option("--static", cfg.static_dir,
+                    "Directory with the pages, templates and assets (default: ./static, else "
+                    "/usr/share/rodeknop/static, else the source tree's)")
       ->envname("RODEKNOP_STATIC");
   serve->add_option("--threads", cfg.threads, "I/O threads (0: one per core)")
       ->envname("RODEKNOP_THREADS")
       ->check(CLI::Range(0u, 256u))
       ->capture_default_str();
   serve->add_option("--base-url", cfg.base_url, "Public URL of the site, for tracking links (e.g. https://rodeknop.intranet)")
-      ->envname("RODEKNOP_BASE_URL");
+      ->envname("RODEKNOP_BASE_URL")
+      ->check(CLI::Validator(
+          [](std::string& url) -> std::string {
+            // http(s)://host[:port][/path], nothing that could not stand in a link as it is.
+            const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+            const auto host_at = url.find("://") + 3;
+            const bool host = scheme && url.size() > host_at && url[host_at] != '/' && url[host_at] != ':';
+            const bool plain = url.find_first_of(" \t\r\n\"'<>?#\\") == std::string::npos;
+            if (!scheme || !host || !plain) return "must be http(s)://HOST[:PORT][/PATH], e.g. https://rodeknop.intranet";
+            while (url.size() > host_at && url.back() == '/') url.pop_back();
+            return {};
+          },
+          "URL"));
   serve->add_option("--synchronous", cfg.synchronous, "SQLite synchronous mode for commits: FULL or NORMAL")
       ->envname("RODEKNOP_SYNCHRONOUS")
       ->check(CLI::IsMember({"FULL", "NORMAL", "full", "normal"}))
@@ -53,15 +67,19 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
       ->capture_default_str();
   serve->add_option("--header-timeout", cfg.header_timeout, "Seconds to receive a request header (and idle keep-alive)")
       ->envname("RODEKNOP_HEADER_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   serve->add_option("--body-timeout", cfg.body_timeout, "Seconds to receive a request body")
       ->envname("RODEKNOP_BODY_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   serve->add_option("--write-timeout", cfg.write_timeout, "Seconds a client may take to read a response")
       ->envname("RODEKNOP_WRITE_TIMEOUT")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   serve->add_option("--shutdown-grace", cfg.shutdown_grace, "Seconds in-flight requests get on SIGTERM")
       ->envname("RODEKNOP_SHUTDOWN_GRACE")
+      ->check(CLI::Range(0, 600))
       ->capture_default_str();
   serve->add_option("--session-idle", cfg.session_idle, "Seconds after which an unused session ends")
       ->envname("RODEKNOP_SESSION_IDLE")

@@ -138,7 +138,7 @@ struct server::impl {
         on_complete(std::move(c)),
         contexts(make_contexts(std::max(1u, options.threads))),
         acceptor(*contexts[0]),
-        signals(*contexts[0], SIGINT, SIGTERM),
+        signals(*contexts[0], SIGINT, SIGTERM, SIGHUP),  // SIGHUP: the terminal closed
         grace_timer(*contexts[0]) {}
 
   static std::vector<std::unique_ptr<net::io_context>> make_contexts(unsigned n) {

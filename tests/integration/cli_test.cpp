@@ -63,6 +63,20 @@ TEST_CASE("serve refuses, in one plain line, a --static without Rode Knop's page
   CHECK(busy.err.find("cannot listen on 127.0.0.1:" + port + ": Address already in use") != std::string::npos);
   CHECK(busy.err.find(".hpp") == std::string::npos);  // no source locations
   CHECK(busy.err.find('\n') == busy.err.size() - 1);
+
+  // Values that could only misbehave are refused, naming the flag.
+  const std::pair<std::vector<std::string>, std::string> bad[] = {
+      {{"--base-url", "javascript:alert(1)"}, "--base-url"}, {{"--base-url", "not a url"}, "--base-url"},
+      {{"--header-timeout", "0"}, "--header-timeout"},     {{"--shutdown-grace", "-5"}, "--shutdown-grace"},
+      {{"--write-timeout", "99999"}, "--write-timeout"}};
+  for (const auto& [flags, name] : bad) {
+    std::vector<std::string> args{"serve", "--listen", "127.0.0.1:0", "--db", dir.file("c.db")};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const auto r = run_command(args);
+    INFO(flags.front() << " " << flags.back() << ": " << r.err);
+    CHECK(r.exit_status != 0);
+    CHECK(r.err.find(name) != std::string::npos);
+  }
 }
 
 TEST_CASE("commands that do not add refuse a database that is not there instead of making an empty one", "[cli]") {

@@ -181,9 +181,9 @@ void server_process::reap() {
   exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int server_process::stop(std::chrono::seconds timeout) {
+int server_process::stop(std::chrono::seconds timeout, int signal) {
   if (exited_) return exit_status_;
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, signal);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;

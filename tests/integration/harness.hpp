@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -55,8 +56,8 @@ class server_process {
   unsigned short port() const { return port_; }
   /// The server's process id (for /proc and prlimit).
   int pid() const { return pid_; }
-  /// SIGTERM and wait; returns the exit status (or -1 if it had to be killed).
-  int stop(std::chrono::seconds timeout = std::chrono::seconds(20));
+  /// `signal` (SIGTERM by default) and wait; returns the exit status (or -1 if it had to be killed).
+  int stop(std::chrono::seconds timeout = std::chrono::seconds(20), int signal = SIGTERM);
   /// SIGKILL without warning.
   void kill_hard();
   /// Everything the server wrote to stdout so far (that was read).

@@ -169,11 +169,15 @@ TEST_CASE("an idle client is dropped after the header timeout and does not block
   REQUIRE(waited < std::chrono::milliseconds(4000));
 }
 
-TEST_CASE("SIGTERM stops the server gracefully with exit status 0", "[http][lifecycle]") {
+TEST_CASE("SIGTERM, SIGINT and SIGHUP stop the server gracefully with exit status 0", "[http][lifecycle]") {
   temp_dir dir;
-  server_process srv(dir.file("rk.db"));
-  REQUIRE(get(srv.port(), "/healthz").status == 200);
-  REQUIRE(srv.stop() == 0);
+  for (const int signal : {SIGTERM, SIGINT, SIGHUP}) {
+    INFO("signal " << signal);
+    server_process srv(dir.file("rk.db"));
+    REQUIRE(get(srv.port(), "/healthz").status == 200);
+    REQUIRE(srv.stop(std::chrono::seconds(20), signal) == 0);
+    CHECK(srv.output().find("\"event\":\"stopped\"") != std::string::npos);
+  }
 }
 
 TEST_CASE("the access log has one JSON line per request and never a tracking token or name", "[http][logging]") {
