@@ -1,10 +1,14 @@
 #include "rodeknop/api/input.hpp"
 
-#include <algorithm>
-#include <map>
-#include <cctype>
-#include <string>
 #include <boost/beast/core/string.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace rodeknop::api {
 
@@ -38,6 +42,10 @@ std::string charset(const http::request& req) {
 }  // namespace
 
 body_kind require_body_kind(const http::request& req, bool form_allowed) {
+  // A compressed body would be read as if it were the text itself.
+  if (const auto ce = req[http::field::content_encoding]; !ce.empty() && !boost::beast::iequals(ce, "identity"))
+    throw http::api_error(http::status::unsupported_media_type, "unsupported_media_type",
+                          "send the body uncompressed (Content-Encoding " + std::string(ce) + " is not supported)");
   // Bodies are read as UTF-8 (CONTRACT.md); another declared charset would be misread.
   if (const auto cs = charset(req); !cs.empty() && cs != "utf-8" && cs != "utf8" && cs != "us-ascii")
     throw http::api_error(http::status::unsupported_media_type, "unsupported_media_type",
@@ -51,8 +59,26 @@ body_kind require_body_kind(const http::request& req, bool form_allowed) {
 }
 
 nlohmann::json parse_json_object(const http::request& req) {
-  auto j = nlohmann::json::parse(req.body(), nullptr, false);
+  // A name given twice in one object ({"status": "a", "status": "b"}) is refused, not read as
+  // whichever came last: the sender and the server would disagree on what was asked.
+  std::vector<std::set<std::string>> open_objects;
+  std::optional<std::string> duplicate;
+  const nlohmann::json::parser_callback_t watch = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using ev = nlohmann::json::parse_event_t;
+    if (event == ev::object_start) {
+      open_objects.emplace_back();
+    } else if (event == ev::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == ev::key && !open_objects.empty() && !duplicate) {
+      if (!open_objects.back().insert(parsed.get<std::string>()).second) duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
+  auto j = nlohmann::json::parse(req.body(), watch, false);
   if (j.is_discarded()) throw http::api_error(http::status::bad_request, "invalid_json", "the body is not valid JSON");
+  if (duplicate)
+    throw http::api_error(http::status::bad_request, "duplicate_field", "the body names a field more than once",
+                          {{*duplicate, "appears more than once"}});
   if (!j.is_object()) throw http::api_error(http::status::bad_request, "invalid_json", "the body must be a JSON object");
   return j;
 }

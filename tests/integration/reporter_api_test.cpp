@@ -125,6 +125,22 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
     require_error(r, 400, "unknown_field");
     REQUIRE(r.json()["error"]["fields"].contains("status"));
   }
+  SECTION("a field named twice is 400 and named, also inside the JSON") {
+    auto body = valid_report("EERSTE").dump();
+    body.insert(body.size() - 1, ",\"title\":\"TWEEDE\"");
+    const auto r = request(port, http::verb::post, "/api/v1/reports", body, {{"Content-Type", "application/json"}});
+    require_error(r, 400, "duplicate_field");
+    CHECK(r.json()["error"]["fields"].contains("title"));
+    // The same name in two different objects is no duplicate (nested objects are refused for their type).
+    CHECK(request(port, http::verb::post, "/api/v1/reports", valid_report("Eens").dump(),
+                  {{"Content-Type", "application/json"}})
+              .status == 201);
+  }
+  SECTION("a compressed body is 415") {
+    require_error(request(port, http::verb::post, "/api/v1/reports", valid_report().dump(),
+                          {{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}}),
+                  415, "unsupported_media_type");
+  }
   SECTION("missing required fields are 422, each named") {
     const auto r = post_json(port, "/api/v1/reports", json::object());
     require_error(r, 422, "validation_failed");

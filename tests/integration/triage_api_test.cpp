@@ -314,6 +314,8 @@ TEST_CASE("PATCH refuses bad bodies: 400, 415, 422 for each rule", "[triage][pat
   h.back().second = "application/json";
   require_error(request(port, http::verb::patch, path, "{not json", h), 400, "invalid_json");
   require_error(request(port, http::verb::patch, path, "[1]", h), 400, "invalid_json");
+  require_error(request(port, http::verb::patch, path, R"({"priority":"high","priority":"low"})", h), 400,
+                "duplicate_field");
   require_error(patch(port, a.id, {{"status", "accepted"}, {"version", 3}}, s.as_triager(), v1), 400, "unknown_field");
   require_error(patch(port, a.id, {{"status", 3}}, s.as_triager(), v1), 400, "wrong_type");
   require_error(patch(port, a.id, {{"duplicate_of", "2"}}, s.as_triager(), v1), 400, "wrong_type");
