@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "harness.hpp"
 
@@ -16,6 +17,14 @@ TEST_CASE("serve creates the database and its schema when missing", "[cli]") {
   {
     server_process srv(db);
     REQUIRE(get(srv.port(), "/healthz").status == 200);
+  }
+  // Reporters' personal data: no access for other users of the machine, whatever the umask.
+  for (const auto& file : {db, db + "-wal", db + "-shm"}) {
+    if (!std::filesystem::exists(file)) continue;
+    INFO(file);
+    const auto perms = std::filesystem::status(file).permissions();
+    CHECK((perms & std::filesystem::perms::others_all) == std::filesystem::perms::none);
+    CHECK((perms & std::filesystem::perms::group_write) == std::filesystem::perms::none);
   }
   SQLite::Database check(db);
   REQUIRE(check.execAndGet("PRAGMA user_version").getInt() >= 1);
