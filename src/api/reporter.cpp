@@ -143,6 +143,12 @@ net::awaitable<http::response> track(services& s, http::request_context& ctx) {
                                                    {"status", view->status},
                                                    {"created_at", domain::format_rfc3339(view->created_at)},
                                                    {"updated_at", domain::format_rfc3339(view->updated_at)},
+                                                   // What the tracking page shows too: the outcome of a
+                                                   // resolved report, the earlier report of a duplicate.
+                                                   {"outcome", view->outcome.empty() ? json(nullptr) : json(view->outcome)},
+                                                   {"duplicate_of_reference", view->duplicate_reference.empty()
+                                                                                  ? json(nullptr)
+                                                                                  : json(view->duplicate_reference)},
                                                    {"messages", messages}});
 }
 

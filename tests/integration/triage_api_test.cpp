@@ -602,6 +602,8 @@ TEST_CASE("the reporter reads the conversation in the order it happened, and the
   CHECK(bodies == std::vector<std::string>{"1 vraag", "2 opmerking", "3 antwoord", "4 opmerking"});
   CHECK(view.at("messages")[2].at("author") == "reporter");
   CHECK(view.at("messages")[1].at("author") == "team");
+  CHECK(view.at("outcome").is_null());
+  CHECK(view.at("duplicate_of_reference").is_null());
 
   // Work has started, then the team asks again (PRODUCT.md's diagram); resolved shows the outcome.
   auto version = etag_of(port, a.id, s.as_triager());
@@ -619,6 +621,7 @@ TEST_CASE("the reporter reads the conversation in the order it happened, and the
   REQUIRE(page.status == 200);
   CHECK(page.body.find("<dt class=\"utrecht-data-list__item-key\">Uitkomst</dt>") != std::string::npos);
   CHECK(page.body.find("Regel afgeschaft") != std::string::npos);
+  CHECK(get(port, "/api/v1/track/" + a.token).json().at("outcome") == "rule_abolished");
 }
 
 TEST_CASE("the tracking page promises no message that the team did not write", "[triage][track]") {
@@ -669,6 +672,8 @@ TEST_CASE("reopening a duplicate unlinks it, and the history shows both steps", 
   const auto a = submit(port, "Het origineel");
   const auto b = submit(port, "De dubbele");
   REQUIRE(patch(port, b.id, {{"status", "duplicate"}, {"duplicate_of", a.id}}, s.as_triager(), "\"1\"").status == 200);
+  // The reporter of the duplicate learns which report is followed up instead.
+  CHECK(get(port, "/api/v1/track/" + b.token).json().at("duplicate_of_reference") == a.reference);
   const auto reopened =
       patch(port, b.id, {{"status", "accepted"}, {"note", "Toch een ander probleem."}}, s.as_triager(), "\"2\"");
   INFO(reopened.body);
