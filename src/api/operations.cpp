@@ -66,7 +66,8 @@ net::awaitable<http::response> meta(services& s) {
            {"room_within_rules", "Ruimte binnen de regels"},
            {"tailored_solution", "Maatwerk"},
            {"explained", "Uitgelegd, regel blijft"}}}}},
-       {"limits", submission_limits()}});
+       {"limits", submission_limits()},
+       {"reply_limits", {{"body", domain::field_limits::reply_body}}}});
 }
 
 // The last time the database answered, in steady-clock milliseconds: /healthz asks the

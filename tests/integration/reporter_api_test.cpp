@@ -371,7 +371,9 @@ TEST_CASE("the tracking page has a reply box that works without JavaScript", "[r
   const auto r = post_form(srv.port(), "/api/v1/track/" + token + "/replies", "body=Aanvulling+zonder+script");
   REQUIRE(r.status == 303);
   REQUIRE(r.header("location") == "/volg/" + token + "?reactie=verzonden");
-  REQUIRE(get(srv.port(), r.header("location")).body.find("Aanvulling zonder script") != std::string::npos);
+  const auto after = get(srv.port(), r.header("location")).body;
+  REQUIRE(after.find("Aanvulling zonder script") != std::string::npos);
+  CHECK(after.find("<title>Aanvulling verzonden: RK-") != std::string::npos);  // what a screen reader reads first
 
   const auto empty = post_form(srv.port(), "/api/v1/track/" + token + "/replies", "body=");
   REQUIRE(empty.status == 422);
@@ -400,4 +402,8 @@ TEST_CASE("meta lists the departments and categories from the database and the w
   REQUIRE(j.at("transitions").at("new") == json::array({"accepted", "rejected", "duplicate", "needs_info"}));
   REQUIRE(j.at("transitions").at("needs_info") == json::array({"new"}));
   REQUIRE(j.at("transitions").at("resolved") == json::array({"accepted"}));
+  // The field limits of the contract, for forms that check before they send.
+  CHECK(j.at("limits").at("description") == 10000);
+  CHECK(j.at("limits").at("reporter_email") == 254);
+  CHECK(j.at("reply_limits").at("body") == 5000);
 }
