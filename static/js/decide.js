@@ -260,10 +260,20 @@ function clearFormError(form) {
 // "RK-2026-00012" can be turned into an id without a search.
 const knownReferences = new Map();
 
-/** Remembers reference → id of reports shown on the page. */
+// Who reports on this page are assigned to, offered when assigning another (a typo would make
+// a second name for one colleague).
+const knownAssignees = new Set();
+
+/** Offers `name` (the logged-in member: "assign to me") when assigning. */
+export function rememberAssignee(name) {
+  if (typeof name === 'string' && name.trim()) knownAssignees.add(name.trim());
+}
+
+/** Remembers reference → id, and the assignee, of reports shown on the page. */
 export function rememberReports(list) {
   for (const r of list ?? []) {
     if (r && r.reference && r.id !== undefined && r.id !== null) knownReferences.set(String(r.reference).toUpperCase(), r.id);
+    if (r && typeof r.assignee === 'string' && r.assignee.trim()) knownAssignees.add(r.assignee.trim());
   }
 }
 
@@ -468,7 +478,9 @@ export class Decisions {
     const r = this.report;
     const base = uid('rk-assign');
     const titleId = `${base}-title`;
-    const assignee = h('input', { class: 'utrecht-textbox utrecht-textbox--html-input rk-input rk-input--medium', id: `${base}-assignee`, name: 'assignee', type: 'text', autocomplete: 'off', value: r.assignee ?? '' });
+    const names = [...knownAssignees].sort((a, b) => a.localeCompare(b, 'nl'));
+    const assignee = h('input', { class: 'utrecht-textbox utrecht-textbox--html-input rk-input rk-input--medium', id: `${base}-assignee`, name: 'assignee', type: 'text', autocomplete: 'off', value: r.assignee ?? '', list: names.length ? `${base}-assignees` : null });
+    const suggestions = names.length ? h('datalist', { id: `${base}-assignees` }, names.map((name) => h('option', { value: name }))) : null;
     const priority = h(
       'select',
       { class: 'utrecht-select utrecht-select--html-select rk-select', id: `${base}-priority`, name: 'priority' },
@@ -491,7 +503,8 @@ export class Decisions {
       h('p', { class: 'utrecht-paragraph rk-decide__title', id: titleId }, `Toewijzen en prioriteit: ${this.options.name ?? r.reference}`),
       h('div', { class: 'rk-conflict', hidden: true }),
       h('div', { class: 'utrecht-alert utrecht-alert--error rk-form-error', role: 'alert', hidden: true }),
-      field({ name: 'assignee', label: 'Toegewezen aan', required: false, description: 'Wie pakt de melding op? Laat leeg als nog niemand.', control: assignee }),
+      field({ name: 'assignee', label: 'Toegewezen aan', required: false, description: 'Wie pakt de melding op? Laat leeg als nog niemand. Namen die al bij andere meldingen staan, worden voorgesteld.', control: assignee }),
+      suggestions,
       field({ name: 'priority', label: 'Prioriteit', required: false, control: priority }),
       field({ name: 'owner_department', label: 'Dienst die over de regel gaat', required: false, control: owner }),
       h(

@@ -25,7 +25,7 @@ import {
   uid,
   versionFromEtag,
 } from './api.js';
-import { clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
+import { clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberAssignee, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const REPORT_ID = main.dataset.reportId;
@@ -481,8 +481,10 @@ function notFound() {
 async function load() {
   clearPageAlert();
   try {
-    const [m, , r] = await Promise.all([loadMeta(), session(), fetchReport()]);
+    const [m, me, r] = await Promise.all([loadMeta(), session(), fetchReport()]);
     state.meta = m;
+    rememberAssignee(me?.username);
+    rememberReports([r]);
     build(r);
     show(r);
     container.setAttribute('aria-busy', 'false');

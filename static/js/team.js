@@ -31,7 +31,7 @@ import {
   uid,
   versionFromEtag,
 } from './api.js';
-import { Decisions, referenceOf, rememberReports } from './decide.js';
+import { Decisions, referenceOf, rememberAssignee, rememberReports } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const WEEK = main.dataset.week;
@@ -649,8 +649,9 @@ function setupToolbar() {
 
 async function load() {
   try {
-    const [m] = await Promise.all([loadMeta(), session()]);
+    const [m, me] = await Promise.all([loadMeta(), session()]);
     state.meta = m;
+    rememberAssignee(me?.username);
     // The plain queue comes with the week; a filtered one needs the week besides.
     if (isWeekQueue()) await loadQueue();
     else await Promise.all([loadQueue(), loadWeek()]);

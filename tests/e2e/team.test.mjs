@@ -191,6 +191,8 @@ test('when someone else saved first, the page explains it in Dutch and one can s
 
   // Anna opens the assignment form and fills it in …
   await page.locator('#besluit .rk-decide__assign').click();
+  // Her own name is offered ("assign to me"), so that one colleague does not get two spellings.
+  assert.equal(await page.locator('#besluit datalist option[value="anna"]').count(), 1);
   await page.locator('#besluit input[name="assignee"]').fill('anna');
   await page.locator('#besluit select[name="priority"]').selectOption('high');
 
