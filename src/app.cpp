@@ -243,9 +243,8 @@ void application::serve() {
   opts.threads = cfg_.threads;
   opts.header_limit = cfg_.header_limit;
   opts.body_limit = cfg_.body_limit;
-  // A report at every field's limit is up to 83 KB of UTF-8, and up to 250 KB with its text
-  // escaped (JSON \u escapes, a form's %XX: 12 bytes for one character); its fields' limits,
-  // checked by the handler (api/reporter.cpp), bound what it holds.
+  // A report may come with its text escaped (JSON \u escapes, a form's %XX: up to 12 bytes for
+  // one character); its handler holds the decoded text to body_limit (api/reporter.cpp).
   opts.encoded_body_limit = 4 * cfg_.body_limit;
   opts.encoded_body_allowed = [](const http::request& req) {
     const std::string_view target = req.target();
