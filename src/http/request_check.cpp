@@ -57,14 +57,9 @@ api_error body_too_large(std::size_t body_limit) {
 
 std::optional<api_error> header_problem(const request_parser& parser, boost::system::error_code ec,
                                         const request_limits& limits) {
-  if (ec == bhttp::error::header_limit) {
-    // The parser has no target yet: the limit was reached on the request line itself.
-    if (parser.get().target().empty())
-      return api_error(status::uri_too_long, "uri_too_long",
-                       "the request line exceeds " + std::to_string(limits.header_limit) + " bytes");
+  if (ec == bhttp::error::header_limit)
     return api_error(status::request_header_fields_too_large, "headers_too_large",
                      "request headers exceed " + std::to_string(limits.header_limit) + " bytes");
-  }
   if (too_large(ec)) return body_too_large(limits.body_limit);
   if (ec) return api_error(status::bad_request, "bad_request", "malformed HTTP request");
   if (auto problem = smuggling_problem(parser))
