@@ -359,9 +359,11 @@ export function setupLogout() {
         return;
       }
     }
-    // Unposted comments kept for a session that ended stay with nobody after a logout.
+    // Unposted comments and unsaved decisions kept for a session that ended stay with nobody
+    // after a logout.
     try {
-      for (const key of Object.keys(sessionStorage)) if (key.startsWith('rk-comment-draft:')) sessionStorage.removeItem(key);
+      for (const key of Object.keys(sessionStorage))
+        if (key.startsWith('rk-comment-draft:') || key.startsWith('rk-decision-draft:')) sessionStorage.removeItem(key);
     } catch {
       // storage off: nothing was kept
     }

@@ -313,6 +313,39 @@ export async function resolveReportRef(text) {
   return { id: hit ? hit.id : null, reference };
 }
 
+// ------------------------------------------------------------------------------ drafts
+
+// A decision being written is kept in this tab (sessionStorage) until it is saved or cancelled:
+// when the session ended meanwhile, saving leads to /login and back, and the form opens again
+// with what was typed. Logging out forgets it (api.js).
+const draftKey = (id) => `rk-decision-draft:${id}`;
+
+function keepDraft(id, draft) {
+  try {
+    if (draft.note.trim() || draft.duplicate.trim() || draft.outcome) sessionStorage.setItem(draftKey(id), JSON.stringify(draft));
+    else sessionStorage.removeItem(draftKey(id));
+  } catch {
+    // Storage off or full: the form works as before, without the safety net.
+  }
+}
+
+function takeDraft(id) {
+  try {
+    const d = JSON.parse(sessionStorage.getItem(draftKey(id)) ?? 'null');
+    return d && typeof d.to === 'string' ? { to: d.to, note: String(d.note ?? ''), duplicate: String(d.duplicate ?? ''), outcome: String(d.outcome ?? '') } : null;
+  } catch {
+    return null;
+  }
+}
+
+function dropDraft(id) {
+  try {
+    sessionStorage.removeItem(draftKey(id));
+  } catch {
+    // nothing kept
+  }
+}
+
 // ------------------------------------------------------------------------------ the component
 
 /**
@@ -332,6 +365,18 @@ export class Decisions {
     this.opener = null;
     this.element = h('div', { class: 'rk-decide' });
     this.render();
+  }
+
+  /** Opens the decision that was being written when the session ended, if it still applies. */
+  restoreDraft() {
+    const draft = takeDraft(this.report.id);
+    if (!draft || !this.options.canChange) return;
+    if (!transitionsFrom(this.meta, this.report.status).includes(draft.to)) {
+      dropDraft(this.report.id);  // someone else decided meanwhile
+      return;
+    }
+    const opener = [...this.element.querySelectorAll('.rk-decide__button')].find((b) => b.dataset.to === draft.to);
+    this.openStatus(draft.to, opener, { ...draft, restored: true });
   }
 
   /**
@@ -412,7 +457,16 @@ export class Decisions {
     if (focusOpener && opener?.isConnected) opener.focus();
   }
 
-  /** Opens the form for a status change. `prefill`: {duplicate} for "mark as duplicate of this one". */
+  /** Cancelled by the user: the form and what was typed in it go. */
+  cancelPanel() {
+    dropDraft(this.report.id);
+    this.closePanel();
+  }
+
+  /**
+   * Opens the form for a status change. `prefill`: {duplicate} for "mark as duplicate of this
+   * one"; {note, outcome, duplicate, restored} for a kept draft.
+   */
   openStatus(to, opener, prefill = {}) {
     this.closePanel({ focusOpener: false });
     const m = this.meta;
@@ -448,13 +502,16 @@ export class Decisions {
         label: noteLabel(to, needs.reopening),
         required: needs.noteRequired,
         description: 'De melder leest deze toelichting op de volgpagina. Ze komt ook in de geschiedenis van de melding en in de besluitenlijst van de week. Iets alleen voor het team? Zet dat in een opmerking ‘alleen voor het team’.',
-        control: h('textarea', { class: 'utrecht-textarea utrecht-textarea--html-textarea rk-input', id: `${base}-note`, name: 'note', rows: '3' }),
+        control: h('textarea', { class: 'utrecht-textarea utrecht-textarea--html-textarea rk-input', id: `${base}-note`, name: 'note', rows: '3' }, prefill.note ?? ''),
       }),
     );
     const form = h(
       'form',
       { class: 'rk-decide__panel', novalidate: true, 'aria-labelledby': titleId, dataset: { to } },
       h('p', { class: 'utrecht-paragraph rk-decide__title', id: titleId }, `${action}: ${this.options.name ?? r.reference}`),
+      prefill.restored
+        ? h('p', { class: 'utrecht-paragraph rk-draft-note' }, 'Uw besluit van daarnet is nog niet opgeslagen. Controleer het en kies ‘Besluit opslaan’.')
+        : null,
       h('div', { class: 'rk-conflict', hidden: true }),
       h('div', { class: 'utrecht-alert utrecht-alert--error rk-form-error', role: 'alert', hidden: true }),
       fields,
@@ -462,8 +519,18 @@ export class Decisions {
         'div',
         { class: 'rk-decide__buttons' },
         h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Besluit opslaan'),
-        h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => this.closePanel() }, 'Annuleren'),
+        h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => this.cancelPanel() }, 'Annuleren'),
       ),
+    );
+    if (prefill.outcome && form.elements.outcome) form.elements.outcome.value = prefill.outcome;
+    const id = r.id;
+    form.addEventListener('input', () =>
+      keepDraft(id, {
+        to,
+        note: form.elements.note?.value ?? '',
+        duplicate: form.elements.duplicate_of?.value ?? '',
+        outcome: form.elements.outcome?.value ?? '',
+      }),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -533,7 +600,7 @@ export class Decisions {
     form.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.preventDefault();
-        this.closePanel();
+        this.cancelPanel();
       }
     });
     this.slot.replaceChildren(form);
@@ -615,6 +682,7 @@ export class Decisions {
       const res = await api('PATCH', `/api/v1/reports/${encodeURIComponent(this.report.id)}`, { body, ifMatch: this.report.version });
       const updated = res.data ?? {};
       if (updated.version === undefined || updated.version === null) updated.version = versionFromEtag(res.etag);
+      if (info.kind === 'status') dropDraft(this.report.id);
       this.closePanel({ focusOpener: false });
       this.report = updated;
       this.render();

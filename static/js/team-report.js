@@ -488,6 +488,7 @@ async function load() {
     build(r);
     show(r);
     container.setAttribute('aria-busy', 'false');
+    state.decisions?.restoreDraft();
   } catch (err) {
     container.setAttribute('aria-busy', 'false');
     if (!(err instanceof ApiError)) throw err;

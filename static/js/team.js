@@ -659,6 +659,8 @@ async function load() {
     reportError('Het weekoverleg kon niet worden geladen', err, load);
     return;
   }
+  // A decision being written when the session ended opens again with its text.
+  for (const entry of state.entries.values()) entry.decisions?.restoreDraft();
   if (!live) {
     live = true;
     startLive();

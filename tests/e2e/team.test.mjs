@@ -329,6 +329,42 @@ test('a comment typed when the session ended is kept through the new login', asy
   await context.close();
 });
 
+test('a decision being written when the session ended opens again after the new login', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Drie formulieren voor één verhuizing');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+  await page.locator('#besluit .rk-decide__button[data-to="rejected"]').click();
+  const note = '#besluit textarea[name="note"]';
+  await page.locator(note).fill('Geen belemmering: de drie formulieren zijn samengevoegd in het nieuwe loket.');
+
+  // The session ends meanwhile; saving leads to the login page and back.
+  await context.clearCookies();
+  await Promise.all([page.waitForURL(/\/login\?next=/), page.getByRole('button', { name: 'Besluit opslaan' }).click()]);
+  await page.fill('#field-username', 'anna');
+  await page.fill('#field-password', USERS.anna);
+  await Promise.all([page.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), page.keyboard.press('Enter')]);
+
+  // The same decision is open again, with the text and a word of explanation.
+  await page.locator('#besluit .rk-draft-note').waitFor();
+  assert.equal(await page.locator(note).inputValue(), 'Geen belemmering: de drie formulieren zijn samengevoegd in het nieuwe loket.');
+  assert.equal(await page.locator('#besluit form').getAttribute('data-to'), 'rejected');
+  await page.getByRole('button', { name: 'Besluit opslaan' }).click();
+  await page.locator('#besluit .rk-draft-note').waitFor({ state: 'detached' });
+  const stored = await (await fetch(`${env.server.url}/api/v1/track/${created.tracking_token}`)).json();
+  assert.equal(stored.status, 'rejected');
+
+  // Saved: nothing opens by itself any more.
+  await page.reload();
+  await page.locator('#besluit .rk-decide__button').first().waitFor();
+  assert.equal(await page.locator('#besluit form').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('filters and full-text search, kept in the address; Back restores the queue', async () => {
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
