@@ -90,6 +90,7 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
           ? web::report_form_page(s, http::status::payload_too_large, &submission, nullptr, too_large_nl)
           : web::report_form_page(s, http::status::payload_too_large, &submission, &errors);
     auto e = http::body_too_large(limit);
+    e.message = "the report's text exceeds " + std::to_string(limit) + " bytes";
     for (const auto& f : errors) e.fields.emplace(f.field, domain::message_en(f));
     throw e;
   }

@@ -254,6 +254,8 @@ std::optional<principal> gate::session_of(const http::request_context& ctx) {
 }
 
 std::optional<std::string> gate::cross_site(const http::request& req) const {
+  // A browser says so itself when another site sent it (also where it sends no Origin).
+  if (boost::beast::iequals(req["Sec-Fetch-Site"], "cross-site")) return "cross-site";
   const std::string_view origin = req[http::field::origin];
   // Our pages send `Referrer-Policy: no-referrer`, so a browser sends `Origin: null` with the
   // pages' own plain form posts (login, logout without script). Then the browser's

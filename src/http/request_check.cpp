@@ -60,23 +60,24 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
   if (ec == bhttp::error::header_limit)
     return api_error(status::request_header_fields_too_large, "headers_too_large",
                      "request headers exceed " + std::to_string(limits.header_limit) + " bytes");
-  if (too_large(ec)) return body_too_large(limits.body_limit);
+  if (too_large(ec)) return body_too_large(limits.body_limit_for(parser.get()));
   if (ec) return api_error(status::bad_request, "bad_request", "malformed HTTP request");
   if (auto problem = smuggling_problem(parser))
     return api_error(status::bad_request, "bad_request", "ambiguous request framing: " + *problem);
   // Beast checked the Content-Length against the largest body any request may send.
   if (const auto length = parser.content_length(); length && *length > limits.body_limit_for(parser.get()))
-    return body_too_large(limits.body_limit);
+    return body_too_large(limits.body_limit_for(parser.get()));
   return std::nullopt;
 }
 
 std::optional<api_error> body_problem(const request_parser& parser, boost::system::error_code ec, bool timed_out,
                                       const request_limits& limits) {
-  if (too_large(ec)) return body_too_large(limits.body_limit);
+  if (too_large(ec)) return body_too_large(limits.body_limit_for(parser.get()));
   if (ec == net::error::operation_aborted && timed_out)
     return api_error(status::request_timeout, "request_timeout", "the request body was not received in time");
   // A chunked body is only measured once read.
-  if (!ec && parser.get().body().size() > limits.body_limit_for(parser.get())) return body_too_large(limits.body_limit);
+  if (!ec && parser.get().body().size() > limits.body_limit_for(parser.get()))
+    return body_too_large(limits.body_limit_for(parser.get()));
   return std::nullopt;
 }
 

@@ -33,6 +33,8 @@ backup_result backup(const db_options& source, const std::string& destination) {
   backup_result result;
   try {
     connection src(source, false);
+    if (src.db().execAndGet("PRAGMA application_id").getInt() != application_id)
+      throw std::runtime_error("the database " + source.path + " is not a Rode Knop database");
     {
       SQLite::Database dst(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       SQLite::Backup b(dst, src.db());

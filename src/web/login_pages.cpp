@@ -155,7 +155,13 @@ json user_json(const auth::principal& who) {
 }
 
 std::string landing_path(std::string_view next, const auth::principal& who) {
-  if (local_path(next) && next != "/" && !next.starts_with("/login")) return std::string(next);
+  // A page the role may not open is no destination (a triager's bookmark of /stats).
+  const auto may_open = [&](std::string_view p) {
+    if (p.starts_with("/stats")) return who.has(auth::access::read_statistics);
+    if (p.starts_with("/team")) return who.has(auth::access::read_reports);
+    return true;
+  };
+  if (local_path(next) && next != "/" && !next.starts_with("/login") && may_open(next)) return std::string(next);
   if (who.has(auth::access::change_reports)) return "/team";
   if (who.has(auth::access::read_statistics)) return "/stats";
   return "/";

@@ -274,6 +274,8 @@ export function rememberReports(list) {
   for (const r of list ?? []) {
     if (r && r.reference && r.id !== undefined && r.id !== null) knownReferences.set(String(r.reference).toUpperCase(), r.id);
     if (r && typeof r.assignee === 'string' && r.assignee.trim()) knownAssignees.add(r.assignee.trim());
+    // Earlier assignees, as the history on the page names them.
+    for (const ev of r?.history ?? []) if (ev.type === 'assignee') for (const name of [ev.from, ev.to]) rememberAssignee(name);
   }
 }
 
@@ -683,6 +685,7 @@ export class Decisions {
       const updated = res.data ?? {};
       if (updated.version === undefined || updated.version === null) updated.version = versionFromEtag(res.etag);
       if (info.kind === 'status') dropDraft(this.report.id);
+      rememberReports([updated]);
       this.closePanel({ focusOpener: false });
       this.report = updated;
       this.render();

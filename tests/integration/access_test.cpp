@@ -599,6 +599,11 @@ TEST_CASE("the login page logs in with a plain form and names problems in Dutch"
   CHECK(forged.status == 403);
   CHECK(forged.header("set-cookie").empty());
   CHECK(forged.body.find("Verzoek geweigerd") != std::string::npos);
+  const auto forged_no_origin =
+      request(port, http::verb::post, "/login", "username=anna&password=correct+horse+battery+staple",
+              {{"Content-Type", "application/x-www-form-urlencoded"}, {"Sec-Fetch-Site", "cross-site"}});
+  CHECK(forged_no_origin.status == 403);
+  CHECK(forged_no_origin.header("set-cookie").empty());
   const auto ours = request(port, http::verb::post, "/login", "username=anna&password=correct+horse+battery+staple",
                             {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", "null"},
                              {"Sec-Fetch-Site", "same-origin"}});
@@ -617,6 +622,8 @@ TEST_CASE("the login page logs in with a plain form and names problems in Dutch"
   REQUIRE(again.status == 303);
   CHECK(again.header("location") == "/team");
   CHECK(get(port, "/login?next=%2Fteam%3Fweek%3D2026-W47", {{"Cookie", cookie}}).header("location") == "/team?week=2026-W47");
+  // A page the role may not open is no destination: the role's own page instead.
+  CHECK(get(port, "/login?next=%2Fstats", {{"Cookie", cookie}}).header("location") == "/team");
   // The page sends Referrer-Policy: no-referrer, so the browser's form post says `Origin: null`
   // and `Sec-Fetch-Site: same-origin` (as Chromium does).
   const auto out = request(port, http::verb::post, "/logout", "csrf_token=" + csrf,

@@ -167,3 +167,13 @@ TEST_CASE("a backup of a damaged database fails with one line on stderr and leav
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK_FALSE(std::filesystem::exists(copy));
 }
+
+TEST_CASE("a backup of another program's SQLite file is refused, naming it", "[backup][operations]") {
+  temp_dir dir;
+  const auto db = dir.file("ander.db");
+  { SQLite::Database other(db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); other.exec("CREATE TABLE foo (x)"); }
+  const auto r = run_command({"backup", "--db", db, "--to", dir.file("copy.db")});
+  CHECK(r.exit_status != 0);
+  CHECK(r.err.find("is not a Rode Knop database") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("copy.db")));
+}

@@ -215,8 +215,11 @@ TEST_CASE("bad report bodies get the contract's error statuses and name the fiel
     const auto r = post_json(port, "/api/v1/reports", body);
     require_error(r, 413, "body_too_large");
     CHECK(r.json().at("error").at("fields").contains("description"));
+    CHECK(r.json().at("error").at("message") == "the report's text exceeds 65536 bytes");
     body["description"] = std::string(260 * 1024, 'a');
-    require_error(post_json(port, "/api/v1/reports", body), 413, "body_too_large");
+    const auto huge = post_json(port, "/api/v1/reports", body);
+    require_error(huge, 413, "body_too_large");
+    CHECK(huge.json().at("error").at("message") == "request body exceeds 262144 bytes");  // the limit that applied
   }
   // Nothing of the refused requests was stored.
   const auto health = get(port, "/healthz");
