@@ -33,6 +33,19 @@ http::api_error unavailable(const std::exception& e) {
       .with_header(http::field::retry_after, "5");
 }
 
+/// The no-JS form's page for a tracking token that belongs to no report.
+http::response unknown_token_page(services& s) {
+  return web::error_page(s, http::status::not_found, "Melding niet gevonden",
+                         "Deze volglink hoort niet bij een melding. Controleer of u de hele link hebt gebruikt, "
+                         "zoals u die na het versturen kreeg.");
+}
+
+/// A page that answers with a refusal's status also carries its headers (Retry-After).
+http::response with_refusal_headers(http::response page, const http::api_error& refused) {
+  for (const auto& [name, value] : refused.headers) page.set(name, value);
+  return page;
+}
+
 json message_json(const store::tracking_message& m) {
   return {{"at", domain::format_rfc3339(m.at)}, {"author", m.from_team ? "team" : "reporter"}, {"body", m.body}};
 }
@@ -133,9 +146,8 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
       const auto now_errors = domain::validate(*form_copy, s.catalog()->keys);
       co_return web::report_form_page(s, http::status::unprocessable_entity, &*form_copy, &now_errors);
     }
-    auto page = web::report_form_page(s, refused->http_status, &*form_copy, nullptr, not_stored_nl);
-    for (const auto& [name, value] : refused->headers) page.set(name, value);
-    co_return page;
+    co_return with_refusal_headers(
+        web::report_form_page(s, refused->http_status, &*form_copy, nullptr, not_stored_nl), *refused);
   }
   log::event(log::level::info, "report_created", {{"id", created.id}, {"reference", created.reference}});
   s.search.notify();
@@ -188,8 +200,7 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
   const auto key = util::tracking_key(token);
   if (!key) {
     if (kind == body_kind::form)
-      co_return web::error_page(s, http::status::not_found, "Melding niet gevonden",
-                                "Deze volglink hoort niet bij een melding. Controleer of u de hele link hebt gebruikt.");
+      co_return unknown_token_page(s);
     throw http::api_error(http::status::not_found, "not_found", "no report has this tracking token");
   }
 
@@ -198,8 +209,7 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
     if (kind == body_kind::form) {
       const auto view = find_view(s, token);
       if (!view)
-        co_return web::error_page(s, http::status::not_found, "Melding niet gevonden",
-                                  "Deze volglink hoort niet bij een melding.");
+        co_return unknown_token_page(s);
       co_return web::tracking_page(s, http::status::unprocessable_entity, *view, token, ctx.req,
                                    {false, false, domain::message_nl(errors.front()), body});
     }
@@ -218,18 +228,17 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
   if (refused) {
     const auto view = kind == body_kind::form ? find_view(s, token) : std::nullopt;
     if (!view) throw *refused;
-    auto page = web::tracking_page(s, refused->http_status, *view, token, ctx.req,
-                                   {false, false,
-                                    "Uw aanvulling kon nu niet worden opgeslagen door een storing bij ons. Probeer het "
-                                    "over een paar minuten opnieuw; uw tekst staat er nog.",
-                                    body});
-    for (const auto& [name, value] : refused->headers) page.set(name, value);
-    co_return page;
+    co_return with_refusal_headers(
+        web::tracking_page(s, refused->http_status, *view, token, ctx.req,
+                           {false, false,
+                            "Uw aanvulling kon nu niet worden opgeslagen door een storing bij ons. Probeer het "
+                            "over een paar minuten opnieuw; uw tekst staat er nog.",
+                            body}),
+        *refused);
   }
   if (!result) {
     if (kind == body_kind::form)
-      co_return web::error_page(s, http::status::not_found, "Melding niet gevonden",
-                                "Deze volglink hoort niet bij een melding.");
+      co_return unknown_token_page(s);
     throw http::api_error(http::status::not_found, "not_found", "no report has this tracking token");
   }
   log::event(log::level::info, "reply_added", {{"id", result->id}, {"reference", result->reference}});

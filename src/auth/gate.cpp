@@ -142,6 +142,24 @@ std::string gate::clear_cookie_header(const http::request& req, const net::ip::a
   return session_cookie_header(req, peer, "", seconds{0});
 }
 
+std::optional<store::session_record> gate::find_session(const std::string& hash) {
+  return sessions_.find_or_read(hash, watch_, [&] {
+    auto conn = readers_.acquire();
+    return store::find_session(*conn, hash);
+  });
+}
+
+std::optional<store::token_record> gate::find_token(const std::string& hash) {
+  return tokens_.find_or_read(hash, watch_, [&] {
+    auto conn = readers_.acquire();
+    return store::find_token(*conn, hash);
+  });
+}
+
+bool gate::session_alive(const store::session_record& s, domain::sys_seconds now) const {
+  return now - s.last_seen_at <= cfg_.session_idle && now - s.created_at <= cfg_.session_absolute;
+}
+
 std::optional<principal> gate::from_session(const http::request_context& ctx, bool& expired) {
   const auto cookie = cookie_value(ctx.req[http::field::cookie], session_cookie);
   if (!cookie) return std::nullopt;
@@ -150,12 +168,9 @@ std::optional<principal> gate::from_session(const http::request_context& ctx, bo
     return std::nullopt;
   }
   const auto hash = util::token_hash(*cookie);
-  const auto s = sessions_.find_or_read(hash, watch_, [&] {
-    auto conn = readers_.acquire();
-    return store::find_session(*conn, hash);
-  });
+  const auto s = find_session(hash);
   const auto now = domain::now();
-  if (!s || now - s->last_seen_at > cfg_.session_idle || now - s->created_at > cfg_.session_absolute) {
+  if (!s || !session_alive(*s, now)) {
     expired = true;
     if (s) {
       writer_.submit([hash, now](store::connection& c) { store::end_session(c, hash, now); },
@@ -176,10 +191,7 @@ std::optional<principal> gate::from_token(std::string_view token, const http::re
   if (token.substr(0, token_prefix.size()) == token_prefix &&
       util::plausible_token(token.substr(token_prefix.size()))) {
     const auto hash = util::token_hash(token);
-    t = tokens_.find_or_read(hash, watch_, [&] {
-      auto conn = readers_.acquire();
-      return store::find_token(*conn, hash);
-    });
+    t = find_token(hash);
   }
   if (!t) {
     log::event(log::level::warn, "auth.token_refused",
@@ -223,10 +235,7 @@ std::function<bool()> gate::recheck(const http::request_context& ctx, access nee
   if (ctx.who && ctx.who->via == method::token && authorization.size() > 7) {
     const auto hash = util::token_hash(authorization.substr(7));
     return [this, hash, needs] {
-      const auto t = tokens_.find_or_read(hash, watch_, [&] {
-        auto conn = readers_.acquire();
-        return store::find_token(*conn, hash);
-      });
+      const auto t = find_token(hash);
       return t && principal{"token:" + t->name, parse_role(t->role), method::token, {}}.has(needs);
     };
   }
@@ -235,12 +244,8 @@ std::function<bool()> gate::recheck(const http::request_context& ctx, access nee
     if (!cookie) return [] { return false; };
     const auto hash = util::token_hash(*cookie);
     return [this, hash, needs] {
-      const auto s = sessions_.find_or_read(hash, watch_, [&] {
-        auto conn = readers_.acquire();
-        return store::find_session(*conn, hash);
-      });
-      const auto now = domain::now();
-      return s && now - s->last_seen_at <= cfg_.session_idle && now - s->created_at <= cfg_.session_absolute &&
+      const auto s = find_session(hash);
+      return s && session_alive(*s, domain::now()) &&
              principal{s->username, parse_role(s->role), method::session, s->csrf_token}.has(needs);
     };
   }

@@ -86,6 +86,11 @@ class gate {
  private:
   std::optional<principal> from_session(const http::request_context& ctx, bool& expired);
   std::optional<principal> from_token(std::string_view token, const http::request_context& ctx);
+  /// The stored session / token with this hash (cached while the database is unchanged).
+  std::optional<store::session_record> find_session(const std::string& hash);
+  std::optional<store::token_record> find_token(const std::string& hash);
+  /// Whether a session is within its idle and absolute limits at `now`.
+  bool session_alive(const store::session_record& s, domain::sys_seconds now) const;
   bool secure_cookie(const http::request& req, const boost::asio::ip::address& peer) const;
   std::string proxy_csrf_token(std::string_view username) const;
   /// The caller named by a trusted proxy's single-sign-on headers, if any.
