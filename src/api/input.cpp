@@ -123,6 +123,11 @@ bool takes_page(const http::request& req) {
   return wants_html(req) || accept.find("application/json") == std::string_view::npos;
 }
 
+const std::string* given(const util::param_list& query, std::string_view name) {
+  const auto* v = util::find_param(query, name);
+  return v && !v->empty() ? v : nullptr;
+}
+
 void require_known_params(const util::param_list& query, std::initializer_list<std::string_view> known) {
   std::map<std::string, std::string> problems;
   std::string names;

@@ -117,6 +117,7 @@ net::awaitable<http::response> monthly(services& s, store::median_cache& medians
   }
   http::response res{http::status::ok, 11};
   res.set(http::field::cache_control, "no-store");
+  res.set(http::field::vary, "Accept");  // JSON or CSV by the Accept header
   if (request.csv) {
     res.set(http::field::content_type, util::csv_writer::content_type);
     res.set(http::field::content_disposition,
@@ -134,7 +135,7 @@ stats_request read_stats_request(const http::request_context& ctx, const store::
                                  domain::year_month current) {
   std::map<std::string, std::string> errors;
   stats_request r;
-  r.query = domain::read_stats_range(ctx.query("from"), ctx.query("to"), current, errors);
+  r.query = domain::read_stats_range(given(ctx.target.query, "from"), given(ctx.target.query, "to"), current, errors);
   if (const auto* d = ctx.query("department"); d && !d->empty()) {
     if (!catalog.known.departments.contains(*d))
       errors.emplace("department", "unknown department key; see /api/v1/meta");
@@ -144,7 +145,7 @@ stats_request read_stats_request(const http::request_context& ctx, const store::
     if (!catalog.known.categories.contains(*c)) errors.emplace("category", "unknown category key; see /api/v1/meta");
     r.query.category = *c;
   }
-  if (const auto* f = ctx.query("format")) {
+  if (const auto* f = given(ctx.target.query, "format")) {
     if (*f == "csv")
       r.csv = true;
     else if (*f != "json")
@@ -152,7 +153,7 @@ stats_request read_stats_request(const http::request_context& ctx, const store::
   } else {
     r.csv = accepts_csv(ctx.req);
   }
-  if (const auto* d = ctx.query("delimiter")) {
+  if (const auto* d = given(ctx.target.query, "delimiter")) {
     if (const auto c = util::parse_csv_delimiter(*d))
       r.delimiter = *c;
     else

@@ -4,6 +4,7 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include "rodeknop/domain/workflow.hpp"
 #include "rodeknop/http/compression.hpp"
 #include "rodeknop/log.hpp"
+#include "rodeknop/store/reports.hpp"
 #include "rodeknop/store/triage.hpp"
 #include "rodeknop/util/csv.hpp"
 
@@ -55,7 +57,7 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
 }
 
 std::size_t parse_limit(const http::request_context& ctx, std::size_t fallback, std::size_t max) {
-  const auto* v = ctx.query("limit");
+  const auto* v = given(ctx.target.query, "limit");
   if (!v) return fallback;
   const auto n = parse_id(*v);
   if (!n || static_cast<std::size_t>(*n) > max)
@@ -313,6 +315,8 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
   if (const auto* v = ctx.query("q"); v && v->find_first_not_of(" \t\r\n") != std::string::npos) {
     if (!domain::valid_utf8(*v) || domain::utf8_length(*v) > 200)
       problems["q"] = "must be valid text of at most 200 characters";
+    else if (auto r = store::parse_reference(*v))
+      q.reference = std::move(*r);  // a reference finds its report (references are not in the text index)
     else if (auto m = store::fts_expression(*v))
       q.match = std::move(*m);
     else
@@ -381,18 +385,21 @@ std::optional<std::vector<std::int64_t>> if_match_versions(const http::request& 
     if (tag == "*") return std::nullopt;  // "any version" would defeat the check
     std::string_view t = tag;
     if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
-    if (const auto n = parse_id(t)) out.push_back(*n);  // W/"…" never matches: strong comparison
+    // Strong comparison, character by character: W/"…" and "01" never match version 1.
+    if (const auto n = parse_id(t); n && std::to_string(*n) == t) out.push_back(*n);
   }
   if (!any) return std::nullopt;
   return out;
 }
 
-std::optional<std::string> text_field(const json& body, const char* name) {
+/// A text field of a change. `null` is a wrong type for a field that cannot be cleared (status,
+/// priority, outcome); for the note it is the same as no note.
+std::optional<std::string> text_field(const json& body, const char* name, bool null_is_absent = false) {
   const auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (it == body.end() || (null_is_absent && it->is_null())) return std::nullopt;
   if (!it->is_string())
     throw http::api_error(http::status::bad_request, "wrong_type", "a field has the wrong JSON type",
-                          {{name, "must be a string"}});
+                          {{name, it->is_null() ? "must be a string (it cannot be cleared)" : "must be a string"}});
   return it->get<std::string>();
 }
 
@@ -414,7 +421,7 @@ domain::report_change change_from_json(const json& body) {
   c.assignee = nullable_text_field(body, "assignee");
   c.owner_department = nullable_text_field(body, "owner_department");
   c.outcome = text_field(body, "outcome");
-  c.note = text_field(body, "note");
+  c.note = text_field(body, "note", true);
   if (const auto it = body.find("duplicate_of"); it != body.end()) {
     if (it->is_null()) {
       c.duplicate_of = std::optional<std::int64_t>{};
@@ -436,16 +443,27 @@ net::awaitable<http::response> patch_report(services& s, http::request_context& 
   const auto id = parse_id(ctx.param("id"));
   if (!id) throw not_found();
   auto versions = if_match_versions(ctx.req);
-  if (!versions)
+  if (!versions) {
+    // An unknown report is 404 whatever the request's preconditions (RFC 9110, 13.2.1).
+    if (!read(s, [&](store::connection& c) { return store::find_report(c, *id); })) throw not_found();
     throw http::api_error(http::status::precondition_required, "precondition_required",
                           "send If-Match with the ETag of the report you changed (e.g. If-Match: \"3\")");
+  }
   require_body_kind(ctx.req, false);
   auto change = change_from_json(parse_json_object(ctx.req));
   if (change.empty())
     throw http::api_error(http::status::unprocessable_entity, "nothing_to_change",
                           "send at least one of status, priority, assignee, owner_department, duplicate_of, outcome, note");
   const auto catalog = s.catalog();
-  if (const auto errors = domain::check_change(change, catalog->keys); !errors.empty()) throw validation_error(errors);
+  if (auto errors = domain::check_change(change, catalog->keys); !errors.empty()) {
+    // Name every offending field at once: also what the workflow refuses (the report as it is now).
+    const auto workflow = read(s, [&](store::connection& c) { return store::workflow_errors(c, *id, change); });
+    if (!workflow) throw not_found();
+    for (const auto& e : *workflow)
+      if (std::none_of(errors.begin(), errors.end(), [&](const auto& known) { return known.field == e.field; }))
+        errors.push_back(e);
+    throw validation_error(errors);
+  }
 
   const auto now = domain::now();
   auto job = [id = *id, versions = std::move(*versions), change = std::move(change), actor = actor_of(ctx),
@@ -529,33 +547,71 @@ std::string local_time_text(domain::sys_seconds t) {
   return buf;
 }
 
-bool wants_csv(const http::request_context& ctx) {
-  if (const auto* f = ctx.query("format")) {
-    if (*f == "csv") return true;
-    if (*f == "json") return false;
-    throw unprocessable("format", "must be json or csv");
+struct week_request {
+  domain::iso_week week;
+  bool csv = false;
+  util::csv_options csv_options;
+  std::size_t limit = default_week_limit;
+};
+
+/// The week and the parameters of GET /api/v1/triage/{week}; a 422 names every one that is not
+/// acceptable. The format is `format`, else the Accept header.
+week_request read_week_request(const http::request_context& ctx) {
+  std::map<std::string, std::string> problems;
+  week_request r;
+  const auto merge = [&problems](const http::api_error& e) { problems.insert(e.fields.begin(), e.fields.end()); };
+  if (const auto w = domain::parse_iso_week(ctx.param("week")))
+    r.week = *w;
+  else
+    problems["week"] = "must be an ISO week YYYY-Www that exists (e.g. 2026-W05)";
+  try {
+    require_known_params(ctx.target.query, {"format", "delimiter", "limit"});
+  } catch (const http::api_error& e) {
+    merge(e);
   }
-  return http::prefers_csv(ctx.req[http::field::accept]);
+  if (const auto* f = given(ctx.target.query, "format")) {
+    if (*f == "csv")
+      r.csv = true;
+    else if (*f != "json")
+      problems.emplace("format", "must be json or csv");
+  } else {
+    r.csv = http::prefers_csv(ctx.req[http::field::accept]);
+  }
+  if (const auto* d = given(ctx.target.query, "delimiter")) {
+    if (const auto delimiter = util::parse_csv_delimiter(*d))
+      r.csv_options.delimiter = *delimiter;
+    else
+      problems.emplace("delimiter", "must be comma or semicolon");
+  }
+  try {
+    r.limit = parse_limit(ctx, default_week_limit, max_week_limit);
+  } catch (const http::api_error& e) {
+    merge(e);
+  }
+  if (!problems.empty())
+    throw http::api_error(http::status::unprocessable_entity, "validation_failed",
+                          "one or more parameters are not acceptable", std::move(problems));
+  return r;
+}
+
+/// The week view answers JSON or CSV by the Accept header: caches must keep them apart.
+http::response varies_on_accept(http::response res) {
+  res.set(http::field::vary, "Accept");
+  return res;
 }
 
 net::awaitable<http::response> week_view(services& s, http::request_context& ctx) {
-  const auto week = domain::parse_iso_week(ctx.param("week"));
-  if (!week) throw unprocessable("week", "must be an ISO week YYYY-Www that exists (e.g. 2026-W05)");
+  const auto request = read_week_request(ctx);
+  const auto week = &request.week;
   const auto range = domain::week_range(*week);
-  require_known_params(ctx.target.query, {"format", "delimiter", "limit"});
   const auto name = domain::format_iso_week(*week);
-  const bool csv = wants_csv(ctx);
+  const bool csv = request.csv;
   const auto generation = data_generation(s);
   std::string key = std::string(csv ? "C" : "J") + (sees_identity(ctx) ? "1" : "0") + std::string(ctx.req.target());
   if (auto hit = cache().find(key, generation, ctx)) co_return std::move(*hit);
 
   if (csv) {
-    util::csv_options options;
-    if (const auto* d = ctx.query("delimiter")) {
-      const auto delimiter = util::parse_csv_delimiter(*d);
-      if (!delimiter) throw unprocessable("delimiter", "must be comma or semicolon");
-      options.delimiter = *delimiter;
-    }
+    const auto options = request.csv_options;
     const auto decisions = read(s, [range](store::connection& c) { return store::week_decisions(c, range); });
     util::csv_writer out(options);
     out.row({"week", "at", "local_time", "id", "reference", "title", "from", "to", "outcome", "note", "actor",
@@ -581,10 +637,10 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
     res.set(http::field::content_disposition, "attachment; filename=\"rodeknop-decisions-" + name + ".csv\"");
     res.body() = out.take();
     res.prepare_payload();
-    co_return cache().store(std::move(key), generation, std::move(res), ctx);
+    co_return cache().store(std::move(key), generation, varies_on_accept(std::move(res)), ctx);
   }
 
-  const auto limit = parse_limit(ctx, default_week_limit, max_week_limit);
+  const auto limit = request.limit;
   const auto now = domain::now();
   const auto view = read(s, [range, now, limit](store::connection& c) { return store::load_week(c, range, now, limit); });
   const bool identity = sees_identity(ctx);
@@ -592,6 +648,8 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
   for (const auto& r : view.queue) {
     auto j = report_json(r, identity);
     j["age_days"] = domain::whole_days_between(r.created_at, view.as_of);
+    const auto answered = view.queue_answered.find(r.id);
+    j["answered_at"] = answered == view.queue_answered.end() ? json(nullptr) : json(domain::format_rfc3339(answered->second));
     queue.push_back(std::move(j));
   }
   json decisions = json::array();
@@ -622,7 +680,7 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
          {"decisions", view.decisions_truncated},
          {"stale", view.stale_truncated},
          {"replies", view.replies_truncated}}}});
-  co_return cache().store(std::move(key), generation, std::move(res), ctx);
+  co_return cache().store(std::move(key), generation, varies_on_accept(std::move(res)), ctx);
 }
 
 // --- GET /api/v1/events -------------------------------------------------------------------------

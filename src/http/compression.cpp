@@ -79,8 +79,11 @@ bool prefers_csv(std::string_view header) {
     else if (iequals(type, "application/*")) application_any = std::max(application_any, q);
     else if (type == "*/*") any = std::max(any, q);
   });
-  const double json_q = json >= 0 ? json : application_any >= 0 ? application_any : any;
-  return csv > 0 && csv >= json_q;
+  if (csv <= 0) return false;
+  // JSON named as well: CSV only when ranked higher (on a tie, JSON is this API's own type).
+  if (json >= 0) return csv > json;
+  // CSV named, JSON only through a wildcard: the client's named wish wins a tie.
+  return csv >= (application_any >= 0 ? application_any : any);
 }
 
 bool accepts_gzip(const request& req) {
@@ -111,7 +114,9 @@ encoded_body::encoded_body(std::string body) : plain(std::make_shared<const std:
 }
 
 void encoded_body::answer(request_context& ctx, response& res) const {
-  res.set(boost::beast::http::field::vary, "Accept-Encoding");
+  // Added to what the handler already varies on (Accept where it negotiates CSV or JSON).
+  const std::string before(res[boost::beast::http::field::vary]);
+  res.set(boost::beast::http::field::vary, before.empty() ? "Accept-Encoding" : before + ", Accept-Encoding");
   if (gzip && accepts_gzip(ctx.req)) {
     res.set(boost::beast::http::field::content_encoding, "gzip");
     ctx.shared_body = gzip;

@@ -1,5 +1,6 @@
 #include "rodeknop/store/reports.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 namespace rodeknop::store {
@@ -26,6 +27,21 @@ std::string format_reference(int year, std::int64_t number) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "RK-%04d-%05lld", year, static_cast<long long>(number));
   return buf;
+}
+
+std::optional<std::string> parse_reference(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  const auto digits = [](std::string_view s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos; };
+  if (text.size() < 9 || text.size() > 18 || (text[0] != 'R' && text[0] != 'r') || (text[1] != 'K' && text[1] != 'k') ||
+      text[2] != '-' || text[7] != '-' || !digits(text.substr(3, 4)) || !digits(text.substr(8)))
+    return std::nullopt;
+  int year = 0;
+  std::int64_t number = 0;
+  std::from_chars(text.data() + 3, text.data() + 7, year);
+  std::from_chars(text.data() + 8, text.data() + text.size(), number);
+  if (number <= 0) return std::nullopt;
+  return format_reference(year, number);
 }
 
 created_report insert_report(connection& c, const domain::report_submission& s, std::string_view tracking_key,

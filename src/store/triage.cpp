@@ -153,6 +153,7 @@ std::string filters(const list_query& q) {
   if (q.department) w += " AND department = :department";
   if (q.category) w += " AND category = :category";
   if (q.match) w += " AND id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH :match)";
+  if (q.reference) w += " AND reference = :reference";
   if (q.created) w += " AND created_at >= :created_from AND created_at < :created_to";
   if (q.after) w += q.oldest_first ? " AND (created_at, id) > (:after_at, :after_id)" : " AND (created_at, id) < (:after_at, :after_id)";
   return w;
@@ -431,6 +432,7 @@ list_page list_reports(connection& c, const list_query& q) {
   if (q.department) st.bind(":department", *q.department);
   if (q.category) st.bind(":category", *q.category);
   if (q.match) st.bind(":match", *q.match);
+  if (q.reference) st.bind(":reference", *q.reference);
   if (q.created) {
     st.bind(":created_from", seconds(q.created->begin));
     st.bind(":created_to", seconds(q.created->end));
@@ -536,6 +538,23 @@ std::vector<report_summary> similar_reports(connection& c, const report_record& 
   return out;
 }
 
+namespace {
+
+domain::change_plan plan_for(connection& c, const report_record& current, const domain::report_change& change) {
+  std::optional<domain::duplicate_target> target;
+  if (change.duplicate_of && *change.duplicate_of && *change.duplicate_of != current.duplicate_of)
+    target = find_duplicate_target(c, current.id, **change.duplicate_of);
+  return domain::plan_change(state_of(current), change, target);
+}
+
+}  // namespace
+
+std::optional<domain::field_errors> workflow_errors(connection& c, std::int64_t id, const domain::report_change& change) {
+  const auto current = find_report(c, id);
+  if (!current) return std::nullopt;
+  return plan_for(c, *current, change).errors;
+}
+
 change_result apply_change(connection& c, std::int64_t id, const std::vector<std::int64_t>& if_match,
                            const domain::report_change& change, std::string_view actor, sys_seconds now) {
   change_result out;
@@ -546,10 +565,7 @@ change_result apply_change(connection& c, std::int64_t id, const std::vector<std
     out.report = std::move(current);
     return out;
   }
-  std::optional<domain::duplicate_target> target;
-  if (change.duplicate_of && *change.duplicate_of && *change.duplicate_of != current->duplicate_of)
-    target = find_duplicate_target(c, id, **change.duplicate_of);
-  auto plan = domain::plan_change(state_of(*current), change, target);
+  auto plan = plan_for(c, *current, change);
   if (!plan.errors.empty()) {
     out.result = change_result::outcome::invalid;
     out.errors = std::move(plan.errors);
@@ -626,6 +642,19 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   q.bind(1, seconds(week.end));
   q.bind(2, lim);
   v.queue = read_reports(q, limit, v.queue_truncated);
+  if (!v.queue.empty()) {
+    // Which of them the reporter sent back with an answer (needs_info → new), through the
+    // events_by_report index: one lookup per queue report.
+    auto& a = c.prepare(
+        "SELECT report_id, max(at) FROM events WHERE report_id IN (SELECT value FROM json_each(?1)) "
+        "AND type = 'status' AND from_value = 'needs_info' AND to_value = 'new' GROUP BY report_id");
+    std::string ids = "[";
+    for (const auto& r : v.queue) ids += (ids.size() > 1 ? "," : "") + std::to_string(r.id);
+    ids += "]";
+    a.bind(1, ids);
+    while (a.executeStep()) v.queue_answered.emplace(a.getColumn(0).getInt64(), from_seconds(a.getColumn(1).getInt64()));
+    a.reset();
+  }
 
   auto& d = c.prepare(decisions_sql);
   d.bind(1, seconds(week.begin));

@@ -469,13 +469,13 @@ TEST_CASE("the dashboards' answers come gzip-compressed to clients that ask, ide
     const auto plain = get(port, target, s.as_triager());
     REQUIRE(plain.status == 200);
     CHECK(plain.header("content-encoding").empty());
-    CHECK(plain.header("vary") == "Accept-Encoding");
+    CHECK(plain.header("vary").find("Accept-Encoding") != std::string::npos);
     auto h = s.as_triager();
     h.emplace_back("Accept-Encoding", "gzip, deflate, br");
     const auto packed = get(port, target, h);
     REQUIRE(packed.status == 200);
     CHECK(packed.header("content-encoding") == "gzip");
-    CHECK(packed.header("vary") == "Accept-Encoding");
+    CHECK(packed.header("vary").find("Accept-Encoding") != std::string::npos);
     CHECK(packed.header("content-length") == std::to_string(packed.body.size()));
     CHECK(packed.body.size() * 3 < plain.body.size());
     // Both came from the same stored answer (no change in between): the same document.
@@ -729,4 +729,111 @@ TEST_CASE("the week's lists are whole by default: a queue of 60 comes back compl
   const auto too_many = get(port, target + "?limit=1001", s.as_triager());
   require_error(too_many, 422, "validation_failed");
   CHECK(too_many.json().at("error").at("fields").contains("limit"));
+}
+
+TEST_CASE("a reference in q finds its report, and empty parameters mean their defaults", "[triage][list]") {
+  team_server s;
+  const auto port = s.port();
+  const auto a = submit(port, "Parkeervergunning mantelzorgers");
+  const auto b = submit(port, "Kwijtschelding belastingen");
+  std::string lower = a.reference;
+  for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  // References are not words of the text: the search finds the report by its reference itself,
+  // also written in lower case or without the leading zeros (RK-2026-1).
+  auto r = get(port, "/api/v1/reports?q=" + lower, s.as_triager());
+  REQUIRE(r.status == 200);
+  CHECK(item_ids(r.json()) == std::vector<std::int64_t>{a.id});
+  const auto short_ref = b.reference.substr(0, 8) + std::to_string(std::stoll(b.reference.substr(8)));
+  r = get(port, "/api/v1/reports?q=" + short_ref, s.as_triager());
+  CHECK(item_ids(r.json()) == std::vector<std::int64_t>{b.id});
+  r = get(port, "/api/v1/reports?q=RK-2020-99999", s.as_triager());
+  CHECK(item_ids(r.json()).empty());
+
+  // The contract's own template, with every value left empty: the defaults (all reports).
+  r = get(port, "/api/v1/reports?status=&department=&category=&q=&week=&limit=&cursor=", s.as_triager());
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  CHECK(item_ids(r.json()) == std::vector<std::int64_t>{b.id, a.id});
+  r = get(port, "/api/v1/stats/monthly?from=&to=&format=&delimiter=", bearer(s.admin));
+  INFO(r.body);
+  CHECK(r.status == 200);
+  CHECK(r.json().at("months").size() == 12);
+}
+
+TEST_CASE("PATCH names every offending field at once; 404 comes before 428; If-Match compares strictly",
+          "[triage][patch][errors]") {
+  team_server s;
+  const auto port = s.port();
+  const auto a = submit(port, "Drie keer dezelfde gegevens");
+
+  // A bad value and a disallowed step: both named.
+  auto r = patch(port, a.id, {{"status", "in_progress"}, {"priority", "bogus"}}, s.as_triager(), "\"1\"");
+  require_error(r, 422, "validation_failed");
+  CHECK(r.json().at("error").at("fields").contains("priority"));
+  CHECK(r.json().at("error").at("fields").contains("status"));
+  // A bad value and a note the step needs: both named.
+  r = patch(port, a.id, {{"status", "rejected"}, {"priority", "bogus"}}, s.as_triager(), "\"1\"");
+  require_error(r, 422, "validation_failed");
+  CHECK(r.json().at("error").at("fields").contains("priority"));
+  CHECK(r.json().at("error").at("fields").contains("note"));
+  // Nothing was written.
+  CHECK(etag_of(port, a.id, s.as_triager()) == "\"1\"");
+
+  // An unknown report is 404 with or without If-Match; a known one without it is 428.
+  require_error(patch(port, 999999, {{"priority", "high"}}, s.as_triager(), std::nullopt), 404, "not_found");
+  require_error(patch(port, 999999, {{"priority", "high"}}, s.as_triager(), "\"1\""), 404, "not_found");
+  require_error(patch(port, a.id, {{"priority", "high"}}, s.as_triager(), std::nullopt), 428, "precondition_required");
+
+  // "01" is not the entity tag "1".
+  CHECK(patch(port, a.id, {{"priority", "high"}}, s.as_triager(), "\"01\"").status == 412);
+  // A field that cannot be cleared: null is the wrong type, named.
+  r = patch(port, a.id, {{"priority", nullptr}}, s.as_triager(), "\"1\"");
+  require_error(r, 400, "wrong_type");
+  CHECK(r.json().at("error").at("fields").contains("priority"));
+  CHECK(patch(port, a.id, {{"priority", "high"}}, s.as_triager(), "\"1\"").status == 200);
+}
+
+TEST_CASE("the week view names every bad parameter and answers JSON when JSON and CSV tie", "[triage][week][errors]") {
+  team_server s;
+  const auto port = s.port();
+  submit(port, "Afvalpas nieuwe bewoners");
+  const auto week = "/api/v1/triage/" + current_week();
+
+  auto r = get(port, week + "?format=xml&delimiter=tab&limit=0", s.as_triager());
+  require_error(r, 422, "validation_failed");
+  for (const char* name : {"format", "delimiter", "limit"}) CHECK(r.json().at("error").at("fields").contains(name));
+  r = get(port, week + "?format=&delimiter=&limit=", s.as_triager());
+  CHECK(r.status == 200);
+  CHECK(r.json().at("queue").size() == 1);
+
+  auto h = s.as_triager();
+  h.emplace_back("Accept", "application/json, text/csv");
+  r = get(port, week, h);
+  CHECK(r.status == 200);
+  CHECK(r.header("content-type").find("application/json") == 0);
+  CHECK(r.header("vary").find("Accept") != std::string::npos);
+  h.back().second = "text/csv";
+  r = get(port, week, h);
+  CHECK(r.header("content-type").find("text/csv") == 0);
+  CHECK(r.header("vary").find("Accept") != std::string::npos);
+}
+
+TEST_CASE("a queue report whose reporter answered the team's question says when", "[triage][week]") {
+  team_server s;
+  const auto port = s.port();
+  const auto asked = submit(port, "Welk formulier bedoelt u");
+  const auto other = submit(port, "Een gewone nieuwe melding");
+  REQUIRE(patch(port, asked.id, {{"status", "needs_info"}, {"note", "Welk formulier bedoelt u precies?"}}, s.as_triager(),
+                "\"1\"")
+              .status == 200);
+  REQUIRE(post_json(port, "/api/v1/track/" + asked.token + "/replies", {{"body", "Het formulier A12."}}).status == 201);
+
+  const auto r = get(port, "/api/v1/triage/" + current_week(), s.as_triager());
+  REQUIRE(r.status == 200);
+  std::map<std::int64_t, json> answered;
+  const auto view = r.json();
+  for (const auto& item : view.at("queue")) answered[item.at("id").get<std::int64_t>()] = item.at("answered_at");
+  REQUIRE(answered.size() == 2);
+  CHECK(answered[asked.id].is_string());
+  CHECK(answered[other.id].is_null());
 }

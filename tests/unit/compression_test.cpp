@@ -65,6 +65,10 @@ TEST_CASE("Accept chooses CSV only when text/csv ranks at least as high as JSON"
   CHECK_FALSE(http::prefers_csv("application/json"));
   CHECK_FALSE(http::prefers_csv("application/json;q=1, text/csv;q=0"));
   CHECK_FALSE(http::prefers_csv("text/csv;q=0.1, application/json"));
+  // Both named with the same quality: JSON, the API's own type, whatever the order.
+  CHECK_FALSE(http::prefers_csv("application/json, text/csv"));
+  CHECK_FALSE(http::prefers_csv("text/csv, application/json"));
+  CHECK(http::prefers_csv("text/csv, application/*"));
   CHECK_FALSE(http::prefers_csv("text/csv;q=0.1, application/*"));
   CHECK_FALSE(http::prefers_csv("text/csv;q=bogus"));
 }

@@ -42,6 +42,10 @@ class json_fields {
 /// (`assignee=…`) or a second value (`status=new&status=accepted`) never looks applied.
 void require_known_params(const util::param_list& query, std::initializer_list<std::string_view> known);
 
+/// A query parameter's value, or nullptr when it is absent or empty: `limit=&cursor=` asks for
+/// the defaults, as a form with empty fields does.
+const std::string* given(const util::param_list& query, std::string_view name);
+
 /// True when the client prefers an HTML page to JSON (browsers' navigation requests).
 bool wants_html(const http::request& req);
 

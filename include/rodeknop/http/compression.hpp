@@ -25,8 +25,8 @@ bool accepts_gzip(const request& req);
 bool accepts_gzip(std::string_view accept_encoding);
 
 /// Whether an Accept header asks for CSV rather than JSON: `text/csv` listed with a quality above
-/// zero and at least that of JSON (`application/json`, else `application/*`, else `*/*`).
-/// `text/csv;q=0` or a JSON type ranked higher gives JSON. (Shares the q-value parser.)
+/// zero and above that of `application/json` when that is named too (a tie gives JSON), else at
+/// least that of `application/*` or `*/*`. `text/csv;q=0` gives JSON. (Shares the q-value parser.)
 bool prefers_csv(std::string_view accept);
 
 /// `data` as a gzip member (zlib, default level); nullopt when the result is not smaller.

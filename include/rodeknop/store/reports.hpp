@@ -29,6 +29,9 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
 
 /// "RK-2026-00042".
 std::string format_reference(int year, std::int64_t number);
+/// The reference a text names, written as format_reference writes it ("rk-2026-12 " →
+/// "RK-2026-00012"), or nullopt when the text is not a reference.
+std::optional<std::string> parse_reference(std::string_view text);
 
 struct tracking_message {
   bool from_team = false;

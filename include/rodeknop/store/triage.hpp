@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "rodeknop/domain/calendar.hpp"
@@ -120,6 +121,7 @@ struct list_query {
   std::optional<std::string> department;
   std::optional<std::string> category;
   std::optional<std::string> match;  // an fts_expression
+  std::optional<std::string> reference;  // the report with this reference (as format_reference writes it)
   std::optional<domain::time_range> created;
   bool oldest_first = false;
   std::size_t limit = 50;
@@ -196,6 +198,11 @@ struct change_result {
 change_result apply_change(connection& c, std::int64_t id, const std::vector<std::int64_t>& if_match,
                            const domain::report_change& change, std::string_view actor, domain::sys_seconds now);
 
+/// What the workflow would refuse of `change` on report `id` as it is now (nothing is written;
+/// for naming every offending field when other checks already refuse the change); nullopt for
+/// an unknown report.
+std::optional<domain::field_errors> workflow_errors(connection& c, std::int64_t id, const domain::report_change& change);
+
 struct comment_result {
   comment_record comment;
   report_summary report;
@@ -229,6 +236,9 @@ struct week_view {
   domain::sys_seconds as_of{};  // min(now, end of the week): ages and staleness count from here
   std::vector<report_record> queue;  // status new, submitted before the week ended, oldest first
   bool queue_truncated = false;
+  // Queue reports that came back from needs_info (the reporter answered the team's question):
+  // report id → when it last did.
+  std::unordered_map<std::int64_t, domain::sys_seconds> queue_answered;
   std::vector<decision_record> decisions;  // the team's status changes in the week, in order
   bool decisions_truncated = false;
   std::vector<report_record> stale;  // accepted / in progress, no event for 28 days before as_of
