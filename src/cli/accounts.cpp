@@ -1,6 +1,7 @@
 #include "rodeknop/cli/accounts.hpp"
 
 #include <CLI/CLI.hpp>
+#include <termios.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -30,9 +31,25 @@ const std::vector<std::string> role_names = {"triager", "manager", "admin"};
 
 /// One line from standard input, without its line ending; never echoed or logged.
 std::string read_password() {
-  if (isatty(STDIN_FILENO)) std::cerr << "password (at least " << auth::min_password_length << " characters): ";
   std::string line;
-  if (!std::getline(std::cin, line)) throw std::runtime_error("no password on standard input (one line expected)");
+  bool got = false;
+  if (isatty(STDIN_FILENO)) {
+    std::cerr << "password (at least " << auth::min_password_length << " characters): " << std::flush;
+    // Typed at a terminal: not shown on the screen (echo off while the line is read).
+    termios before{};
+    const bool quiet = tcgetattr(STDIN_FILENO, &before) == 0;
+    if (quiet) {
+      termios silent = before;
+      silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      silent.c_lflag |= ECHONL;
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    got = static_cast<bool>(std::getline(std::cin, line));
+    if (quiet) tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
+  } else {
+    got = static_cast<bool>(std::getline(std::cin, line));
+  }
+  if (!got) throw std::runtime_error("no password on standard input (one line expected)");
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (const auto problem = auth::password_problem(line)) throw std::runtime_error(*problem);
   return line;
@@ -145,9 +162,14 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
       if (const auto problem = auth::token_name_problem(o.name)) throw std::runtime_error("the name " + *problem);
       auto c = open(o.db);
       const auto secret = "rk_" + util::random_token();
-      if (!store::insert_token(*c, o.name, o.role, util::token_hash(secret), domain::now()))
-        throw std::runtime_error("a token named \"" + o.name + "\" exists already");
-      std::cout << secret << std::endl;
+      // Kept only once it is written out: a token nobody could read would be a live secret lost.
+      in_transaction(*c, [&] {
+        if (!store::insert_token(*c, o.name, o.role, util::token_hash(secret), domain::now()))
+          throw std::runtime_error("a token named \"" + o.name + "\" exists already");
+        std::cout << secret << std::endl;
+        if (!std::cout) throw std::runtime_error("could not write the token to standard output; no token was created");
+        return 0;
+      });
       std::cerr << "token " << o.name << " created with role " << o.role << "; it is not shown again\n";
       return 0;
     };

@@ -221,6 +221,19 @@ int run(int argc, char** argv) {
   retention_options retention;
   add_retention(app, retention, action);
 
+  // A first word that names no command: say so (CLI11 would say only that one is required).
+  if (argc >= 2 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "rodeknop: unknown command \"" << argv[1] << "\" (commands: " << names << "; see rodeknop --help)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -234,7 +247,12 @@ int run(int argc, char** argv) {
     return 2;
   }
   try {
-    return action ? action() : 2;
+    if (!action) return 2;
+    const int status = action();
+    // Output nobody received is no success (a full disk, a closed pipe).
+    std::cout.flush();
+    if (!std::cout) throw std::runtime_error("could not write to standard output");
+    return status;
   } catch (const std::exception& e) {
     // One line, whatever the message holds (CONTRACT.md: a one-line message on stderr).
     std::string message = e.what();

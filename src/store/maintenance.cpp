@@ -28,6 +28,22 @@ backup_result backup(const db_options& source, const std::string& destination) {
   std::error_code ec;
   if (fs::equivalent(source.path, destination, ec))
     throw std::runtime_error("the backup must not overwrite the database itself");
+  // Nor its write-ahead log or shared-memory index (replacing those loses committed reports),
+  // however the path is spelled, existing or not.
+  const auto spelled = [](const std::string& p) {
+    std::error_code e;
+    const auto c = fs::weakly_canonical(fs::absolute(p, e), e);
+    return e ? fs::path(p).lexically_normal() : c;
+  };
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    const auto companion = source.path + suffix;
+    if (fs::equivalent(companion, destination, ec) || spelled(companion) == spelled(destination))
+      throw std::runtime_error("the backup must not overwrite the database's own " + std::string(suffix + 1) + " file " +
+                               companion);
+  }
+  // The copy replaces a file; never a device, pipe, directory or link (as root: /dev/null).
+  if (const auto st = fs::symlink_status(destination, ec); !ec && fs::exists(st) && !fs::is_regular_file(st))
+    throw std::runtime_error(destination + " exists and is not a regular file; name a file for the backup");
   const std::string temp = destination + ".partial";
   fs::remove(temp, ec);
   backup_result result;

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -176,4 +177,46 @@ TEST_CASE("a backup of another program's SQLite file is refused, naming it", "[b
   CHECK(r.exit_status != 0);
   CHECK(r.err.find("is not a Rode Knop database") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.file("copy.db")));
+}
+
+TEST_CASE("a backup never replaces the database's own log or index, a device, a pipe, a link or a folder",
+          "[backup][operations]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  server_process srv(db);
+  const auto created = post_json(srv.port(), "/api/v1/reports", valid_report());
+  REQUIRE(created.status == 201);
+  const auto reference = created.json().at("reference").get<std::string>();
+
+  // The live write-ahead log holds the acknowledged report: replacing it would lose it.
+  for (const auto& target : {db + "-wal", db + "-shm", dir.path().string() + "/./rk.db-wal"}) {
+    const auto r = run_command({"backup", "--db", db, "--to", target});
+    INFO(target << ": " << r.err);
+    CHECK(r.exit_status != 0);
+    CHECK(r.err.find("must not overwrite the database's own") != std::string::npos);
+  }
+  REQUIRE(fs::exists(db + "-wal"));
+
+  const auto fifo = dir.file("pipe");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto target_file = dir.file("elsewhere.db");
+  { std::ofstream(target_file) << "x"; }
+  const auto link = dir.file("link.db");
+  fs::create_symlink(target_file, link);
+  for (const auto& target : {fifo, link, dir.path().string(), std::string("/dev/null")}) {
+    const auto r = run_command({"backup", "--db", db, "--to", target});
+    INFO(target << ": " << r.err);
+    CHECK(r.exit_status != 0);
+    CHECK(r.err.find("is not a regular file") != std::string::npos);
+  }
+  CHECK(fs::is_fifo(fifo));
+  CHECK(fs::is_symlink(link));
+  CHECK(fs::is_character_file("/dev/null"));
+
+  // The report acknowledged before is still there after a crash (it was in that log).
+  srv.kill_hard();
+  server_process again(db);
+  const auto track = get(again.port(), "/api/v1/track/" + created.json().at("tracking_token").get<std::string>());
+  CHECK(track.status == 200);
+  CHECK(track.json().at("reference") == reference);
 }

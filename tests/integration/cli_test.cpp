@@ -5,7 +5,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "harness.hpp"
 
@@ -218,4 +221,29 @@ TEST_CASE("retention erases the reporter's personal data of closed reports only"
   REQUIRE(run_command({"retention", "--db", db, "--months", "1"}).err.find("of 0 reports") != std::string::npos);
   REQUIRE(run_command({"retention", "--db", db, "--closed-before", "2026-02-30"}).exit_status != 0);
   REQUIRE(run_command({"retention", "--db", db}).exit_status != 0);
+}
+
+TEST_CASE("token create that cannot write the token fails and keeps no token; an unknown command is named", "[cli]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  REQUIRE(run_command({"user", "list", "--db", db}).exit_status != 0);  // not there yet: made by the first token
+  // Standard output on a full device: the secret reached nobody, so the token must not exist.
+  const std::string command = std::string(RODEKNOP_BIN) + " token create --db " + db +
+                              " --name verloren --role manager > /dev/full 2> " + dir.file("err.txt");
+  const int status = std::system(command.c_str());
+  CHECK(status != 0);
+  std::ifstream err(dir.file("err.txt"));
+  const std::string message((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+  CHECK(message.find("no token was created") != std::string::npos);
+  const auto list = run_command({"token", "list", "--db", db});
+  REQUIRE(list.exit_status == 0);
+  CHECK(list.out.find("verloren") == std::string::npos);
+  // Written out: kept.
+  REQUIRE(run_command({"token", "create", "--db", db, "--name", "gelukt", "--role", "manager"}).exit_status == 0);
+  CHECK(run_command({"token", "list", "--db", db}).out.find("gelukt") != std::string::npos);
+
+  const auto unknown = run_command({"bakup", "--db", db});
+  CHECK(unknown.exit_status == 2);
+  CHECK(unknown.err.find("unknown command \"bakup\"") != std::string::npos);
+  CHECK(unknown.err.find("backup") != std::string::npos);
 }
