@@ -36,6 +36,29 @@ function append(el, children) {
   }
 }
 
+/**
+ * Text that someone typed (a title, a note, a name …), isolated from the interface around it:
+ * right-to-left text or direction controls in it (U+202E RIGHT-TO-LEFT OVERRIDE …) then never
+ * reorder the badges, buttons and words next to it. <bdi> isolates and takes its direction from
+ * its own content.
+ */
+export function userText(text, props = {}) {
+  return h('bdi', { ...props, class: props.class ? `rk-user-text ${props.class}` : 'rk-user-text' }, text ?? '');
+}
+
+// Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko …, their presentation forms) and
+// the bidirectional controls (LRM, RLM, ALM, the embeddings and overrides, the isolates).
+const BIDI = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\ud802[\udc00-\udfff]|\ud83a[\udc00-\udfff]/;
+
+/**
+ * The same for plain strings (document.title, announcements, sentences): text that could
+ * change the direction of what follows goes between FSI and PDI; other text stays as it is.
+ */
+export function isolated(text) {
+  const s = String(text ?? '');
+  return BIDI.test(s) ? `\u2068${s}\u2069` : s;
+}
+
 /** Unique ids for elements built by scripts. */
 let idCounter = 0;
 export function uid(prefix) {
@@ -116,10 +139,16 @@ export function fieldMessage(field, english = '') {
 
 // ------------------------------------------------------------------------------ session and requests
 
-/** Sends the browser to the login page; it comes back here after logging in. */
-export function toLogin() {
+/**
+ * Sends the browser to the login page; it comes back here after logging in. The pages of the
+ * team are only served with a session, so an API call answered 401 means that the session
+ * ended: the login page says so (reden=verlopen), and what was being written is kept.
+ */
+export function toLogin(reason = 'verlopen') {
   const next = `${location.pathname}${location.search}`;
-  location.assign(`${LOGIN_PATH}?next=${encodeURIComponent(next)}`);
+  const params = new URLSearchParams({ next });
+  if (reason) params.set('reden', reason);
+  location.assign(`${LOGIN_PATH}?${params}`);
 }
 
 let sessionPromise = null;

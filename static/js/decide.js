@@ -10,6 +10,7 @@
 
 import {
   actorLabel,
+  announce,
   api,
   ApiError,
   closedStatuses,
@@ -17,11 +18,13 @@ import {
   fieldMessage,
   formatDateTime,
   h,
+  isolated,
   outcomeLabel,
   priorityLabel,
   statusLabel,
   timeElement,
   uid,
+  userText,
   versionFromEtag,
 } from './api.js';
 
@@ -107,7 +110,7 @@ export function describeEvent(m, ev) {
     }
     case 'assignee': {
       const to = value('to') ?? value('assignee');
-      return to ? `Toegewezen aan ${to}` : 'Niet meer aan iemand toegewezen';
+      return to ? `Toegewezen aan ${isolated(to)}` : 'Niet meer aan iemand toegewezen';
     }
     case 'owner_department': {
       const to = value('to') ?? value('owner_department');
@@ -162,13 +165,17 @@ const FIELD_NL = {
   outcome: 'Uitkomst',
 };
 
-/** What changed between two versions of a report, as Dutch lines ("Status: Nieuw → Geaccepteerd"). */
+/**
+ * What changed between two versions of a report, as Dutch lines ("Status: Nieuw → Geaccepteerd"):
+ * each line a list of strings and nodes for h(), names typed by the team isolated (userText).
+ */
 export function changesBetween(m, before, after) {
   const lines = [];
+  const value = (field, v) => (field === 'assignee' && v ? userText(v) : fieldValueText(m, field, v));
   for (const field of WATCHED) {
     const a = before?.[field] ?? null;
     const b = after?.[field] ?? null;
-    if (a !== b) lines.push(`${FIELD_NL[field]}: ${fieldValueText(m, field, a)} → ${fieldValueText(m, field, b)}`);
+    if (a !== b) lines.push([`${FIELD_NL[field]}: `, value(field, a), ' → ', value(field, b)]);
   }
   return lines;
 }
@@ -317,35 +324,78 @@ export async function resolveReportRef(text) {
 
 // ------------------------------------------------------------------------------ drafts
 
-// A decision being written is kept in this tab (sessionStorage) until it is saved or cancelled:
-// when the session ended meanwhile, saving leads to /login and back, and the form opens again
-// with what was typed. Logging out forgets it (api.js).
+// What is typed in a decision form is kept in this tab (sessionStorage), per decision, until it
+// is saved or explicitly thrown away: closing the form (Escape, ‘Annuleren’, choosing another
+// decision) keeps it, and the same decision form opens with it again. When the session ended
+// meanwhile, saving leads to /login and back, and the form that was open opens again with what
+// was typed. Logging out forgets it all (api.js).
+//
+//   rk-decision-draft:<id> = {"open": "<to>" | null, "drafts": {"<to>": {note, duplicate, outcome}}}
 const draftKey = (id) => `rk-decision-draft:${id}`;
 
-function keepDraft(id, draft) {
+function readDrafts(id) {
   try {
-    if (draft.note.trim() || draft.duplicate.trim() || draft.outcome) sessionStorage.setItem(draftKey(id), JSON.stringify(draft));
+    const d = JSON.parse(sessionStorage.getItem(draftKey(id)) ?? 'null');
+    if (!d || typeof d !== 'object') return { open: null, drafts: {} };
+    const clean = (x) => ({ note: String(x?.note ?? ''), duplicate: String(x?.duplicate ?? ''), outcome: String(x?.outcome ?? '') });
+    // The earlier form of the key: one decision, open when the session ended.
+    if (typeof d.to === 'string') return { open: d.to, drafts: { [d.to]: clean(d) } };
+    const drafts = {};
+    for (const [to, x] of Object.entries(d.drafts ?? {})) if (/^[a-z_]+$/.test(to)) drafts[to] = clean(x);
+    return { open: typeof d.open === 'string' && d.open in drafts ? d.open : null, drafts };
+  } catch {
+    return { open: null, drafts: {} };
+  }
+}
+
+function writeDrafts(id, data) {
+  try {
+    if (Object.keys(data.drafts).length) sessionStorage.setItem(draftKey(id), JSON.stringify(data));
     else sessionStorage.removeItem(draftKey(id));
   } catch {
     // Storage off or full: the form works as before, without the safety net.
   }
 }
 
-function takeDraft(id) {
-  try {
-    const d = JSON.parse(sessionStorage.getItem(draftKey(id)) ?? 'null');
-    return d && typeof d.to === 'string' ? { to: d.to, note: String(d.note ?? ''), duplicate: String(d.duplicate ?? ''), outcome: String(d.outcome ?? '') } : null;
-  } catch {
-    return null;
+const hasText = (d) => Boolean(d && (d.note.trim() || d.duplicate.trim() || d.outcome));
+
+/** Keeps what the open form for `to` holds (an empty form keeps nothing). */
+function keepDraft(id, to, draft) {
+  const data = readDrafts(id);
+  if (hasText(draft)) {
+    data.drafts[to] = draft;
+    data.open = to;
+  } else {
+    delete data.drafts[to];
+    if (data.open === to) data.open = null;
   }
+  writeDrafts(id, data);
 }
 
-function dropDraft(id) {
-  try {
-    sessionStorage.removeItem(draftKey(id));
-  } catch {
-    // nothing kept
+/** The kept text of one decision, or null. */
+function draftFor(id, to) {
+  const d = readDrafts(id).drafts[to];
+  return hasText(d) ? d : null;
+}
+
+/** The form of `to` (or any) is no longer open; its text stays kept. */
+function closeDraft(id) {
+  const data = readDrafts(id);
+  if (data.open === null) return;
+  data.open = null;
+  writeDrafts(id, data);
+}
+
+/** Forgets the text of one decision, or (without `to`) of all decisions on this report. */
+function dropDraft(id, to) {
+  if (to === undefined) {
+    writeDrafts(id, { open: null, drafts: {} });
+    return;
   }
+  const data = readDrafts(id);
+  delete data.drafts[to];
+  if (data.open === to) data.open = null;
+  writeDrafts(id, data);
 }
 
 // ------------------------------------------------------------------------------ the component
@@ -369,16 +419,34 @@ export class Decisions {
     this.render();
   }
 
-  /** Opens the decision that was being written when the session ended, if it still applies. */
-  restoreDraft() {
-    const draft = takeDraft(this.report.id);
-    if (!draft || !this.options.canChange) return;
-    if (!transitionsFrom(this.meta, this.report.status).includes(draft.to)) {
-      dropDraft(this.report.id);  // someone else decided meanwhile
-      return;
+  /**
+   * Opens the decision that was being written when the session ended, if it still applies.
+   * Answers whether it opened one. Kept texts of decisions no longer possible are forgotten.
+   */
+  restoreDraft({ focus = true } = {}) {
+    if (!this.options.canChange) return false;
+    const id = this.report.id;
+    const { open, drafts } = readDrafts(id);
+    const allowed = transitionsFrom(this.meta, this.report.status);
+    for (const to of Object.keys(drafts)) if (!allowed.includes(to)) dropDraft(id, to); // someone else decided meanwhile
+    this.markDrafts();
+    if (!open || !allowed.includes(open)) return false;
+    const opener = this.buttonFor(open);
+    this.openStatus(open, opener, { restored: true, focus });
+    return true;
+  }
+
+  buttonFor(to) {
+    return [...this.element.querySelectorAll('.rk-decide__button')].find((b) => b.dataset.to === to) ?? null;
+  }
+
+  /** The buttons of decisions with a kept, unsaved text say so. */
+  markDrafts() {
+    const { drafts } = readDrafts(this.report.id);
+    for (const button of this.element.querySelectorAll('.rk-decide__button[data-to]')) {
+      button.querySelector('.rk-decide__draft-mark')?.remove();
+      if (hasText(drafts[button.dataset.to])) button.append(h('span', { class: 'rk-decide__draft-mark' }, ' (tekst bewaard)'));
     }
-    const opener = [...this.element.querySelectorAll('.rk-decide__button')].find((b) => b.dataset.to === draft.to);
-    this.openStatus(draft.to, opener, { ...draft, restored: true });
   }
 
   /**
@@ -438,6 +506,7 @@ export class Decisions {
     this.slot = h('div', { class: 'rk-decide__slot' });
     children.push(this.slot);
     this.element.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
+    this.markDrafts();
   }
 
   showChangedNotice(fresh) {
@@ -450,29 +519,46 @@ export class Decisions {
     );
   }
 
+  /**
+   * Closes the open form. What was typed in a decision form stays kept (only saving or
+   * ‘Tekst wissen’ forgets it); the page says so, and the button of that decision shows it.
+   * Answers the decision whose text was kept, if any.
+   */
   closePanel({ focusOpener = true } = {}) {
     const opener = this.opener;
+    const to = this.panel?.dataset.to;
     this.panel?.remove();
     this.panel = null;
     this.opener = null;
     for (const b of this.element.querySelectorAll('.rk-decide__button')) b.setAttribute('aria-expanded', 'false');
+    let kept = null;
+    if (to) {
+      closeDraft(this.report.id);
+      if (draftFor(this.report.id, to)) kept = to;
+      this.markDrafts();
+    }
     if (focusOpener && opener?.isConnected) opener.focus();
+    return kept;
   }
 
-  /** Cancelled by the user: the form and what was typed in it go. */
+  /** Closed by the user (Escape, ‘Annuleren’): the form goes, what was typed in it is kept. */
   cancelPanel() {
-    dropDraft(this.report.id);
-    this.closePanel();
+    const kept = this.closePanel();
+    if (kept) announce(`Het formulier is gesloten. Uw tekst is bewaard, maar niet opgeslagen; u ziet hem weer als u ‘${actionLabel(this.meta, this.report.status, kept)}’ kiest.`);
   }
 
   /**
    * Opens the form for a status change. `prefill`: {duplicate} for "mark as duplicate of this
    * one"; {note, outcome, duplicate, restored} for a kept draft.
    */
-  openStatus(to, opener, prefill = {}) {
-    this.closePanel({ focusOpener: false });
+  openStatus(to, opener, given = {}) {
+    const switched = this.closePanel({ focusOpener: false });
     const m = this.meta;
     const r = this.report;
+    // A text kept from before (this form closed without saving, or the session ended) comes back.
+    const kept = draftFor(r.id, to);
+    const prefill = kept ? { ...kept, ...given, duplicate: given.duplicate ?? kept.duplicate, kept: true } : { ...given };
+    if (switched && switched !== to) announce(`Uw tekst bij ‘${actionLabel(m, r.status, switched)}’ is bewaard, maar niet opgeslagen.`);
     const needs = requirementsOf(m, r.status, to);
     const action = actionLabel(m, r.status, to);
     const base = uid('rk-decide');
@@ -511,9 +597,7 @@ export class Decisions {
       'form',
       { class: 'rk-decide__panel', novalidate: true, 'aria-labelledby': titleId, dataset: { to } },
       h('p', { class: 'utrecht-paragraph rk-decide__title', id: titleId }, `${action}: ${this.options.name ?? r.reference}`),
-      prefill.restored
-        ? h('p', { class: 'utrecht-paragraph rk-draft-note' }, 'Uw besluit van daarnet is nog niet opgeslagen. Controleer het en kies ‘Besluit opslaan’.')
-        : null,
+      prefill.kept ? this.draftNote(to, prefill.restored) : null,
       h('div', { class: 'rk-conflict', hidden: true }),
       h('div', { class: 'utrecht-alert utrecht-alert--error rk-form-error', role: 'alert', hidden: true }),
       fields,
@@ -526,19 +610,54 @@ export class Decisions {
     );
     if (prefill.outcome && form.elements.outcome) form.elements.outcome.value = prefill.outcome;
     const id = r.id;
-    form.addEventListener('input', () =>
-      keepDraft(id, {
-        to,
+    const keep = () =>
+      keepDraft(id, to, {
         note: form.elements.note?.value ?? '',
         duplicate: form.elements.duplicate_of?.value ?? '',
         outcome: form.elements.outcome?.value ?? '',
-      }),
-    );
+      });
+    form.addEventListener('input', keep);
+    form.addEventListener('change', keep);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submitStatus(form, to);
     });
-    this.attachPanel(form, opener);
+    this.attachPanel(form, opener, { focus: given.focus !== false });
+    // Open with a text: it is what would come back after a new login.
+    if (prefill.kept) keep();
+  }
+
+  /** Says that the form holds an unsaved text from before, with a button to throw it away. */
+  draftNote(to, restored) {
+    const note = h(
+      'div',
+      { class: 'rk-draft-note' },
+      h(
+        'p',
+        { class: 'utrecht-paragraph' },
+        restored
+          ? 'Uw besluit van daarnet is bewaard, maar nog niet opgeslagen. Controleer het en kies ‘Besluit opslaan’.'
+          : 'Uw tekst van daarnet is bewaard, maar nog niet opgeslagen. Controleer hem en kies ‘Besluit opslaan’.',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'utrecht-button utrecht-button--subtle rk-button--small rk-draft-note__discard',
+          onclick: (event) => {
+            const form = event.currentTarget.closest('form');
+            dropDraft(this.report.id, to);
+            for (const name of ['note', 'duplicate_of', 'outcome']) if (form.elements[name]) form.elements[name].value = '';
+            note.remove();
+            this.markDrafts();
+            announce('De bewaarde tekst is gewist.');
+            form.querySelector('input, textarea, select')?.focus();
+          },
+        },
+        'Tekst wissen',
+      ),
+    );
+    return note;
   }
 
   openAssign(opener) {
@@ -593,7 +712,7 @@ export class Decisions {
     this.attachPanel(form, opener);
   }
 
-  attachPanel(form, opener) {
+  attachPanel(form, opener, { focus = true } = {}) {
     this.panel = form;
     this.opener = opener;
     opener?.setAttribute('aria-expanded', 'true');
@@ -606,7 +725,7 @@ export class Decisions {
       }
     });
     this.slot.replaceChildren(form);
-    form.querySelector('input, textarea, select')?.focus();
+    if (focus) form.querySelector('input, textarea, select')?.focus();
   }
 
   async submitStatus(form, to) {
@@ -763,6 +882,8 @@ export class Decisions {
         type: 'button',
         class: 'utrecht-button utrecht-button--secondary-action',
         onclick: () => {
+          // Explicitly thrown away: nothing of it is kept.
+          if (info.kind === 'status') dropDraft(this.report.id, info.to);
           this.closePanel({ focusOpener: false });
           this.render();
           this.element.querySelector('.rk-decide__button')?.focus();
@@ -792,10 +913,11 @@ export class Decisions {
                 return h(
                   'li',
                   { class: 'utrecht-unordered-list__item' },
-                  `${actorLabel(ev.actor)}, `,
+                  userText(actorLabel(ev.actor)),
+                  ', ',
                   timeElement(ev.at, formatDateTime(ev.at)),
                   `: ${describeEvent(m, ev)}`,
-                  note ? h('span', { class: 'rk-conflict__note' }, ` – ‘${note}’`) : null,
+                  note ? h('span', { class: 'rk-conflict__note' }, ' – ‘', userText(note), '’') : null,
                 );
               }),
               changes.length || events.length ? null : h('li', { class: 'utrecht-unordered-list__item' }, 'Er is een nieuwere versie opgeslagen.'),

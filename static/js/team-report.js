@@ -13,6 +13,7 @@ import {
   clearPageAlert,
   departmentLabel,
   h,
+  isolated,
   meta as loadMeta,
   outcomeLabel,
   priorityLabel,
@@ -23,6 +24,7 @@ import {
   subscribe,
   timeElement,
   uid,
+  userText,
   versionFromEtag,
 } from './api.js';
 import { clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberAssignee, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
@@ -90,7 +92,7 @@ function renderFacts(r) {
     r.outcome ? fact('Uitkomst', outcomeLabel(m, r.outcome)) : null,
     r.duplicate_of ? fact('Dubbel van', h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(r.duplicate_of) }, referenceOf(r.duplicate_of))) : null,
     fact('Prioriteit', r.priority ? priorityLabel(m, r.priority) : none('Nog niet bepaald')),
-    fact('Toegewezen aan', r.assignee ? r.assignee : none('Nog niemand')),
+    fact('Toegewezen aan', r.assignee ? userText(r.assignee) : none('Nog niemand')),
     fact('Dienst die over de regel gaat', r.owner_department ? departmentLabel(m, r.owner_department) : none('Nog niet bekend')),
     fact('Dienst van de melder', departmentLabel(m, r.department)),
     fact('Categorie', categoryLabel(m, r.category)),
@@ -104,7 +106,7 @@ function textBlock(label, text, emptyText) {
     'div',
     { class: 'rk-text-block' },
     h('h3', { class: 'utrecht-heading-3' }, label),
-    text ? h('p', { class: 'utrecht-paragraph rk-prewrap' }, text) : h('p', { class: 'utrecht-paragraph rk-muted' }, emptyText),
+    text ? h('p', { class: 'utrecht-paragraph rk-prewrap', dir: 'auto' }, text) : h('p', { class: 'utrecht-paragraph rk-muted' }, emptyText),
   );
 }
 
@@ -127,9 +129,9 @@ function renderReporter(r) {
   return h(
     'dl',
     { class: 'utrecht-data-list rk-facts' },
-    name ? fact('Naam', name) : null,
-    email ? fact('E-mailadres', h('a', { class: 'utrecht-link utrecht-link--html-a', href: `mailto:${encodeURIComponent(email).replace(/%40/g, '@')}` }, email)) : null,
-    identity ? fact('Ingelogd als (intranet)', identity) : null,
+    name ? fact('Naam', userText(name)) : null,
+    email ? fact('E-mailadres', h('a', { class: 'utrecht-link utrecht-link--html-a', href: `mailto:${encodeURIComponent(email).replace(/%40/g, '@')}` }, userText(email))) : null,
+    identity ? fact('Ingelogd als (intranet)', userText(identity)) : null,
   );
 }
 
@@ -151,7 +153,7 @@ function renderSimilar(r) {
       h(
         'li',
         { class: 'rk-similar__item' },
-        h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(s.id) }, h('span', { class: 'rk-ref' }, s.reference ?? `melding ${s.id}`), ' ', s.title ?? ''),
+        h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(s.id) }, h('span', { class: 'rk-ref' }, s.reference ?? `melding ${s.id}`), ' ', userText(s.title ?? '')),
         ' ',
         s.status ? statusBadge(m, s.status) : null,
         mayMarkDuplicate && String(s.id) !== String(r.id)
@@ -184,6 +186,7 @@ function messagesOf(r) {
     const actor = c.actor ?? c.author;
     return {
       kind: actor === 'reporter' ? 'reply' : 'comment',
+      id: c.id,
       at: c.at ?? c.created_at,
       actor,
       body: c.body ?? '',
@@ -216,10 +219,10 @@ function renderMessages(r) {
             : h('span', { class: 'rk-badge' }, 'Intern');
       return h(
         'li',
-        { class: `rk-comment rk-comment--${c.kind}` },
-        h('p', { class: 'utrecht-paragraph rk-comment__meta' }, h('strong', {}, actorLabel(c.actor)), ' · ', timeElement(c.at), ' ', badge),
+        { class: `rk-comment rk-comment--${c.kind}`, dataset: c.id !== undefined && c.id !== null ? { commentId: String(c.id) } : {} },
+        h('p', { class: 'utrecht-paragraph rk-comment__meta' }, h('strong', {}, userText(actorLabel(c.actor))), ' · ', timeElement(c.at), ' ', badge),
         c.kind === 'decision' ? h('p', { class: 'utrecht-paragraph rk-comment__what' }, `Toelichting bij het besluit: ${c.what}`) : null,
-        h('p', { class: 'utrecht-paragraph rk-prewrap rk-comment__body' }, c.body),
+        h('p', { class: 'utrecht-paragraph rk-prewrap rk-comment__body', dir: 'auto' }, c.body),
       );
     }),
   );
@@ -238,8 +241,8 @@ function renderHistory(r) {
         'li',
         { class: `rk-history__item rk-history__item--${/^[a-z_]+$/.test(ev.type ?? '') ? ev.type : 'other'}` },
         h('p', { class: 'utrecht-paragraph rk-history__what' }, describeEvent(m, ev)),
-        h('p', { class: 'utrecht-paragraph rk-history__meta' }, timeElement(ev.at), ' · ', actorLabel(ev.actor)),
-        note ? h('p', { class: 'utrecht-paragraph rk-prewrap rk-history__note' }, note) : null,
+        h('p', { class: 'utrecht-paragraph rk-history__meta' }, timeElement(ev.at), ' · ', userText(actorLabel(ev.actor))),
+        note ? h('p', { class: 'utrecht-paragraph rk-prewrap rk-history__note', dir: 'auto' }, note) : null,
       );
     }),
   );
@@ -329,12 +332,13 @@ function buildCommentForm() {
   form.addEventListener('input', () => saveDraft(form));
   form.addEventListener('change', () => saveDraft(form));
   const draft = takeDraft();
+  form.restored = Boolean(draft);
   if (draft) {
     textarea.value = draft.body;
     const radio = form.querySelector(`input[name="visibility"][value="${draft.visibility === 'reporter' ? 'reporter' : 'internal'}"]`);
     if (radio) radio.checked = true;
     form.querySelector('.rk-form-error').after(
-      h('p', { class: 'utrecht-paragraph rk-draft-note', id: `${base}-draft` }, 'Uw opmerking van daarnet is nog niet geplaatst. Controleer hem en kies ‘Opmerking plaatsen’.'),
+      h('p', { class: 'utrecht-paragraph rk-draft-note', id: `${base}-draft` }, 'Uw opmerking van daarnet is bewaard, maar nog niet geplaatst. Controleer hem en kies ‘Opmerking plaatsen’.'),
     );
   }
   return form;
@@ -378,12 +382,20 @@ async function submitComment(form) {
       return res;
     });
     state.ownAction = posted.catch(() => {});
-    await posted;
+    const res = await posted;
     dropDraft();
     form.querySelector('.rk-draft-note')?.remove();
     form.elements.body.value = '';
-    announce(visibility === 'reporter' ? 'Opmerking geplaatst; de melder kan hem lezen.' : 'Interne opmerking geplaatst.');
+    // Each comment is internal unless chosen otherwise: the next one does not go to the
+    // reporter because this one did.
+    form.querySelector('input[name="visibility"][value="internal"]').checked = true;
     await refresh();
+    focusComment(form, res.data?.id);
+    announce(
+      visibility === 'reporter'
+        ? 'Opmerking geplaatst; de melder kan hem lezen. Een volgende opmerking is weer alleen voor het team, tenzij u anders kiest.'
+        : 'Interne opmerking geplaatst.',
+    );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     if (err.status === 401) return;
@@ -396,11 +408,19 @@ async function submitComment(form) {
   }
 }
 
+/** After posting: the focus goes to the new comment (or, if it is not shown yet, to the form). */
+function focusComment(form, id) {
+  const li = id === undefined || id === null ? null : state.parts?.messages.querySelector(`[data-comment-id="${CSS.escape(String(id))}"]`);
+  const target = li ?? form.querySelector('h3');
+  target.setAttribute('tabindex', '-1');
+  target.focus();
+}
+
 // ------------------------------------------------------------------------------ rendering
 
 function setTitle(r) {
-  titleEl.replaceChildren(h('span', { class: 'rk-ref' }, r.reference), ' ', r.title);
-  document.title = `${r.reference}: ${r.title} – Ontregelteam – Rode Knop`;
+  titleEl.replaceChildren(h('span', { class: 'rk-ref' }, r.reference), ' ', userText(r.title));
+  document.title = `${r.reference}: ${isolated(r.title)} – Ontregelteam – Rode Knop`;
 }
 
 /** Replaces the content of a part, unless the focus is inside it (then the next refresh does). */
@@ -488,7 +508,8 @@ async function load() {
     build(r);
     show(r);
     container.setAttribute('aria-busy', 'false');
-    state.decisions?.restoreDraft();
+    const decision = state.decisions?.restoreDraft({ focus: false }) ?? false;
+    tellRestored(decision, Boolean(state.commentForm?.restored));
   } catch (err) {
     container.setAttribute('aria-busy', 'false');
     if (!(err instanceof ApiError)) throw err;
@@ -521,6 +542,29 @@ async function load() {
       })
       .catch(() => {});
   });
+}
+
+/**
+ * What was being written and not yet saved (the session ended, the page was reloaded) is back
+ * in its form; the page says so at the top and offers to go there.
+ */
+function tellRestored(decision, comment) {
+  if (!decision && !comment) return;
+  const what = decision && comment ? 'Uw besluit en uw opmerking van daarnet zijn' : decision ? 'Uw besluit van daarnet is' : 'Uw opmerking van daarnet is';
+  const target = decision ? state.decisions.panel : state.commentForm;
+  const go = h(
+    'button',
+    {
+      type: 'button',
+      class: 'utrecht-button utrecht-button--secondary-action',
+      onclick: () => {
+        target?.scrollIntoView({ block: 'center' });
+        target?.querySelector('textarea, input, select')?.focus();
+      },
+    },
+    decision ? 'Naar het besluit' : 'Naar de opmerking',
+  );
+  showPageAlert('Uw werk is bewaard', `${what} bewaard, maar nog niet opgeslagen. Controleer het en sla het op.`, { kind: 'info', actions: [go] });
 }
 
 function statusLabelShort(r) {

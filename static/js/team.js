@@ -16,8 +16,10 @@ import {
   debounce,
   departmentLabel,
   formatDate,
+  formatDateTime,
   formatShortDateTime,
   h,
+  isolated,
   meta as loadMeta,
   outcomeLabel,
   priorityLabel,
@@ -29,6 +31,7 @@ import {
   subscribe,
   timeElement,
   uid,
+  userText,
   versionFromEtag,
 } from './api.js';
 import { Decisions, referenceOf, rememberAssignee, rememberReports } from './decide.js';
@@ -90,20 +93,156 @@ function matchesFilters(report, f = state.filters) {
   return true;
 }
 
+const DEFAULT_FILTERS = Object.freeze({ status: 'new', department: '', category: '', q: '' });
+
+/**
+ * Shows the filters in the form. A value from the address that the list does not offer (a
+ * mistyped link, a department no longer in use) is shown as it is, as an extra option, so that
+ * the form never claims a filter other than the one that was asked for.
+ */
 function filtersToForm(f) {
-  els.form.elements.status.value = f.status;
-  els.form.elements.department.value = f.department;
-  els.form.elements.category.value = f.category;
+  for (const name of ['status', 'department', 'category']) {
+    const select = els.form.elements[name];
+    select.querySelectorAll('option[data-rk-extra]').forEach((o) => o.remove());
+    if (![...select.options].some((o) => o.value === f[name])) {
+      select.append(h('option', { value: f[name], dataset: { rkExtra: '' } }, extraOptionLabel(name, f[name])));
+    }
+    select.value = f[name];
+  }
   els.form.elements.q.value = f.q;
+}
+
+/** "accepted,in_progress" (the API takes a list): "Geaccepteerd of In behandeling"; else null. */
+function statusListLabel(value) {
+  const m = state.meta;
+  const parts = String(value).split(',');
+  if (!parts.every((p) => (m?.statuses ?? []).includes(p))) return null;
+  return parts.map((p) => statusLabel(m, p)).join(' of ');
+}
+
+function extraOptionLabel(name, value) {
+  const m = state.meta;
+  if (name === 'status' && statusListLabel(value)) return statusListLabel(value);
+  const former = name === 'department' ? m?.former_departments : name === 'category' ? m?.former_categories : null;
+  const old = (former ?? []).find((e) => e.key === value);
+  if (old) return `${old.label} (niet meer in gebruik)`;
+  return `‘${value}’ (bestaat niet)`;
+}
+
+// ------------------------------------------------------------------------------ filters in error
+
+const FILTER_NAMES = { status: 'Status', department: 'Dienst van de melder', category: 'Categorie', q: 'Zoeken in titel en tekst' };
+
+/** The Dutch message for a filter the API refused (422, error.fields names it). */
+function filterMessage(name, value, english = '') {
+  const shown = `‘${value}’`;
+  switch (name) {
+    case 'status':
+      return `De status ${shown} in het adres bestaat niet. Kies een status uit de lijst.`;
+    case 'department':
+      return `Er is geen dienst ${shown}. Kies een dienst uit de lijst.`;
+    case 'category':
+      return `Er is geen categorie ${shown}. Kies een categorie uit de lijst.`;
+    case 'q':
+      return /too long|at most|exceeds|maximum/i.test(english) ? 'Deze zoekterm is te lang. Gebruik minder woorden.' : 'Deze zoekterm kan niet worden gebruikt. Probeer andere woorden.';
+    default:
+      return null;
+  }
+}
+
+function filterField(name) {
+  const control = els.form.elements[name];
+  return control ? { control, wrapper: control.closest('.utrecht-form-field') } : null;
+}
+
+/** Marks one filter as wrong (or, with null, as right again). */
+function setFilterError(name, message) {
+  const field = filterField(name);
+  if (!field) return;
+  const { control, wrapper } = field;
+  const errorId = `${control.id}-error`;
+  document.getElementById(errorId)?.remove();
+  const ids = (control.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== errorId);
+  if (message) {
+    wrapper.querySelector('.utrecht-form-field__input').before(
+      h('p', { class: 'utrecht-form-field-error-message utrecht-form-field__error-message', id: errorId }, h('span', { class: 'rk-visually-hidden' }, 'Fout: '), message),
+    );
+    ids.push(errorId);
+    control.setAttribute('aria-invalid', 'true');
+    wrapper.classList.add('utrecht-form-field--invalid');
+  } else {
+    control.removeAttribute('aria-invalid');
+    wrapper.classList.remove('utrecht-form-field--invalid');
+  }
+  if (ids.length) control.setAttribute('aria-describedby', ids.join(' '));
+  else control.removeAttribute('aria-describedby');
+}
+
+function clearFilterErrors() {
+  for (const name of Object.keys(FILTER_NAMES)) setFilterError(name, null);
+}
+
+/** Back to the plain queue of the week: the address, the form and the list. */
+async function resetFilters() {
+  const params = new URLSearchParams({ week: WEEK });
+  history.pushState(null, '', `/team?${params}`);
+  const f = { ...DEFAULT_FILTERS };
+  filtersToForm(f);
+  await applyFilters(f, true);
+  if (!document.querySelector('#rk-alerts [role="alert"]')) els.form.elements.status.focus();
+}
+
+/**
+ * A 422 for the filters: says which filter is wrong and why, marks it in the form, and offers
+ * to clear the filters (trying the same request again would fail the same way). Answers
+ * whether the error was about the filters.
+ */
+function showFilterErrors(err) {
+  const order = Object.keys(FILTER_NAMES);
+  const fields = Object.entries(err.fields ?? {})
+    .filter(([name]) => name in FILTER_NAMES)
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+  if (err.status !== 422 || fields.length === 0) return false;
+  const lines = [];
+  let first = null;
+  for (const [name, english] of fields) {
+    const message = filterMessage(name, state.filters[name] ?? '', String(english ?? ''));
+    setFilterError(name, message);
+    lines.push(`${FILTER_NAMES[name]}: ${message}`);
+    first ??= els.form.elements[name];
+  }
+  showQueueProblem(fields.length === 1 ? 'Er staat een filter in het adres dat niet kan. Pas het aan of wis de filters.' : 'Er staan filters in het adres die niet kunnen. Pas ze aan of wis de filters.');
+  const alert = showPageAlert(fields.length === 1 ? 'Dit filter kan niet' : 'Deze filters kunnen niet', null, {
+    actions: [
+      h('ul', { class: 'utrecht-unordered-list rk-alert__list' }, lines.map((l) => h('li', { class: 'utrecht-unordered-list__item' }, l))),
+      h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action', onclick: () => resetFilters() }, 'Filters wissen'),
+      first ? h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => first.focus() }, `Naar het filter ‘${FILTER_NAMES[fields[0][0]]}’`) : null,
+    ],
+  });
+  alert?.classList.add('rk-alert--filters');
+  return true;
+}
+
+/** Instead of the list (and its loading text): why there is no list. */
+function showQueueProblem(text) {
+  state.entries.clear();
+  state.list = null;
+  state.nextCursor = null;
+  els.queue.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty rk-queue__problem' }, text));
+  els.queue.setAttribute('aria-busy', 'false');
+  els.more.replaceChildren();
+  updateHeading();
+  els.summary.textContent = '';
+  if (isWeekQueue()) els.countQueue.textContent = '?';
 }
 
 function filterDescription(f) {
   const m = state.meta;
   const parts = [];
-  parts.push(f.status ? `status ‘${statusLabel(m, f.status)}’` : 'alle statussen');
+  parts.push(f.status ? `status ‘${statusListLabel(f.status) ?? statusLabel(m, f.status)}’` : 'alle statussen');
   if (f.department) parts.push(`dienst ‘${departmentLabel(m, f.department)}’`);
   if (f.category) parts.push(`categorie ‘${categoryLabel(m, f.category)}’`);
-  if (f.q) parts.push(`zoekterm ‘${f.q}’`);
+  if (f.q) parts.push(`zoekterm ‘${isolated(f.q)}’`);
   return parts.join(', ');
 }
 
@@ -125,10 +264,47 @@ function fillMeta(entry, report) {
     h('li', { class: 'rk-card__fact' }, h('span', { class: 'rk-visually-hidden' }, 'Categorie: '), categoryLabel(m, report.category)),
   ];
   if (report.priority && report.priority !== 'normal') items.push(h('li', { class: `rk-card__fact rk-priority rk-priority--${/^[a-z]+$/.test(report.priority) ? report.priority : 'x'}` }, `Prioriteit: ${priorityLabel(m, report.priority)}`));
-  if (report.assignee) items.push(h('li', { class: 'rk-card__fact' }, `Toegewezen aan: ${report.assignee}`));
+  if (report.assignee) items.push(h('li', { class: 'rk-card__fact' }, 'Toegewezen aan: ', userText(report.assignee)));
   if (report.owner_department) items.push(h('li', { class: 'rk-card__fact' }, `Eigenaar: ${departmentLabel(m, report.owner_department)}`));
   entry.metaList.replaceChildren(...items);
+  fillAnswered(entry, report);
   entry.report = report;
+}
+
+/**
+ * When the reporter last answered the team's question (the report came back from needs_info):
+ * `answered_at` of the week's queue, or else the last such step in the report's history.
+ */
+export function answeredAt(report) {
+  if (typeof report.answered_at === 'string' && report.answered_at) return report.answered_at;
+  if (report.answered_at === null || !Array.isArray(report.history)) return null;
+  let at = null;
+  for (const ev of report.history) if (ev.type === 'status' && ev.from === 'needs_info' && ev.actor === 'reporter' && (!at || (ev.at ?? '') > at)) at = ev.at ?? null;
+  return at;
+}
+
+/** A report back in the queue because the reporter answered: says so, with a way to read the answer. */
+function fillAnswered(entry, report) {
+  const at = report.status === 'new' ? answeredAt(report) : null;
+  entry.li?.classList.toggle('rk-item--answered', Boolean(at));
+  if (!at) {
+    entry.answered.replaceChildren();
+    entry.answered.hidden = true;
+    return;
+  }
+  entry.answered.hidden = false;
+  entry.answered.replaceChildren(
+    h('span', { class: 'rk-answered__label' }, 'Aangevuld door de melder'),
+    ' ',
+    h(
+      'span',
+      { class: 'rk-answered__text' },
+      'De melder heeft de gevraagde informatie gestuurd op ',
+      timeElement(at, formatDateTime(at)),
+      '. ',
+      h('a', { class: 'utrecht-link utrecht-link--html-a rk-answered__link', href: `${reportHref(report.id)}#opmerkingen` }, 'Lees de aanvulling', h('span', { class: 'rk-visually-hidden' }, ` bij ${report.reference}`)),
+    ),
+  );
 }
 
 function excerpt(text, max = 280) {
@@ -142,10 +318,11 @@ function buildEntry(report, { fresh = false } = {}) {
   const heading = h(
     'h3',
     { class: 'utrecht-heading-3 rk-card__title', id: headingId, tabindex: '-1' },
-    h('a', { class: 'utrecht-link utrecht-link--html-a rk-card__link', href: reportHref(report.id) }, h('span', { class: 'rk-ref' }, report.reference), ' ', report.title),
+    h('a', { class: 'utrecht-link utrecht-link--html-a rk-card__link', href: reportHref(report.id) }, h('span', { class: 'rk-ref' }, report.reference), ' ', userText(report.title)),
   );
   const metaList = h('ul', { class: 'rk-card__meta', 'aria-label': 'Gegevens' });
-  const entry = { report, metaList, heading };
+  const answered = h('p', { class: 'utrecht-paragraph rk-answered', hidden: true });
+  const entry = { report, metaList, heading, answered, li: null };
   fillMeta(entry, report);
   entry.decisions = new Decisions(report, {
     meta: state.meta,
@@ -154,11 +331,11 @@ function buildEntry(report, { fresh = false } = {}) {
     onSaved: (updated, info) => onSaved(entry, updated, info),
     onFresh: (f) => fillMeta(entry, f),
   });
-  const badge = fresh ? h('p', { class: 'rk-card__new' }, 'Net binnengekomen') : null;
+  const badge = fresh && !answeredAt(report) ? h('p', { class: 'rk-card__new' }, 'Net binnengekomen') : null;
   entry.li = h(
     'li',
-    { class: `rk-item${fresh ? ' rk-item--new' : ''}`, dataset: { id: String(report.id) } },
-    h('article', { class: 'rk-card', 'aria-labelledby': headingId }, badge, heading, metaList, h('p', { class: 'utrecht-paragraph rk-card__excerpt' }, excerpt(report.description)), entry.decisions.element),
+    { class: `rk-item${fresh ? ' rk-item--new' : ''}${answered.hidden ? '' : ' rk-item--answered'}`, dataset: { id: String(report.id) } },
+    h('article', { class: 'rk-card', 'aria-labelledby': headingId }, badge, heading, answered, metaList, h('p', { class: 'utrecht-paragraph rk-card__excerpt', dir: 'auto' }, excerpt(report.description)), entry.decisions.element),
   );
   state.entries.set(String(report.id), entry);
   return entry;
@@ -295,6 +472,7 @@ function listQuery(cursor) {
 
 async function loadQueue() {
   els.queue.setAttribute('aria-busy', 'true');
+  clearFilterErrors();
   try {
     if (isWeekQueue()) {
       const week = await loadWeek();
@@ -337,10 +515,15 @@ const refreshWeekSoon = debounce(async () => {
   }
 }, 400);
 
+/** Whether trying the same request again can help (not for a refused request). */
+function worthRetrying(err) {
+  return err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500;
+}
+
 function reportError(title, err, retry) {
   if (!(err instanceof ApiError)) throw err;
   if (err.status === 401) return;
-  const actions = retry
+  const actions = retry && worthRetrying(err)
     ? [
         h(
           'button',
@@ -388,31 +571,41 @@ function renderDecisions(list) {
     els.decisions.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, `Nog geen besluiten in week ${WEEK_NUMBER}.`));
     return;
   }
-  const th = (text, cls = '') => h('th', { class: `utrecht-table__header-cell ${cls}`, scope: 'col' }, text);
-  const td = (cls, ...content) => h('td', { class: `utrecht-table__cell ${cls}` }, ...content);
+  // On narrow screens each decision is a block with its labels (team.css); the explicit roles
+  // keep it a table for screen readers also when the stylesheet changes how it is displayed,
+  // and the labels in the cells are hidden from them (they hear the column headers).
+  const COLUMNS = ['Kenmerk', 'Titel', 'Besluit', 'Toelichting', 'Wie', 'Wanneer'];
+  const th = (text) => h('th', { class: 'utrecht-table__header-cell', scope: 'col', role: 'columnheader' }, text);
+  const td = (index, cls, ...content) =>
+    h(
+      'td',
+      { class: `utrecht-table__cell ${cls}`, role: 'cell' },
+      h('span', { class: 'rk-minutes__label', 'aria-hidden': 'true' }, COLUMNS[index]),
+      h('span', { class: 'rk-minutes__value' }, ...content),
+    );
   const heading = document.querySelector('h1')?.textContent ?? '';
   const range = document.querySelector('.rk-week-range')?.firstChild?.textContent?.trim() ?? '';
   const table = h(
     'table',
-    { class: 'utrecht-table utrecht-table--html-table rk-table rk-minutes' },
+    { class: 'utrecht-table utrecht-table--html-table rk-table rk-minutes', role: 'table' },
     h('caption', { class: 'utrecht-table__caption rk-minutes__caption' }, `Besluiten ${heading.replace(/^Weekoverleg /, '')}${range ? ` (${range})` : ''}`),
-    h('thead', { class: 'utrecht-table__header' }, h('tr', { class: 'utrecht-table__row' }, th('Kenmerk'), th('Titel'), th('Besluit'), th('Toelichting'), th('Wie'), th('Wanneer'))),
+    h('thead', { class: 'utrecht-table__header', role: 'rowgroup' }, h('tr', { class: 'utrecht-table__row', role: 'row' }, COLUMNS.map((c) => th(c)))),
     h(
       'tbody',
-      { class: 'utrecht-table__body' },
+      { class: 'utrecht-table__body', role: 'rowgroup' },
       rows.map((d) => {
         let decision = d.from ? `${statusLabel(m, d.from)} → ${statusLabel(m, d.to)}` : statusLabel(m, d.to);
         if (d.outcome) decision += ` (${outcomeLabel(m, d.outcome)})`;
         if (d.duplicateOf) decision += ` (dubbel van ${d.duplicateReference ?? referenceOf(d.duplicateOf)})`;
         return h(
           'tr',
-          { class: 'utrecht-table__row' },
-          td('rk-minutes__ref', d.id ? h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(d.id) }, d.reference || `melding ${d.id}`) : d.reference),
-          td('rk-minutes__title', d.title),
-          td('rk-minutes__decision', decision),
-          td('rk-minutes__note', d.note),
-          td('rk-minutes__actor', actorLabel(d.actor)),
-          td('rk-minutes__at', d.at ? timeElement(d.at, formatShortDateTime(d.at)) : ''),
+          { class: 'utrecht-table__row rk-minutes__row', role: 'row' },
+          td(0, 'rk-minutes__ref', d.id ? h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(d.id) }, d.reference || `melding ${d.id}`) : d.reference),
+          td(1, 'rk-minutes__title', userText(d.title)),
+          td(2, 'rk-minutes__decision', decision),
+          td(3, `rk-minutes__note${d.note ? '' : ' rk-minutes__note--empty'}`, d.note ? userText(d.note) : ''),
+          td(4, 'rk-minutes__actor', userText(actorLabel(d.actor))),
+          td(5, 'rk-minutes__at', d.at ? timeElement(d.at, formatShortDateTime(d.at)) : ''),
         );
       }),
     ),
@@ -450,7 +643,7 @@ function renderStale(list) {
         return h(
           'li',
           { class: 'rk-stale__item' },
-          h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(r.id) }, h('span', { class: 'rk-ref' }, r.reference), ' ', r.title),
+          h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(r.id) }, h('span', { class: 'rk-ref' }, r.reference), ' ', userText(r.title)),
           ' ',
           statusBadge(m, r.status),
           h(
@@ -459,7 +652,7 @@ function renderStale(list) {
             ` Laatste activiteit: `,
             timeElement(last, formatDate(last)),
             weeks >= 1 ? ` (${weeks === 1 ? '1 week' : `${weeks} weken`} geleden)` : '',
-            r.assignee ? `. Toegewezen aan: ${r.assignee}` : '. Nog niet toegewezen',
+            r.assignee ? ['. Toegewezen aan: ', userText(r.assignee)] : '. Nog niet toegewezen',
             '.',
           ),
         );
@@ -482,10 +675,10 @@ function renderReplies(list) {
       h(
         'li',
         { class: 'rk-stale__item' },
-        h('a', { class: 'utrecht-link utrecht-link--html-a', href: `${reportHref(r.id)}#opmerkingen` }, h('span', { class: 'rk-ref' }, r.reference), ' ', r.title),
+        h('a', { class: 'utrecht-link utrecht-link--html-a', href: `${reportHref(r.id)}#opmerkingen` }, h('span', { class: 'rk-ref' }, r.reference), ' ', userText(r.title)),
         ' ',
         statusBadge(m, r.status),
-        r.assignee ? h('span', { class: 'rk-stale__facts' }, ` Toegewezen aan: ${r.assignee}.`) : null,
+        r.assignee ? h('span', { class: 'rk-stale__facts' }, ' Toegewezen aan: ', userText(r.assignee), '.') : null,
       ),
     ),
   );
@@ -527,7 +720,8 @@ async function onCreated(data) {
   const entry = buildEntry(report, { fresh: true });
   ensureList().append(entry.li);
   updateSummary();
-  announce(`Nieuwe melding in de wachtrij: ${report.reference}, ${report.title}.`);
+  if (answeredAt(report)) announce(`${report.reference} staat weer in de wachtrij: de melder heeft de gevraagde informatie gestuurd.`);
+  else announce(`Nieuwe melding in de wachtrij: ${report.reference}, ${isolated(report.title)}.`);
   refreshWeekSoon();
 }
 
@@ -637,8 +831,33 @@ async function applyFilters(f, speak) {
     await loadQueue();
     if (speak) announce(els.summary.textContent);
   } catch (err) {
-    reportError('De meldingen konden niet worden geladen', err, () => applyFilters(f, speak));
+    queueFailed(err, () => applyFilters(f, speak));
   }
+}
+
+/** The queue could not be loaded: never a loading text left behind; a way on. */
+function queueFailed(err, retry) {
+  if (!(err instanceof ApiError)) throw err;
+  if (err.status === 401) return;
+  if (showFilterErrors(err)) return;
+  showQueueProblem('De meldingen konden niet worden geladen.');
+  reportError('De meldingen konden niet worden geladen', err, retry);
+}
+
+/** The week's lists could not be loaded: their loading texts go, with a word why. */
+function weekFailed(err) {
+  if (!(err instanceof ApiError)) throw err;
+  for (const [el, count] of [
+    [els.decisions, els.countDecisions],
+    [els.stale, els.countStale],
+    [els.replies, null],
+  ]) {
+    if (el.getAttribute('aria-busy') !== 'true') continue;
+    el.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, 'Dit deel van het weekoverzicht kon niet worden geladen. Laad de pagina opnieuw om het nog eens te proberen.'));
+    el.setAttribute('aria-busy', 'false');
+    if (count) count.textContent = '?';
+  }
+  if (err.status !== 401) showPageAlert('Het weekoverzicht kon niet worden geladen', err.dutch, { focus: false });
 }
 
 function setupToolbar() {
@@ -652,19 +871,79 @@ async function load() {
     const [m, me] = await Promise.all([loadMeta(), session()]);
     state.meta = m;
     rememberAssignee(me?.username);
-    // The plain queue comes with the week; a filtered one needs the week besides.
-    if (isWeekQueue()) await loadQueue();
-    else await Promise.all([loadQueue(), loadWeek()]);
   } catch (err) {
     reportError('Het weekoverleg kon niet worden geladen', err, load);
     return;
   }
-  // A decision being written when the session ended opens again with its text.
-  for (const entry of state.entries.values()) entry.decisions?.restoreDraft();
+  filtersToForm(state.filters);
+  // The plain queue comes with the week; a filtered one needs the week besides. Either can
+  // fail on its own (a wrong filter in the address) without taking the other along.
+  let queueError = null;
+  let weekError = null;
+  if (isWeekQueue()) {
+    try {
+      await loadQueue();
+    } catch (err) {
+      queueError = err;
+      weekError = err;
+    }
+  } else {
+    [queueError, weekError] = await Promise.all([
+      loadQueue().then(
+        () => null,
+        (err) => err,
+      ),
+      loadWeek().then(
+        () => null,
+        (err) => err,
+      ),
+    ]);
+  }
+  if (queueError) {
+    if (weekError) weekFailed(weekError);
+    queueFailed(queueError, () => {
+      clearPageAlert();
+      load();
+    });
+    if (queueError.status === 401) return;
+  } else if (weekError) {
+    weekFailed(weekError);
+  }
+  if (weekError?.status === 401) return;
+  restoreDrafts();
   if (!live) {
     live = true;
     startLive();
   }
+}
+
+/**
+ * A decision being written when the session ended opens again with its text; the page says so
+ * at the top (the form can be far down the queue) and offers to go there.
+ */
+function restoreDrafts() {
+  const restored = [];
+  for (const entry of state.entries.values()) if (entry.decisions?.restoreDraft({ focus: false })) restored.push(entry);
+  if (restored.length === 0) return;
+  const refs = restored.map((e) => e.report.reference);
+  const text =
+    restored.length === 1
+      ? `Uw besluit over ${refs[0]} was nog niet opgeslagen. Wat u had ingevuld is bewaard: controleer het en kies ‘Besluit opslaan’.`
+      : `Uw besluiten over ${refs.join(', ')} waren nog niet opgeslagen. Wat u had ingevuld is bewaard: controleer het en kies ‘Besluit opslaan’.`;
+  const first = restored[0];
+  const go = h(
+    'button',
+    {
+      type: 'button',
+      class: 'utrecht-button utrecht-button--secondary-action',
+      onclick: () => {
+        first.decisions.panel?.scrollIntoView({ block: 'center' });
+        first.decisions.panel?.querySelector('input, textarea, select')?.focus();
+      },
+    },
+    restored.length === 1 ? 'Naar het besluit' : 'Naar het eerste besluit',
+  );
+  showPageAlert('Uw werk is bewaard', text, { kind: 'info', actions: [go] });
 }
 
 let live = false;

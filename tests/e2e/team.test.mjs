@@ -276,6 +276,19 @@ test('the report page: whole report, comments and history; logging out', async (
   assert.match(await comment.textContent(), /Wij nemen contact op met <de afdeling>\./);
   assert.match(await comment.textContent(), /Zichtbaar voor de melder/);
   await page.locator('.rk-history__item--comment').waitFor();
+  // The focus is on the new comment (not lost on <body>), success is announced, and the next
+  // comment is internal again unless chosen otherwise.
+  await page.waitForFunction(() => document.activeElement?.matches('.rk-comment--comment'));
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /Wij nemen contact op/);
+  await page.locator('#rk-live', { hasText: 'Opmerking geplaatst; de melder kan hem lezen' }).waitFor();
+  assert.equal(await page.locator('.rk-comment-form input[value="internal"]').isChecked(), true);
+  assert.equal(await page.locator('.rk-comment-form input[value="reporter"]').isChecked(), false);
+  await page.locator('.rk-comment-form textarea').fill('Alleen voor ons: Publiekszaken bellen.');
+  await page.getByRole('button', { name: 'Opmerking plaatsen' }).click();
+  const internal = page.locator('.rk-comment--comment', { hasText: 'Alleen voor ons' });
+  await internal.waitFor();
+  assert.match(await internal.textContent(), /Intern/);
+  await page.waitForFunction(() => document.activeElement?.textContent.includes('Alleen voor ons'));
 
   // Mark it as a duplicate of the similar report (the form is filled in from the list).
   await page.locator('.rk-similar__item', { hasText: earlier.reference }).getByRole('button', { name: /Markeer als dubbel/ }).click();
@@ -308,6 +321,9 @@ test('a comment typed when the session ended is kept through the new login', asy
   // The session ends meanwhile (here: the cookie is gone); posting leads to the login page.
   await context.clearCookies();
   await Promise.all([page.waitForURL(/\/login\?next=/), page.getByRole('button', { name: 'Opmerking plaatsen' }).click()]);
+  // The login page says why.
+  assert.equal(new URL(page.url()).searchParams.get('reden'), 'verlopen');
+  assert.match(await page.locator('#rk-login-notice').textContent(), /sessie is verlopen/);
   await page.fill('#field-username', 'anna');
   await page.fill('#field-password', USERS.anna);
   await Promise.all([page.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), page.keyboard.press('Enter')]);
@@ -317,6 +333,8 @@ test('a comment typed when the session ended is kept through the new login', asy
   assert.equal(await textarea.inputValue(), 'Navragen bij Publiekszaken wie dit bewijs nog nodig heeft.');
   assert.equal(await page.locator('.rk-comment-form input[value="reporter"]').isChecked(), true);
   await page.locator('.rk-draft-note').waitFor();
+  // The page says at the top that the work was kept.
+  assert.match(await page.locator('#rk-alerts').textContent(), /Uw werk is bewaard.*Uw opmerking van daarnet is bewaard/);
   await page.getByRole('button', { name: 'Opmerking plaatsen' }).click();
   await page.locator('.rk-comment--comment', { hasText: 'Navragen bij Publiekszaken' }).waitFor();
   assert.equal(await page.locator('.rk-draft-note').count(), 0);
@@ -344,12 +362,15 @@ test('a decision being written when the session ended opens again after the new 
   // The session ends meanwhile; saving leads to the login page and back.
   await context.clearCookies();
   await Promise.all([page.waitForURL(/\/login\?next=/), page.getByRole('button', { name: 'Besluit opslaan' }).click()]);
+  assert.equal(new URL(page.url()).searchParams.get('reden'), 'verlopen');
+  assert.match(await page.locator('#rk-login-notice').textContent(), /sessie is verlopen/);
   await page.fill('#field-username', 'anna');
   await page.fill('#field-password', USERS.anna);
   await Promise.all([page.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), page.keyboard.press('Enter')]);
 
   // The same decision is open again, with the text and a word of explanation.
   await page.locator('#besluit .rk-draft-note').waitFor();
+  assert.match(await page.locator('#rk-alerts').textContent(), /Uw werk is bewaard.*Uw besluit van daarnet is bewaard/);
   assert.equal(await page.locator(note).inputValue(), 'Geen belemmering: de drie formulieren zijn samengevoegd in het nieuwe loket.');
   assert.equal(await page.locator('#besluit form').getAttribute('data-to'), 'rejected');
   await page.getByRole('button', { name: 'Besluit opslaan' }).click();
@@ -496,6 +517,298 @@ test('a reply by the reporter to a report outside the queue is listed for the te
   await item.waitFor();
   assert.equal(await item.getByRole('link').getAttribute('href'), `/team/reports/${created.id}#opmerkingen`);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** Asks for more information (needs_info) as Bram, then the reporter answers on the tracking page's API. */
+async function askAndAnswer(call, report, answer) {
+  const current = await call('GET', `/api/v1/reports/${report.id}`);
+  const asked = await call('PATCH', `/api/v1/reports/${report.id}`, { status: 'needs_info', note: 'Welk formulier bedoelt u?' }, { 'if-match': current.etag });
+  assert.equal(asked.status, 200);
+  if (answer === undefined) return;
+  const reply = await fetch(`${env.server.url}/api/v1/track/${report.tracking_token}/replies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ body: answer }),
+  });
+  assert.equal(reply.status, 201);
+}
+
+test('a report the reporter answered stands out in the queue, also when it comes back live', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const plain = await newReport(meta, 'Gewone nieuwe melding zonder vraag');
+  const answered = await newReport(meta, 'Formulier vraagt een uittreksel dat niet meer bestaat');
+  const later = await newReport(meta, 'Aanvraag gehandicaptenparkeerkaart duurt maanden');
+  const bram = await apiSession('bram');
+  await askAndAnswer(bram, answered, 'Het gaat om formulier B12, blad 2.');
+  await askAndAnswer(bram, later);
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await card(page, plain.reference).waitFor();
+
+  // The answered report says so on its card, in words (read out with the card), with a way to the answer.
+  const notice = card(page, answered.reference).locator('.rk-answered');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /Aangevuld door de melder/);
+  assert.match(await notice.textContent(), /De melder heeft de gevraagde informatie gestuurd op \d+ \w+ \d{4} om \d\d:\d\d\./);
+  assert.match(await notice.locator('time').getAttribute('datetime'), /^\d{4}-\d\d-\d\dT/);
+  const link = notice.getByRole('link', { name: `Lees de aanvulling bij ${answered.reference}` });
+  assert.equal(await link.getAttribute('href'), `/team/reports/${answered.id}#opmerkingen`);
+  assert.equal(await card(page, plain.reference).locator('.rk-answered').isVisible(), false, 'a plain new report has no such notice');
+
+  // One waiting for its answer comes back into the queue live when the reporter replies, marked.
+  await page.locator('.rk-connection[data-state="open"]').waitFor();
+  assert.equal(await card(page, later.reference).count(), 0);
+  const reply = await fetch(`${env.server.url}/api/v1/track/${later.tracking_token}/replies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ body: 'Sinds maart wacht ik al.' }),
+  });
+  assert.equal(reply.status, 201);
+  await card(page, later.reference).locator('.rk-answered').waitFor({ timeout: 10_000 });
+  await page.locator('#rk-live', { hasText: `${later.reference} staat weer in de wachtrij: de melder heeft de gevraagde informatie gestuurd` }).waitFor();
+  await assertAccessible(page, '/team with an answered report');
+
+  // The link leads to the answer.
+  await link.click();
+  await page.locator('.rk-comment--reply', { hasText: 'Het gaat om formulier B12' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('right-to-left override characters in what reporters typed never reorder the interface', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const RLO = '\u202E';
+  const reversed = await newReport(meta, `Kwijtscheldingsformulier ${RLO}onleesbaar voor inwoners`);
+  const other = await newReport(meta, 'Kwijtscheldingsformulier onleesbaar en veel te lang');
+  const bram = await apiSession('bram');
+  // Reversed text in a decision note and an assignee as well.
+  let current = await bram('GET', `/api/v1/reports/${reversed.id}`);
+  assert.equal((await bram('PATCH', `/api/v1/reports/${reversed.id}`, { assignee: `bram${RLO}x` }, { 'if-match': current.etag })).status, 200);
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page);
+
+  /** The interface element lies wholly after (to the right of) every piece of the typed text before it. */
+  const assertAfter = async (scope, textSelector, uiSelector, what) => {
+    const result = await scope.evaluate(
+      (el, [textSel, uiSel]) => {
+        const text = el.querySelector(textSel);
+        const ui = el.querySelector(uiSel);
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        const rightmost = Math.max(...[...range.getClientRects()].map((r) => r.right));
+        return { rightmost, left: ui.getBoundingClientRect().left };
+      },
+      [textSelector, uiSelector],
+    );
+    assert.ok(result.left >= result.rightmost - 0.5, `${what}: the interface (x=${result.left}) sits inside the reversed text (to x=${result.rightmost})`);
+  };
+
+  await login(page, `/team/reports/${other.id}`);
+  const item = page.locator('.rk-similar__item', { hasText: reversed.reference });
+  await item.waitFor();
+  await assertAfter(item, 'a', '.rk-status', 'similar reports: the status badge');
+  await assertAfter(item, 'a', '.rk-similar__mark', 'similar reports: the duplicate button');
+
+  // The report's own page: the title is isolated in the heading and the window title.
+  await page.goto(`${env.server.url}/team/reports/${reversed.id}`);
+  await page.locator('.rk-history__list').waitFor();
+  assert.equal(await page.locator('#rk-report-title bdi').textContent(), `Kwijtscheldingsformulier ${RLO}onleesbaar voor inwoners`);
+  const title = await page.title();
+  assert.ok(title.includes(`\u2068Kwijtscheldingsformulier ${RLO}onleesbaar voor inwoners\u2069`), 'the window title isolates the reversed text');
+  assert.equal(await page.locator('.rk-report-facts bdi', { hasText: 'bram' }).count(), 1, 'the assignee is isolated');
+
+  // The queue card: every typed text isolated from the facts and buttons beside it.
+  await page.goto(`${env.server.url}/team`);
+  const queued = card(page, reversed.reference);
+  await queued.waitFor();
+  const isolatedEverywhere = await queued.evaluate((el, rlo) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const loose = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.data.includes(rlo)) continue;
+      const holder = n.parentElement;
+      const style = getComputedStyle(holder);
+      const isolating = holder.tagName === 'BDI' || /isolate/.test(style.unicodeBidi) || holder.hasAttribute('dir');
+      if (!isolating) loose.push(holder.outerHTML.slice(0, 80));
+    }
+    return loose;
+  }, RLO);
+  assert.deepEqual(isolatedEverywhere, [], 'no reporter text with an override outside an isolating element');
+
+  // And in the week's decisions and the stale list's neighbour: reject it, then look at the row.
+  current = await bram('GET', `/api/v1/reports/${reversed.id}`);
+  assert.equal((await bram('PATCH', `/api/v1/reports/${reversed.id}`, { status: 'rejected', note: `Geen belemmering ${RLO}zie hieronder` }, { 'if-match': current.etag })).status, 200);
+  await page.reload();
+  const row = page.locator('.rk-minutes tbody tr', { hasText: reversed.reference });
+  await row.waitFor();
+  assert.equal(await row.locator('.rk-minutes__title bdi').count(), 1);
+  assert.equal(await row.locator('.rk-minutes__note bdi').count(), 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a decision text survives Escape, Annuleren and switching to another decision; only saving or ‘Tekst wissen’ forgets it', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Zes handtekeningen voor één bewonersvergunning');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+  const button = (to) => page.locator(`#besluit .rk-decide__button[data-to="${to}"]`);
+  const note = page.locator('#besluit textarea[name="note"]');
+  const stored = () => page.evaluate((id) => sessionStorage.getItem(`rk-decision-draft:${id}`), created.id);
+  const reason = 'De handtekeningen komen uit de landelijke regeling; daar kunnen wij niets aan doen.';
+
+  // Escape closes the form but keeps the text; the button says so, and the text comes back.
+  await button('rejected').click();
+  await note.fill(reason);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#besluit form').count(), 0);
+  assert.match(await focused(page), /./);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.to), 'rejected', 'the focus goes back to the button');
+  await page.locator('#rk-live', { hasText: 'Uw tekst is bewaard' }).waitFor();
+  assert.match(await button('rejected').textContent(), /tekst bewaard/);
+  assert.ok((await stored()).includes('landelijke regeling'));
+  await button('rejected').click();
+  assert.equal(await note.inputValue(), reason);
+  await page.locator('#besluit .rk-draft-note').waitFor();
+
+  // Switching to another decision keeps it too, and that one's text separately.
+  await button('needs_info').click();
+  assert.equal(await note.inputValue(), '', 'another decision starts empty');
+  await note.fill('Welke vergunning precies?');
+  await button('rejected').click();
+  assert.equal(await note.inputValue(), reason);
+  await page.getByRole('button', { name: 'Annuleren' }).click();
+  await button('needs_info').click();
+  assert.equal(await note.inputValue(), 'Welke vergunning precies?');
+
+  // ‘Tekst wissen’ throws one away, explicitly.
+  await page.getByRole('button', { name: 'Tekst wissen' }).click();
+  assert.equal(await note.inputValue(), '');
+  assert.match(await focused(page), /-note$/);
+  await page.keyboard.press('Escape');
+  assert.doesNotMatch(await button('needs_info').textContent(), /tekst bewaard/);
+  await button('needs_info').click();
+  assert.equal(await note.inputValue(), '');
+  await assertAccessible(page, '/team/reports/{id} with a kept decision text');
+
+  // Saving the kept decision forgets every kept text of this report.
+  await button('rejected').click();
+  assert.equal(await note.inputValue(), reason);
+  await page.getByRole('button', { name: 'Besluit opslaan' }).click();
+  await page.locator('.rk-history__item--status', { hasText: 'Afgewezen' }).waitFor();
+  assert.equal(await stored(), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('on a 375px phone the week’s decisions are readable blocks; on a wide screen a table', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Reisvergoeding leerlingenvervoer aanvragen vergt vijf verschillende bewijsstukken');
+  const bram = await apiSession('bram');
+  const current = await bram('GET', `/api/v1/reports/${created.id}`);
+  assert.equal((await bram('PATCH', `/api/v1/reports/${created.id}`, { status: 'rejected', note: 'Dit regelt het Rijk; wij hebben het doorgegeven aan het ministerie.' }, { 'if-match': current.etag })).status, 200);
+  const context = await env.browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  const row = page.locator('.rk-minutes tbody tr', { hasText: created.reference });
+  await row.waitFor();
+  const layout = await page.evaluate((ref) => {
+    const tr = [...document.querySelectorAll('.rk-minutes tbody tr')].find((r) => r.textContent.includes(ref));
+    const wrapper = document.querySelector('.rk-table-wrapper');
+    const title = tr.querySelector('.rk-minutes__title .rk-minutes__value');
+    const label = tr.querySelector('.rk-minutes__title .rk-minutes__label');
+    return {
+      scrolls: wrapper.scrollWidth > wrapper.clientWidth + 1,
+      pageScrolls: document.documentElement.scrollWidth > window.innerWidth + 1,
+      titleWidth: title.getBoundingClientRect().width,
+      labelShown: getComputedStyle(label).display !== 'none',
+      headerShown: document.querySelector('.rk-minutes thead').getBoundingClientRect().height > 2,
+      role: document.querySelector('.rk-minutes').getAttribute('role'),
+    };
+  }, created.reference);
+  assert.equal(layout.scrolls, false, 'no sideways scrolling of the decisions');
+  assert.equal(layout.pageScrolls, false, 'no sideways scrolling of the page');
+  assert.ok(layout.titleWidth >= 150, `the title has room (${layout.titleWidth}px)`);
+  assert.equal(layout.labelShown, true, 'each value has its label');
+  assert.equal(layout.headerShown, false);
+  assert.equal(layout.role, 'table');
+  // For screen readers it is still the table, with its column headers.
+  const snapshot = await page.locator('.rk-minutes').ariaSnapshot();
+  assert.match(snapshot, /table/);
+  assert.match(snapshot, /columnheader "Titel"/);
+  assert.match(snapshot, /cell "Reisvergoeding leerlingenvervoer/, 'the labels in the cells are not read out twice');
+  await assertAccessible(page, '/team at 375px');
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.equal(await row.locator('.rk-minutes__label').first().isVisible(), false, 'no labels in the wide table');
+  assert.equal(await page.locator('.rk-minutes thead th').first().isVisible(), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong filter in the address is named, marked and can be cleared; nothing keeps loading', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Na het wissen van de filters weer zichtbaar');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await card(page, created.reference).waitFor();
+
+  await page.goto(`${env.server.url}/team?status=bogus&department=xxx`);
+  const alert = page.locator('#rk-alerts [role="alert"]');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  assert.match(text, /Status: De status ‘bogus’ in het adres bestaat niet/);
+  assert.match(text, /Dienst van de melder: Er is geen dienst ‘xxx’/);
+  assert.doesNotMatch(text, /Bekijk de meldingen bij de velden/);
+  assert.equal(await alert.getByRole('button', { name: 'Opnieuw proberen' }).count(), 0, 'no retry of a request that cannot succeed');
+  // Both filters are marked, with their message tied to them.
+  for (const [id, message] of [
+    ['filter-status', /bogus/],
+    ['filter-department', /xxx/],
+  ]) {
+    const control = page.locator(`#${id}`);
+    assert.equal(await control.getAttribute('aria-invalid'), 'true');
+    const described = await control.getAttribute('aria-describedby');
+    assert.match(await page.locator(`#${described.split(' ').pop()}`).textContent(), message);
+  }
+  // The form shows the value that was asked for, not another one.
+  assert.equal(await page.locator('#filter-status').inputValue(), 'bogus');
+  // No loading state is left behind.
+  assert.equal(await page.locator('#rk-queue').getAttribute('aria-busy'), 'false');
+  assert.equal(await page.locator('#rk-queue .rk-loading').count(), 0);
+  await page.locator('#rk-decisions[aria-busy="false"]').waitFor();
+  await page.locator('#rk-stale[aria-busy="false"]').waitFor();
+  await assertAccessible(page, '/team with a wrong filter');
+
+  await alert.getByRole('button', { name: 'Filters wissen' }).click();
+  await card(page, created.reference).waitFor();
+  assert.equal(new URL(page.url()).searchParams.get('status'), null);
+  assert.equal(new URL(page.url()).searchParams.get('department'), null);
+  assert.equal(await page.locator('#filter-status').inputValue(), 'new');
+  assert.equal(await page.locator('#filter-status').getAttribute('aria-invalid'), null);
+  assert.equal(await page.locator('#filter-department').getAttribute('aria-invalid'), null);
+  assert.equal(await page.locator('#rk-alerts [role="alert"]').count(), 0);
+
+  // One wrong filter beside a good one.
+  await page.goto(`${env.server.url}/team?status=&department=xxx`);
+  await page.locator('#rk-alerts [role="alert"]', { hasText: 'Dit filter kan niet' }).waitFor();
+  assert.equal(await page.locator('#filter-status').getAttribute('aria-invalid'), null);
+  assert.equal(await page.locator('#filter-department').getAttribute('aria-invalid'), 'true');
+  assert.deepEqual(problems.filter((p) => !/422/.test(p)), []);
   await context.close();
 });
 
