@@ -67,6 +67,9 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
   // Beast checked the Content-Length against the largest body any request may send.
   if (const auto length = parser.content_length(); length && *length > limits.body_limit_for(parser.get()))
     return body_too_large(limits.body_limit_for(parser.get()));
+  // RFC 9112, 3.2: an HTTP/1.1 request without a Host header, or with more than one, is 400.
+  if (parser.get().version() >= 11 && parser.get().count(field::host) != 1)
+    return api_error(status::bad_request, "bad_request", "an HTTP/1.1 request needs exactly one Host header");
   return std::nullopt;
 }
 

@@ -371,6 +371,7 @@ void search_indexer::loop() {
     own_jobs = 0;
     // Every few seconds look anyway: another process (rodeknop seed) may have added reports.
     if (busy_ || (!behind() && ++ticks % 10 != 0)) continue;
+    if (failures_ > 0 && std::chrono::steady_clock::now() < retry_at_) continue;
     // Others first: during a burst the index waits, unless it falls too far behind, and then it
     // takes one batch per interval rather than one after the other.
     if (writer_busy && (lag() <= max_lag || chained)) continue;
@@ -388,6 +389,11 @@ void search_indexer::loop() {
                        lag_.store(0, std::memory_order_release);
                      }
                      again_ = !e && *added == batch;
+                     failures_ = e ? failures_ + 1 : 0;
+                     if (e)
+                       retry_at_ = std::chrono::steady_clock::now() +
+                                   std::min<std::chrono::milliseconds>(interval_ * (1LL << std::min(failures_, 9U)),
+                                                                       std::chrono::seconds(30));
                      busy_ = false;
                      cv_.notify_all();
                    });

@@ -56,17 +56,25 @@ TEST_CASE("framing that could smuggle a request is refused with 400", "[unit][ht
   REQUIRE(refused_status("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400);
 }
 
+TEST_CASE("an HTTP/1.1 request needs exactly one Host header (400 otherwise); HTTP/1.0 may have none",
+          "[unit][http]") {
+  REQUIRE(refused_status("GET /healthz HTTP/1.1\r\n\r\n") == 400);
+  REQUIRE(refused_status("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") == 400);
+  REQUIRE(parse("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").result == outcome::complete);
+  REQUIRE(parse("GET /healthz HTTP/1.0\r\n\r\n").result == outcome::complete);
+}
+
 TEST_CASE("limits: 431 for headers, 413 for bodies, before the body is there", "[unit][http][limits]") {
   REQUIRE(refused_status("GET / HTTP/1.1\r\nX-Padding: " + std::string(9000, 'a') + "\r\n\r\n") == 431);
   REQUIRE(refused_status("POST / HTTP/1.1\r\nContent-Length: 10000000\r\n\r\n") == 413);
-  REQUIRE(refused_status("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n20000\r\n" + std::string(70000, 'a')) == 413);
+  REQUIRE(refused_status("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n20000\r\n" + std::string(70000, 'a')) == 413);
 }
 
 TEST_CASE("a peer that closes mid-request: 400 for half a header, nothing for half a body", "[unit][http]") {
   REQUIRE(parse("").result == outcome::closed);
   // Beast reports a header cut short by the end of the stream as a malformed request.
   REQUIRE(refused_status("GET /healthz HTTP/1.1\r\nHost:") == 400);
-  REQUIRE(parse("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc").result == outcome::closed);
+  REQUIRE(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc").result == outcome::closed);
 }
 
 TEST_CASE("a request line Beast cannot read is refused without throwing", "[unit][http]") {

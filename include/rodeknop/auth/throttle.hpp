@@ -15,7 +15,9 @@ namespace rodeknop::auth {
 
 struct throttle_policy {
   unsigned free_account_failures = 5;    // failures per account before waiting starts
-  unsigned free_address_failures = 20;   // failures per address before waiting starts
+  // Per address much more than per account: behind a proxy or NAT without trusted-proxy
+  // settings a whole office shares one address, and its typos must not lock everyone out.
+  unsigned free_address_failures = 100;  // failures per address before waiting starts
   std::chrono::seconds first_wait{30};   // doubles with every further failure
   std::chrono::seconds max_wait{15 * 60};
   std::chrono::seconds forget_after{30 * 60};  // a quiet record is dropped

@@ -95,6 +95,10 @@ class search_indexer {
   bool stopping_ = false;
   bool busy_ = false;
   bool again_ = false;  // the last batch was full: the next one goes at once
+  // After failed batches (a damaged or full disk): the next try waits, twice as long after
+  // each failure up to 30 s, so the log gets a line now and then, not ten a second.
+  unsigned failures_ = 0;
+  std::chrono::steady_clock::time_point retry_at_{};
   std::thread thread_;
 };
 
