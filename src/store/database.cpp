@@ -71,8 +71,26 @@ void connection::reset_statements() noexcept {
 }
 
 void initialise_database(const db_options& options) {
-  connection c(options, true);
-  migrate(c.db());
+  const auto& path = options.path;
+  // An in-memory or URI "database" would lose every report at exit, or not be the file named.
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
+    throw std::runtime_error("--db must name a database file (got \"" + path + "\")");
+  try {
+    connection c(options, true);
+    migrate(c.db());
+  } catch (const SQLite::Exception& e) {
+    // One line that says which file and what to look at, rather than SQLite's words alone.
+    switch (e.getErrorCode() & 0xff) {
+      case SQLITE_CANTOPEN:
+        throw std::runtime_error("cannot open the database " + path + " (" + e.what() +
+                                 "): does its folder exist, and may this user write there? SQLite also makes " +
+                                 path + "-wal and " + path + "-shm beside it");
+      case SQLITE_READONLY:
+        throw std::runtime_error("the database " + path + " is read-only (" + e.what() +
+                                 "): Rode Knop writes it and its -wal and -shm files (a read-only mount or file?)");
+      default: throw;
+    }
+  }
 }
 
 read_pool::lease::~lease() {

@@ -2,6 +2,10 @@
 
 #include <array>
 #include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "rodeknop/api/stats.hpp"
 #include "rodeknop/domain/calendar.hpp"
@@ -74,6 +78,97 @@ std::string query_escape(std::string_view s) {
     }
   }
   return out;
+}
+
+using breakdown_map = std::map<std::string, domain::stats_counts, std::less<>>;
+
+// One breakdown (reporter's department, owning department or category) summed over the months.
+breakdown_map period_sum(const std::vector<domain::month_stats>& months, breakdown_map domain::month_stats::*by) {
+  breakdown_map sum;
+  for (const auto& m : months)
+    for (const auto& [key, counts] : m.*by) sum[key] += counts;
+  return sum;
+}
+
+bool any(const domain::stats_counts& c) {
+  return c != domain::stats_counts{};
+}
+
+domain::stats_counts minus(domain::stats_counts a, const domain::stats_counts& b) {
+  a.received -= b.received;
+  a.decided -= b.decided;
+  a.resolved -= b.resolved;
+  a.wont_fix -= b.wont_fix;
+  a.rejected -= b.rejected;
+  a.duplicates -= b.duplicates;
+  return a;
+}
+
+// The cells of one row of a breakdown table: the machine value for the chart, the Dutch text.
+json counts_json(std::string_view key, std::string label, const domain::stats_counts& c) {
+  json row = {{"key", key}, {"label", std::move(label)}};
+  const auto put = [&row](const char* name, std::int64_t n) {
+    row[name] = n;
+    row[std::string(name) + "_nl"] = count_nl(n);
+  };
+  put("received", c.received);
+  put("decided", c.decided);
+  put("closed", c.closed());
+  put("resolved", c.resolved);
+  put("wont_fix", c.wont_fix);
+  put("rejected", c.rejected);
+  put("duplicates", c.duplicates);
+  return row;
+}
+
+// The rows of a breakdown over the period, in the administrator's order: every active entry
+// (zeros included, so that a dienst without reports is seen to have none), then former entries
+// with figures under the label the catalogue keeps for them, then any key the catalogue does not
+// know (only a database edited by hand has those) under its key. `none_label`, when given, adds
+// a row for what the breakdown leaves out (reports without an owning department), so that every
+// column adds up to the total of the period.
+json breakdown_rows(const breakdown_map& sums, const std::vector<store::list_entry>& active,
+                    const std::vector<store::list_entry>& former, const domain::stats_counts& total,
+                    const char* none_label) {
+  json rows = json::array();
+  std::set<std::string, std::less<>> shown;
+  domain::stats_counts listed;
+  const auto counts_of = [&sums](std::string_view key) {
+    const auto it = sums.find(key);
+    return it == sums.end() ? domain::stats_counts{} : it->second;
+  };
+  for (const auto& e : active) {
+    const auto c = counts_of(e.key);
+    rows.push_back(counts_json(e.key, e.label, c));
+    listed += c;
+    shown.insert(e.key);
+  }
+  for (const auto& e : former) {
+    const auto c = counts_of(e.key);
+    if (shown.contains(e.key) || !any(c)) continue;
+    rows.push_back(counts_json(e.key, e.label + " (niet meer in gebruik)", c));
+    listed += c;
+    shown.insert(e.key);
+  }
+  for (const auto& [key, c] : sums) {
+    if (shown.contains(key) || !any(c)) continue;
+    rows.push_back(counts_json(key, key, c));
+    listed += c;
+  }
+  if (none_label) rows.push_back(counts_json("", none_label, minus(total, listed)));
+  return rows;
+}
+
+json breakdown_json(std::string id, std::string title, std::string caption, std::string first_column, json rows,
+                    const domain::stats_counts& total) {
+  const auto count = rows.size();
+  return {{"id", std::move(id)},
+          {"title", std::move(title)},
+          {"caption", std::move(caption)},
+          {"first_column", std::move(first_column)},
+          {"row_count", count},
+          {"rows", std::move(rows)},
+          {"total", counts_json("", "Totaal", total)}};
 }
 
 std::string message_nl(const std::string& field) {
@@ -162,10 +257,29 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
   }
   const auto last_open = months.empty() ? 0 : months.back().open_at_end;
 
+  // The period's figures per reporter's department, owning department and category.
+  const auto period_label = month_label(q.from) + " tot en met " + month_label(q.to);
+  json breakdowns = json::array();
+  // `what` names the rows in a sentence ("per dienst van de melder"), `column` heads them.
+  const auto add_breakdown = [&](const char* id, const std::string& what, const char* column,
+                                 breakdown_map domain::month_stats::*by, const std::vector<store::list_entry>& active,
+                                 const std::vector<store::list_entry>& former, const char* none_label) {
+    breakdowns.push_back(breakdown_json(id, "Per " + what, "Meldingen per " + what + ", " + period_label, column,
+                                        breakdown_rows(period_sum(months, by), active, former, total, none_label),
+                                        total));
+  };
+  add_breakdown("department", "dienst van de melder", "Dienst van de melder", &domain::month_stats::by_department,
+                catalog->departments, catalog->former_departments, nullptr);
+  add_breakdown("owner", "dienst die over de regel gaat", "Dienst die over de regel gaat",
+                &domain::month_stats::by_owner_department, catalog->departments, catalog->former_departments,
+                "Nog geen dienst toegewezen");
+  add_breakdown("category", "categorie", "Categorie", &domain::month_stats::by_category, catalog->categories,
+                catalog->former_categories, nullptr);
+
   const json data = {
       {"from", domain::format_year_month(q.from)},
       {"to", domain::format_year_month(q.to)},
-      {"period_label", month_label(q.from) + " tot en met " + month_label(q.to)},
+      {"period_label", period_label},
       {"scope_label", scope},
       {"departments", list_options(catalog->departments, q.department, &catalog->former_departments)},
       {"categories", list_options(catalog->categories, q.category, &catalog->former_categories)},
@@ -188,6 +302,7 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       {"months", std::move(rows)},
       {"outcome_heads", std::move(outcome_heads)},
       {"outcome_totals", std::move(outcome_totals)},
+      {"breakdowns", std::move(breakdowns)},
       {"csv_comma", base + "&format=csv"},
       {"csv_semicolon", base + "&format=csv&delimiter=semicolon"},
       {"json_url", base},

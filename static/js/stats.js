@@ -4,17 +4,32 @@
 
 const palette = ['#1261a3', '#b8141e', '#2f7d32', '#8a4f00', '#6b3fa0', '#00707a'];
 
+// The series are the header cells marked data-rk-series; each row gives one value per series,
+// from the cell in that column (data-rk-value: the machine value, empty when undefined).
 function readTable(table) {
-  const series = [...table.querySelectorAll('thead [data-rk-series]')].map((th) => th.dataset.rkSeries);
+  const heads = [...table.querySelectorAll('thead [data-rk-series]')];
+  const series = heads.map((th) => th.dataset.rkSeries);
   const rows = [...table.querySelectorAll('tbody tr')];
   const labels = rows.map((tr) => tr.dataset.rkLabel);
-  const values = series.map((_, i) =>
+  const values = heads.map((th) =>
     rows.map((tr) => {
-      const cell = tr.querySelectorAll('td')[i];
+      const cell = tr.cells[th.cellIndex];
       const text = cell ? cell.dataset.rkValue : '';
       return text === '' || text === undefined ? null : Number(text);
     }));
   return { series, labels, values };
+}
+
+// A long name ("Dienst Stedelijke Ontwikkeling (niet meer in gebruik)") on lines of about
+// `width` characters, so that the names beside horizontal bars leave room for the bars.
+function wrapLabel(label, width) {
+  const lines = [];
+  for (const word of String(label ?? '').split(/\s+/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 1 ? lines : lines[0] ?? '';
 }
 
 function datasets(data, kind) {
@@ -31,6 +46,9 @@ const charts = {
   backlog: { type: 'line', title: 'Meldingen die aan het eind van de maand open stonden' },
   outcomes: { type: 'bar', stacked: true, title: 'Opgeloste meldingen per maand, gestapeld naar uitkomst' },
   lead: { type: 'line', title: 'Mediane doorlooptijd in dagen, tot besluit en tot afhandeling' },
+  // Per department or category over the period: one group of horizontal bars per row, so that
+  // long names stay readable; the title comes from the page (it names the period).
+  breakdown: { type: 'bar', horizontal: true },
 };
 
 function draw(holder) {
@@ -38,27 +56,33 @@ function draw(holder) {
   const table = document.getElementById(holder.dataset.rkTable);
   if (!spec || !table) return;
   const data = readTable(table);
+  const title = holder.dataset.rkTitle || spec.title;
   const canvas = document.createElement('canvas');
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', `Grafiek: ${spec.title}. De cijfers staan in de tabel hieronder.`);
-  canvas.textContent = `${spec.title}: zie de tabel hieronder.`;
+  canvas.setAttribute('aria-label', `Grafiek: ${title}. De cijfers staan in de tabel hieronder.`);
+  canvas.textContent = `${title}: zie de tabel hieronder.`;
   holder.append(canvas);
   const stacked = Boolean(spec.stacked);
+  const horizontal = Boolean(spec.horizontal);
+  // Horizontal bars need room per row: the style sheet sizes the chart from the number of rows.
+  if (horizontal) holder.style.setProperty('--rk-chart-rows', String(data.labels.length));
+  const counts = { stacked, beginAtZero: true, ticks: { precision: holder.dataset.rkChart === 'lead' ? undefined : 0 } };
   // eslint-disable-next-line no-undef
   new Chart(canvas, {
     type: spec.type,
-    data: { labels: data.labels, datasets: datasets(data, spec.type) },
+    data: {
+      labels: horizontal ? data.labels.map((l) => wrapLabel(l, holder.parentElement.clientWidth < 600 ? 16 : 32)) : data.labels,
+      datasets: datasets(data, spec.type),
+    },
     options: {
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
       locale: 'nl-NL',
-      interaction: { mode: 'index', intersect: false },
+      interaction: { mode: 'index', intersect: false, axis: horizontal ? 'y' : 'x' },
       plugins: { legend: { position: 'bottom' } },
-      scales: {
-        x: { stacked },
-        y: { stacked, beginAtZero: true, ticks: { precision: spec.type === 'line' && holder.dataset.rkChart === 'lead' ? undefined : 0 } },
-      },
+      indexAxis: horizontal ? 'y' : 'x',
+      scales: horizontal ? { x: counts, y: { stacked, ticks: { autoSkip: false } } } : { x: { stacked }, y: counts },
     },
   });
   holder.classList.add('rk-stats__canvas--drawn');

@@ -1,5 +1,6 @@
 // The statistics page /stats as a manager uses it: log in, read the figures and charts, choose
-// another period and a filter, download the CSV; WCAG 2.1 A/AA on the page at desktop and mobile
+// another period and a filter, download the CSV; compare the diensten and categories of a period
+// (tables and charts that match the JSON); WCAG 2.1 A/AA on the page at desktop and mobile
 // widths; the print layout leaves out the controls.
 
 import assert from 'node:assert/strict';
@@ -11,6 +12,12 @@ import { addUser, createReport, logIn, useServerAndBrowser, watchPage } from './
 
 const env = useServerAndBrowser();
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const CHARTS = 7;
+const BREAKDOWNS = [
+  { table: 'department', by: 'by_department' },
+  { table: 'owner', by: 'by_owner_department' },
+  { table: 'category', by: 'by_category' },
+];
 
 async function assertAccessible(page, what) {
   const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
@@ -62,8 +69,9 @@ test('a manager reads the monthly figures, changes the period and downloads the 
   const received = Number((await page.locator('#rk-figure-received').textContent()).replace(/\./g, ''));
   assert.ok(received > 0, `received in the last twelve months: ${received}`);
   assert.match(await page.locator('#rk-figure-rules').textContent(), /^\d/);
-  // Four charts, each drawn above its table, and twelve months in each table.
-  await page.waitForFunction(() => document.querySelectorAll('.rk-stats__canvas canvas').length === 4);
+  // Seven charts, each drawn above its table (four by month, three by department or category),
+  // and twelve months in each table by month.
+  await page.waitForFunction((n) => document.querySelectorAll('.rk-stats__canvas canvas').length === n, CHARTS);
   for (const id of ['rk-table-flow', 'rk-table-backlog', 'rk-table-outcomes', 'rk-table-lead']) {
     assert.equal(await page.locator(`#${id} tbody tr`).count(), 12, id);
     assert.equal(await page.locator(`#${id} caption`).count(), 1, id);
@@ -113,14 +121,14 @@ test('a manager reads the monthly figures, changes the period and downloads the 
 
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(`${url}/stats`);
-  await page.waitForFunction(() => document.querySelectorAll('.rk-stats__canvas canvas').length === 4);
+  await page.waitForFunction((n) => document.querySelectorAll('.rk-stats__canvas canvas').length === n, CHARTS);
   await assertAccessible(page, '/stats (mobile)');
   // WCAG 1.4.10 (reflow): at 320 CSS pixels (1280 at 400 %) nothing makes the page scroll sideways;
   // wide tables scroll inside their own box.
   for (const width of [375, 320]) {
     await page.setViewportSize({ width, height: 800 });
     await page.goto(`${url}/stats`);
-    await page.waitForFunction(() => document.querySelectorAll('.rk-stats__canvas canvas').length === 4);
+    await page.waitForFunction((n) => document.querySelectorAll('.rk-stats__canvas canvas').length === n, CHARTS);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `/stats is ${overflow} px wider than a ${width} px window`);
   }
@@ -130,6 +138,135 @@ test('a manager reads the monthly figures, changes the period and downloads the 
   await page.waitForURL((u) => u.pathname === '/login');
   await page.goto(`${url}/stats`);
   assert.equal(new URL(page.url()).pathname, '/login', 'after logging out, /stats asks for a login again');
+
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// "1.234" → 1234
+const number = (text) => Number(text.trim().replace(/\./g, ''));
+
+test('a manager compares diensten and categories over the period, also on a phone', async () => {
+  const { url, dbPath } = env.server;
+  await seed(dbPath, 150);
+  await addUser(dbPath, 'johan', 'manager');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await logIn(page, url, 'johan', undefined, '/stats');
+  await page.goto(`${url}/stats`);
+  await page.waitForFunction((n) => document.querySelectorAll('.rk-stats__canvas canvas').length === n, CHARTS);
+
+  // The figures of the period as the JSON gives them, summed over its months.
+  const from = await page.locator('#field-from').inputValue();
+  const to = await page.locator('#field-to').inputValue();
+  const { api, meta } = await page.evaluate(async ([f, t]) => {
+    const stats = await (await fetch(`/api/v1/stats/monthly?from=${f}&to=${t}`)).json();
+    return { api: stats, meta: await (await fetch('/api/v1/meta')).json() };
+  }, [from, to]);
+  const fields = ['received', 'decided', 'resolved', 'rejected', 'duplicates'];
+  const total = Object.fromEntries(fields.map((f) => [f, api.months.reduce((n, m) => n + m[f], 0)]));
+  assert.ok(total.received > 0, 'the seeded reports fall in the period');
+  const labels = {
+    department: new Map(meta.departments.map((d) => [d.key, d.label])),
+    owner: new Map(meta.departments.map((d) => [d.key, d.label])),
+    category: new Map(meta.categories.map((c) => [c.key, c.label])),
+  };
+
+  for (const { table, by } of BREAKDOWNS) {
+    const sums = new Map();
+    for (const m of api.months) {
+      for (const [key, counts] of Object.entries(m[by])) {
+        const sum = sums.get(key) ?? Object.fromEntries(fields.map((f) => [f, 0]));
+        for (const f of fields) sum[f] += counts[f];
+        sums.set(key, sum);
+      }
+    }
+    const rows = await page.locator(`#rk-table-${table} tbody tr`).evaluateAll((trs) =>
+      trs.map((tr) => ({
+        key: tr.dataset.rkKey ?? '',
+        label: tr.querySelector('th[scope="row"]').textContent,
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent),
+      })));
+    const shown = new Set(rows.map((r) => r.key));
+    // Every active entry is a row, under its Dutch label; every key with figures is a row.
+    for (const [key, label] of labels[table]) {
+      assert.ok(shown.has(key), `${table}: ${key} is listed`);
+      assert.equal(rows.find((r) => r.key === key).label, label, `${table}: ${key} under its label`);
+    }
+    for (const [key, sum] of sums) {
+      if (fields.some((f) => sum[f] > 0)) assert.ok(shown.has(key), `${table}: ${key} has figures and is listed`);
+    }
+    // Columns: received, decided, closed, resolved, not resolved, rejected, duplicates.
+    const listed = Object.fromEntries(fields.map((f) => [f, 0]));
+    for (const r of rows.filter((x) => x.key !== '')) {
+      const want = sums.get(r.key) ?? Object.fromEntries(fields.map((f) => [f, 0]));
+      const [received, decided, closed, resolved, wontFix, rejected, duplicates] = r.cells.map(number);
+      assert.deepEqual({ received, decided, resolved, rejected, duplicates }, want, `${table}: ${r.key}`);
+      assert.equal(closed, resolved + wontFix + rejected + duplicates, `${table}: ${r.key} closed`);
+      for (const f of fields) listed[f] += want[f];
+    }
+    // The owning department: the reports without one have a row of their own.
+    const rest = rows.filter((x) => x.key === '');
+    if (table === 'owner') {
+      assert.equal(rest.length, 1);
+      assert.equal(rest[0].label, 'Nog geen dienst toegewezen');
+      const [received, decided, , resolved, , rejected, duplicates] = rest[0].cells.map(number);
+      assert.deepEqual({ received, decided, resolved, rejected, duplicates },
+        Object.fromEntries(fields.map((f) => [f, total[f] - listed[f]])), 'owner: without a dienst');
+    } else {
+      assert.equal(rest.length, 0);
+      assert.deepEqual(listed, total, `${table}: the rows add up to the period`);
+    }
+    const foot = (await page.locator(`#rk-table-${table} tfoot td`).allTextContents()).map(number);
+    assert.deepEqual([foot[0], foot[1], foot[3], foot[5], foot[6]], fields.map((f) => total[f]), `${table}: total`);
+
+    // The chart shows the table's figures and says where its text alternative is.
+    const canvas = page.locator(`#rk-breakdown-${table} canvas`);
+    assert.equal(await canvas.getAttribute('role'), 'img');
+    assert.match(await canvas.getAttribute('aria-label'), /^Grafiek: Meldingen per .*De cijfers staan in de tabel hieronder\.$/);
+    const chart = await canvas.evaluate((c) => {
+      const ch = window.Chart.getChart(c);
+      return { series: ch.data.datasets.map((d) => d.label), received: ch.data.datasets[0].data };
+    });
+    assert.deepEqual(chart.series, ['Ontvangen', 'Besluit genomen', 'Afgehandeld']);
+    assert.deepEqual(chart.received, rows.map((r) => number(r.cells[0])));
+  }
+
+  // A phone, 375 and 320 px wide: captions wrap within the screen, the names of the rows stay
+  // in view while the figures scroll sideways, and the page itself never scrolls sideways.
+  for (const width of [375, 320]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto(`${url}/stats`);
+    await page.waitForFunction((n) => document.querySelectorAll('.rk-stats__canvas canvas').length === n, CHARTS);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `/stats is ${overflow} px wider than a ${width} px window`);
+    const captions = await page.locator('.rk-stats__table-wrap').evaluateAll((wraps) =>
+      wraps.map((wrap) => {
+        const box = wrap.getBoundingClientRect();
+        const caption = wrap.querySelector('caption');
+        const c = caption.getBoundingClientRect();
+        return { text: caption.textContent, inside: c.left >= box.left - 1 && c.right <= box.right + 1, lines: c.height };
+      }));
+    assert.equal(captions.length, CHARTS);
+    for (const c of captions) assert.ok(c.inside, `at ${width} px the caption "${c.text}" is cut off`);
+    const wrap = page.locator('#rk-breakdown-owner .rk-stats__table-wrap');
+    await wrap.evaluate((w) => {
+      w.scrollLeft = w.scrollWidth;
+    });
+    const stays = await wrap.evaluate((w) => {
+      const box = w.getBoundingClientRect();
+      const th = w.querySelector('tbody th[scope="row"]').getBoundingClientRect();
+      const caption = w.querySelector('caption').getBoundingClientRect();
+      return { scrolled: w.scrollLeft > 0, name: th.left >= box.left - 1 && th.left < box.left + 20,
+        caption: caption.left >= box.left - 1 && caption.right <= box.right + 1 };
+    });
+    if (stays.scrolled) {
+      assert.ok(stays.name, `at ${width} px the names stay in view while the table scrolls`);
+      assert.ok(stays.caption, `at ${width} px the caption stays in view while the table scrolls`);
+    }
+    await assertAccessible(page, `/stats at ${width} px`);
+  }
 
   assert.deepEqual(problems, []);
   await context.close();

@@ -418,3 +418,115 @@ TEST_CASE("statistics page: figures, tables and downloads for the chosen period"
   CHECK(page.body.find("(tot nu toe)") == std::string::npos);
   CHECK(s.get_as(s.manager, "/stats").body.find("(tot nu toe)") != std::string::npos);
 }
+
+namespace {
+
+// The figures of one row of a breakdown table on /stats: the data-rk-value of each cell, in
+// column order (received, decided, closed, resolved, wont_fix, rejected, duplicates). `row`
+// is found by its key (data-rk-key) or, for the row without one, by its label.
+std::vector<long> breakdown_row(const std::string& html, const std::string& table, const std::string& row_marker) {
+  const auto start = html.find("id=\"rk-table-" + table + "\"");
+  if (start == std::string::npos) throw std::runtime_error("no table " + table);
+  const auto end = html.find("</table>", start);
+  const auto row = html.find(row_marker, start);
+  if (row == std::string::npos || row > end) return {};
+  const auto row_end = html.find("</tr>", row);
+  std::vector<long> values;
+  for (auto at = html.find("data-rk-value=\"", row); at < row_end; at = html.find("data-rk-value=\"", at + 1)) {
+    const auto from = at + 15;
+    values.push_back(std::stol(html.substr(from, html.find('"', from) - from)));
+  }
+  return values;
+}
+
+bool table_has(const std::string& html, const std::string& table, const std::string& text) {
+  const auto start = html.find("id=\"rk-table-" + table + "\"");
+  const auto end = html.find("</table>", start);
+  const auto at = html.find(text, start);
+  return start != std::string::npos && at != std::string::npos && at < end;
+}
+
+}  // namespace
+
+TEST_CASE("statistics page: the period by reporter's department, owning department and category",
+          "[integration][stats]") {
+  stats_server s;
+  using row = std::vector<long>;
+  const auto page = s.get_as(s.manager, "/stats?from=2026-01&to=2026-03");
+  REQUIRE(page.status == 200);
+  const auto& html = page.body;
+  // Three tables, each with a caption naming the period, a header row and a chart above it.
+  for (const std::string id : {"department", "owner", "category"}) {
+    CHECK(table_has(html, id, "<caption"));
+    CHECK(table_has(html, id, "januari 2026 tot en met maart 2026</caption>"));
+    CHECK(table_has(html, id, "<th class=\"utrecht-table__header-cell\" scope=\"row\">"));
+    CHECK(html.find("data-rk-table=\"rk-table-" + id + "\"") != std::string::npos);
+  }
+  // Columns: received, decided, closed, resolved, not resolved, rejected, duplicates.
+  CHECK(breakdown_row(html, "department", "data-rk-key=\"bsd\"") == row{2, 2, 2, 0, 0, 1, 1});
+  CHECK(breakdown_row(html, "department", "data-rk-key=\"dpz\"") == row{1, 1, 2, 2, 0, 0, 0});
+  CHECK(breakdown_row(html, "department", "data-rk-key=\"szw\"") == row{1, 0, 0, 0, 0, 0, 0});
+  CHECK(breakdown_row(html, "department", "data-rk-key=\"ocw\"") == row{0, 0, 0, 0, 0, 0, 0});  // active: listed
+  CHECK(breakdown_row(html, "department", "<th class=\"utrecht-table__header-cell\" scope=\"row\">Totaal") ==
+        row{4, 3, 4, 2, 0, 1, 1});
+  // Labels from the catalogue, not keys.
+  CHECK(table_has(html, "department", ">Dienst Sociale Zaken en Werkgelegenheid</th>"));
+  CHECK(table_has(html, "category", ">Gemeentelijke regel of beleid</th>"));
+  CHECK_FALSE(table_has(html, "category", ">gemeentelijk_beleid<"));
+  // The owning department (a is owned by dso); the rest has no owner yet, so the columns add up.
+  CHECK(breakdown_row(html, "owner", "data-rk-key=\"dso\"") == row{1, 1, 2, 2, 0, 0, 0});
+  CHECK(breakdown_row(html, "owner", "data-rk-key=\"dpz\"") == row{0, 0, 0, 0, 0, 0, 0});
+  CHECK(breakdown_row(html, "owner", "data-rk-label=\"Nog geen dienst toegewezen\"") == row{3, 2, 2, 0, 0, 1, 1});
+  CHECK(breakdown_row(html, "owner", "<th class=\"utrecht-table__header-cell\" scope=\"row\">Totaal") ==
+        row{4, 3, 4, 2, 0, 1, 1});
+  CHECK(breakdown_row(html, "category", "data-rk-key=\"gemeentelijk_beleid\"") == row{1, 1, 2, 2, 0, 0, 0});
+  CHECK(breakdown_row(html, "category", "data-rk-key=\"formulier_brief\"") == row{1, 1, 1, 0, 0, 1, 0});
+  CHECK(breakdown_row(html, "category", "data-rk-key=\"ict_systeem\"") == row{1, 1, 1, 0, 0, 0, 1});
+  CHECK(breakdown_row(html, "category", "data-rk-key=\"anders\"") == row{1, 0, 0, 0, 0, 0, 0});
+
+  // The page and the JSON agree, summed over the period.
+  const auto api = s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-01&to=2026-03").json();
+  for (const auto& [by, table] : {std::pair<std::string, std::string>{"by_department", "department"},
+                                  {"by_owner_department", "owner"},
+                                  {"by_category", "category"}}) {
+    std::map<std::string, row> sums;
+    for (const auto& m : api.at("months"))
+      for (const auto& [key, c] : m.at(by).items()) {
+        auto& r = sums[key];
+        if (r.empty()) r.assign(3, 0);
+        r[0] += c.at("received").get<long>();
+        r[1] += c.at("decided").get<long>();
+        r[2] += c.at("rejected").get<long>();
+      }
+    for (const auto& [key, expected] : sums) {
+      const auto got = breakdown_row(html, table, "data-rk-key=\"" + key + "\"");
+      REQUIRE(got.size() == 7);
+      CHECK(row{got[0], got[1], got[5]} == expected);
+    }
+  }
+
+  // A department that is no longer active keeps its label, marked, while it has figures in the
+  // period; one without figures is left out. A label is text, escaped.
+  const auto patch = [&](const std::string& target, const std::string& body) {
+    auto h = bearer(s.admin);
+    h.emplace_back("Content-Type", "application/json");
+    return request(s.port(), verb::patch, target, body, h);
+  };
+  REQUIRE(patch("/api/v1/departments/szw", R"({"active": false})").status == 200);
+  REQUIRE(patch("/api/v1/departments/ocw", R"({"active": false})").status == 200);
+  REQUIRE(patch("/api/v1/categories/anders", R"({"label": "Anders <overig> & \"rest\""})").status == 200);
+  const auto after = s.get_as(s.manager, "/stats?from=2026-01&to=2026-03").body;
+  CHECK(table_has(after, "department", ">Dienst Sociale Zaken en Werkgelegenheid (niet meer in gebruik)</th>"));
+  CHECK(breakdown_row(after, "department", "data-rk-key=\"szw\"") == row{1, 0, 0, 0, 0, 0, 0});
+  CHECK(breakdown_row(after, "department", "data-rk-key=\"ocw\"").empty());
+  CHECK(breakdown_row(after, "owner", "data-rk-key=\"ocw\"").empty());
+  CHECK(breakdown_row(after, "department", "<th class=\"utrecht-table__header-cell\" scope=\"row\">Totaal") ==
+        row{4, 3, 4, 2, 0, 1, 1});
+  CHECK(table_has(after, "category", ">Anders &lt;overig&gt; &amp; &quot;rest&quot;</th>"));
+  CHECK(after.find("<overig>") == std::string::npos);
+  // With a filter the tables show the filtered figures.
+  const auto filtered = s.get_as(s.manager, "/stats?from=2026-01&to=2026-03&department=bsd").body;
+  CHECK(breakdown_row(filtered, "category", "data-rk-key=\"formulier_brief\"") == row{1, 1, 1, 0, 0, 1, 0});
+  CHECK(breakdown_row(filtered, "category", "data-rk-key=\"gemeentelijk_beleid\"") == row{0, 0, 0, 0, 0, 0, 0});
+  CHECK(breakdown_row(filtered, "owner", "data-rk-label=\"Nog geen dienst toegewezen\"") == row{2, 2, 2, 0, 0, 1, 1});
+}

@@ -1,7 +1,9 @@
 #pragma once
 // The page /stats for managers: headline figures for a period, charts (drawn by static/js/stats.js
-// from the tables the page carries), the tables themselves for screen readers and print, a
-// period picker with department and category filters, CSV downloads and the definitions.
+// from the tables the page carries), the tables themselves for screen readers and print — per
+// month, and for the whole period per reporter's department, per owning department and per
+// category — a period picker with department and category filters, CSV downloads and the
+// definitions.
 
 #include <memory>
 
