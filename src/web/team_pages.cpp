@@ -3,6 +3,7 @@
 #include <array>
 
 #include "rodeknop/domain/report.hpp"
+#include "rodeknop/store/reports.hpp"
 #include "rodeknop/store/triage.hpp"
 #include "rodeknop/web/login_pages.hpp"
 #include "rodeknop/web/pages.hpp"
@@ -117,6 +118,15 @@ void register_team_page_routes(http::router& r, services& s) {
           if (all_digits(id)) {
             auto conn = s.readers.acquire();
             exists = store::find_report(*conn, std::stoll(std::string(id))).has_value();
+          } else if (const auto reference = store::parse_reference(id)) {
+            // /team/reports/RK-2026-00012: the address a triager types from a reference.
+            store::list_query q;
+            q.reference = *reference;
+            q.limit = 1;
+            auto conn = s.readers.acquire();
+            const auto page = store::list_reports(*conn, q);
+            if (!page.items.empty())
+              co_return http::redirect_response("/team/reports/" + std::to_string(page.items.front().id));
           }
           if (!exists)
             co_return error_page(s, http::status::not_found, "Melding niet gevonden",

@@ -715,4 +715,13 @@ TEST_CASE("team pages send a browser without a session to the login page and ref
   CHECK(missing.body.find("Melding niet gevonden") != std::string::npos);
   CHECK(missing.body.find("Ingelogd als <strong>mo</strong>") != std::string::npos);
   CHECK(missing.body.find("href=\"/team\"") != std::string::npos);
+
+  // A reference in the address leads to the report's page; an unknown one is the same 404.
+  const auto created = post_json(port, "/api/v1/reports", valid_report());
+  REQUIRE(created.status == 201);
+  const auto reference = created.json().at("reference").get<std::string>();
+  const auto by_reference = get(port, "/team/reports/" + reference, as_manager);
+  CHECK(by_reference.status == 303);
+  CHECK(by_reference.header("location") == "/team/reports/" + std::to_string(created.json().at("id").get<std::int64_t>()));
+  CHECK(get(port, "/team/reports/RK-2020-99999", as_manager).status == 404);
 }
