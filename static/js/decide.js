@@ -200,13 +200,13 @@ function field({ name, label, required, description, control }) {
   );
 }
 
-/** Shows (or with null, removes) the Dutch error message of one field in a form. */
-export function setFieldError(form, name, message) {
-  const wrapper = form.querySelector(`[data-rk-field="${CSS.escape(name)}"]`);
-  if (!wrapper) return false;
-  const control = wrapper.querySelector('input, textarea, select');
+/**
+ * Shows (or with null, removes) the Dutch error message of one form field: the message before
+ * the control, linked by aria-describedby, the control marked aria-invalid.
+ */
+export function markField(wrapper, control, message) {
   const errorId = `${control.id}-error`;
-  wrapper.querySelector(`#${CSS.escape(errorId)}`)?.remove();
+  document.getElementById(errorId)?.remove();
   const ids = (control.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== errorId);
   if (message) {
     const p = h('p', { class: 'utrecht-form-field-error-message utrecht-form-field__error-message', id: errorId }, h('span', { class: 'rk-visually-hidden' }, 'Fout: '), message);
@@ -220,6 +220,13 @@ export function setFieldError(form, name, message) {
   }
   if (ids.length) control.setAttribute('aria-describedby', ids.join(' '));
   else control.removeAttribute('aria-describedby');
+}
+
+/** The same for the field named `name` of a form built by field(). */
+export function setFieldError(form, name, message) {
+  const wrapper = form.querySelector(`[data-rk-field="${CSS.escape(name)}"]`);
+  if (!wrapper) return false;
+  markField(wrapper, wrapper.querySelector('input, textarea, select'), message);
   return true;
 }
 

@@ -34,7 +34,7 @@ import {
   userText,
   versionFromEtag,
 } from './api.js';
-import { Decisions, referenceOf, rememberAssignee, rememberReports } from './decide.js';
+import { Decisions, markField, referenceOf, rememberAssignee, rememberReports } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const WEEK = main.dataset.week;
@@ -158,24 +158,7 @@ function filterField(name) {
 /** Marks one filter as wrong (or, with null, as right again). */
 function setFilterError(name, message) {
   const field = filterField(name);
-  if (!field) return;
-  const { control, wrapper } = field;
-  const errorId = `${control.id}-error`;
-  document.getElementById(errorId)?.remove();
-  const ids = (control.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((x) => x && x !== errorId);
-  if (message) {
-    wrapper.querySelector('.utrecht-form-field__input').before(
-      h('p', { class: 'utrecht-form-field-error-message utrecht-form-field__error-message', id: errorId }, h('span', { class: 'rk-visually-hidden' }, 'Fout: '), message),
-    );
-    ids.push(errorId);
-    control.setAttribute('aria-invalid', 'true');
-    wrapper.classList.add('utrecht-form-field--invalid');
-  } else {
-    control.removeAttribute('aria-invalid');
-    wrapper.classList.remove('utrecht-form-field--invalid');
-  }
-  if (ids.length) control.setAttribute('aria-describedby', ids.join(' '));
-  else control.removeAttribute('aria-describedby');
+  if (field) markField(field.wrapper, field.control, message);
 }
 
 function clearFilterErrors() {

@@ -223,7 +223,7 @@ TEST_CASE("retention erases the reporter's personal data of closed reports only"
   REQUIRE(run_command({"retention", "--db", db}).exit_status != 0);
 }
 
-TEST_CASE("token create that cannot write the token fails and keeps no token; an unknown command is named", "[cli]") {
+TEST_CASE("token create that cannot write the token fails and keeps no token, and an unknown command is named", "[cli]") {
   temp_dir dir;
   const auto db = dir.file("rk.db");
   REQUIRE(run_command({"user", "list", "--db", db}).exit_status != 0);  // not there yet: made by the first token

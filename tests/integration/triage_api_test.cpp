@@ -760,7 +760,7 @@ TEST_CASE("a reference in q finds its report, and empty parameters mean their de
   CHECK(r.json().at("months").size() == 12);
 }
 
-TEST_CASE("PATCH names every offending field at once; 404 comes before 428; If-Match compares strictly",
+TEST_CASE("PATCH names every offending field at once, is 404 before 428 and compares If-Match strictly",
           "[triage][patch][errors]") {
   team_server s;
   const auto port = s.port();

@@ -56,7 +56,7 @@ TEST_CASE("framing that could smuggle a request is refused with 400", "[unit][ht
   REQUIRE(refused_status("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") == 400);
 }
 
-TEST_CASE("an HTTP/1.1 request needs exactly one Host header (400 otherwise); HTTP/1.0 may have none",
+TEST_CASE("an HTTP/1.1 request needs exactly one Host header (400 otherwise) and HTTP/1.0 may have none",
           "[unit][http]") {
   REQUIRE(refused_status("GET /healthz HTTP/1.1\r\n\r\n") == 400);
   REQUIRE(refused_status("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") == 400);
