@@ -381,12 +381,16 @@ std::optional<std::vector<std::int64_t>> if_match_versions(const http::request& 
   std::vector<std::int64_t> out;
   bool any = false;
   for (const auto& tag : split_commas(v)) {
-    any = true;
     if (tag == "*") return std::nullopt;  // "any version" would defeat the check
     std::string_view t = tag;
-    if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
+    const bool weak = t.starts_with("W/");
+    if (weak) t.remove_prefix(2);
+    // Only entity-tags count ("3", W/"3"); a bare 3 is no precondition (428 says how to send one).
+    if (t.size() < 2 || t.front() != '"' || t.back() != '"') continue;
+    any = true;
+    t = t.substr(1, t.size() - 2);
     // Strong comparison, character by character: W/"…" and "01" never match version 1.
-    if (const auto n = parse_id(t); n && std::to_string(*n) == t) out.push_back(*n);
+    if (const auto n = parse_id(t); !weak && n && std::to_string(*n) == t) out.push_back(*n);
   }
   if (!any) return std::nullopt;
   return out;

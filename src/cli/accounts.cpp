@@ -1,6 +1,8 @@
 #include "rodeknop/cli/accounts.hpp"
 
 #include <CLI/CLI.hpp>
+#include <csignal>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -29,6 +31,16 @@ struct account_options {
 
 const std::vector<std::string> role_names = {"triager", "manager", "admin"};
 
+// The terminal's settings while echo is off for a password, for a signal that ends the command
+// meanwhile (Ctrl-C): the terminal gets its echo back before the program goes.
+termios saved_terminal{};
+
+extern "C" void restore_terminal_and_exit(int signal_number) {
+  tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_terminal);  // async-signal-safe
+  // SA_RESETHAND made the default action current again: end as that signal would have.
+  raise(signal_number);
+}
+
 /// One line from standard input, without its line ending; never echoed or logged.
 std::string read_password() {
   std::string line;
@@ -38,14 +50,24 @@ std::string read_password() {
     // Typed at a terminal: not shown on the screen (echo off while the line is read).
     termios before{};
     const bool quiet = tcgetattr(STDIN_FILENO, &before) == 0;
+    struct sigaction restore {}, previous[3]{};
+    const int signals[3] = {SIGINT, SIGTERM, SIGHUP};
     if (quiet) {
+      saved_terminal = before;
+      restore.sa_handler = restore_terminal_and_exit;
+      restore.sa_flags = static_cast<int>(SA_RESETHAND);
+      sigemptyset(&restore.sa_mask);
+      for (int i = 0; i < 3; ++i) sigaction(signals[i], &restore, &previous[i]);
       termios silent = before;
       silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
       silent.c_lflag |= ECHONL;
       tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
     }
     got = static_cast<bool>(std::getline(std::cin, line));
-    if (quiet) tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
+    if (quiet) {
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &before);
+      for (int i = 0; i < 3; ++i) sigaction(signals[i], &previous[i], nullptr);
+    }
   } else {
     got = static_cast<bool>(std::getline(std::cin, line));
   }

@@ -203,6 +203,15 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
 
 }  // namespace
 
+/// `status`, unless standard output could not take what was written (a full disk, a closed
+/// pipe): output nobody received is no success.
+int written(int status) {
+  std::cout.flush();
+  if (std::cout) return status;
+  std::cerr << "rodeknop: could not write to standard output\n";
+  return 1;
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"Rode Knop: the red button for procedures that block good service"};
   app.set_version_flag("--version", RODEKNOP_VERSION);
@@ -237,22 +246,18 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return written(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return written(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return written(app.exit(e));
   } catch (const CLI::ParseError& e) {
     std::cerr << "rodeknop: " << e.what() << " (see rodeknop --help)\n";
     return 2;
   }
   try {
     if (!action) return 2;
-    const int status = action();
-    // Output nobody received is no success (a full disk, a closed pipe).
-    std::cout.flush();
-    if (!std::cout) throw std::runtime_error("could not write to standard output");
-    return status;
+    return written(action());
   } catch (const std::exception& e) {
     // One line, whatever the message holds (CONTRACT.md: a one-line message on stderr).
     std::string message = e.what();

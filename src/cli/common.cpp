@@ -15,6 +15,7 @@ std::unique_ptr<store::connection> open(const std::string& db) {
 }
 
 std::unique_ptr<store::connection> open_existing(const std::string& db) {
+  store::check_database_path(db);
   if (!std::filesystem::exists(db)) throw std::runtime_error("no database at " + db);
   return open(db);
 }

@@ -70,11 +70,15 @@ void connection::reset_statements() noexcept {
   for (auto& [sql, st] : statements_) st->tryReset();
 }
 
-void initialise_database(const db_options& options) {
-  const auto& path = options.path;
+void check_database_path(const std::string& path) {
   // An in-memory or URI "database" would lose every report at exit, or not be the file named.
   if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
     throw std::runtime_error("--db must name a database file (got \"" + path + "\")");
+}
+
+void initialise_database(const db_options& options) {
+  const auto& path = options.path;
+  check_database_path(path);
   try {
     connection c(options, true);
     migrate(c.db());

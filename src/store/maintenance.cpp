@@ -24,6 +24,8 @@ namespace rodeknop::store {
 namespace fs = std::filesystem;
 
 backup_result backup(const db_options& source, const std::string& destination) {
+  check_database_path(source.path);
+  if (destination.empty()) throw std::runtime_error("--to must name the file to write");
   if (!fs::exists(source.path)) throw std::runtime_error("the database " + source.path + " does not exist");
   std::error_code ec;
   if (fs::equivalent(source.path, destination, ec))
@@ -35,11 +37,16 @@ backup_result backup(const db_options& source, const std::string& destination) {
     const auto c = fs::weakly_canonical(fs::absolute(p, e), e);
     return e ? fs::path(p).lexically_normal() : c;
   };
-  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+  for (const std::string suffix : {"-wal", "-shm", "-journal"}) {
     const auto companion = source.path + suffix;
-    if (fs::equivalent(companion, destination, ec) || spelled(companion) == spelled(destination))
-      throw std::runtime_error("the backup must not overwrite the database's own " + std::string(suffix + 1) + " file " +
-                               companion);
+    // Also through a symbolic or hard link to the database: SQLite names the log after the file
+    // it opened, so "X-wal" belongs to the database whenever X is the database's file.
+    const bool names_companion =
+        destination.size() > suffix.size() && destination.ends_with(suffix) &&
+        fs::equivalent(destination.substr(0, destination.size() - suffix.size()), source.path, ec);
+    if (names_companion || fs::equivalent(companion, destination, ec) || spelled(companion) == spelled(destination))
+      throw std::runtime_error("the backup must not overwrite the database's own " + suffix.substr(1) + " file " +
+                               destination);
   }
   // The copy replaces a file; never a device, pipe, directory or link (as root: /dev/null).
   if (const auto st = fs::symlink_status(destination, ec); !ec && fs::exists(st) && !fs::is_regular_file(st))
@@ -330,8 +337,8 @@ void add_batch_statistics(connection& c, std::int64_t first, std::int64_t last) 
 
 seed_result seed(const db_options& options, std::int64_t count, std::uint64_t seed_value, int months_back) {
   if (count < 0) throw std::invalid_argument("--count must not be negative");
+  initialise_database(options);  // refuses a path that names no file; names the file it cannot open
   connection c(options, true);
-  migrate(c.db());
   // Demo data: one fsync at the end is enough; a big cache and regular checkpoints keep a
   // million reports fast and the WAL small.
   c.db().exec("PRAGMA synchronous = OFF");

@@ -649,17 +649,23 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   q.bind(2, lim);
   v.queue = read_reports(q, limit, v.queue_truncated);
   if (!v.queue.empty()) {
-    // Which of them the reporter sent back with an answer (needs_info → new), through the
-    // events_by_report index: one lookup per queue report.
+    // Which of them came back from needs_info through the reporter's answer: the latest return
+    // from needs_info (through the events_by_report index, one lookup per queue report) was the
+    // reporter's, not the team's own step back.
     auto& a = c.prepare(
-        "SELECT report_id, max(at) FROM events WHERE report_id IN (SELECT value FROM json_each(?1)) "
-        "AND type = 'status' AND from_value = 'needs_info' AND to_value = 'new' GROUP BY report_id");
+        "SELECT report_id, at, actor = 'reporter' FROM events WHERE report_id IN (SELECT value FROM json_each(?1)) "
+        "AND type = 'status' AND from_value = 'needs_info' AND to_value = 'new' ORDER BY report_id, id");
     std::string ids = "[";
     for (const auto& r : v.queue) ids += (ids.size() > 1 ? "," : "") + std::to_string(r.id);
     ids += "]";
     a.bind(1, ids);
-    while (a.executeStep()) v.queue_answered.emplace(a.getColumn(0).getInt64(), from_seconds(a.getColumn(1).getInt64()));
+    std::unordered_map<std::int64_t, std::pair<sys_seconds, bool>> latest;
+    while (a.executeStep())
+      latest.insert_or_assign(a.getColumn(0).getInt64(),
+                              std::pair{from_seconds(a.getColumn(1).getInt64()), a.getColumn(2).getInt() != 0});
     a.reset();
+    for (const auto& [id, step] : latest)
+      if (step.second) v.queue_answered.emplace(id, step.first);
   }
 
   auto& d = c.prepare(decisions_sql);

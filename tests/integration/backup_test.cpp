@@ -196,6 +196,18 @@ TEST_CASE("a backup never replaces the database's own log or index, a device, a 
     CHECK(r.err.find("must not overwrite the database's own") != std::string::npos);
   }
   REQUIRE(fs::exists(db + "-wal"));
+  // Nor through a symbolic or a hard link to the database: its log is still rk.db-wal.
+  const auto symlink_db = dir.file("via-link.db");
+  fs::create_symlink(db, symlink_db);
+  const auto hardlink_db = dir.file("hard.db");
+  fs::create_hard_link(db, hardlink_db);
+  for (const auto& [source, target] : {std::pair{symlink_db, db + "-wal"}, std::pair{hardlink_db, db + "-wal"},
+                                       std::pair{db, hardlink_db + "-wal"}}) {
+    const auto r = run_command({"backup", "--db", source, "--to", target});
+    INFO(source << " -> " << target << ": " << r.err);
+    CHECK(r.exit_status != 0);
+    CHECK(r.err.find("must not overwrite the database's own") != std::string::npos);
+  }
 
   const auto fifo = dir.file("pipe");
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);

@@ -242,6 +242,20 @@ TEST_CASE("token create that cannot write the token fails and keeps no token, an
   REQUIRE(run_command({"token", "create", "--db", db, "--name", "gelukt", "--role", "manager"}).exit_status == 0);
   CHECK(run_command({"token", "list", "--db", db}).out.find("gelukt") != std::string::npos);
 
+  // Help that could not be written is no success either.
+  CHECK(std::system((std::string(RODEKNOP_BIN) + " --help > /dev/full 2>/dev/null").c_str()) != 0);
+  // A --db that names no file is refused by every command, seed too (its data would go nowhere).
+  for (const std::string bad : {"", ":memory:"}) {
+    for (const auto& args : {std::vector<std::string>{"seed", "--db", bad, "--count", "1"},
+                             std::vector<std::string>{"user", "list", "--db", bad},
+                             std::vector<std::string>{"backup", "--db", bad, "--to", dir.file("b.db")}}) {
+      const auto r = run_command(args);
+      INFO(args.front() << " --db '" << bad << "': " << r.err);
+      CHECK(r.exit_status != 0);
+      CHECK(r.err.find("--db must name a database file") != std::string::npos);
+    }
+  }
+
   const auto unknown = run_command({"bakup", "--db", db});
   CHECK(unknown.exit_status == 2);
   CHECK(unknown.err.find("unknown command \"bakup\"") != std::string::npos);

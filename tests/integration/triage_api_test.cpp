@@ -784,8 +784,10 @@ TEST_CASE("PATCH names every offending field at once, is 404 before 428 and comp
   require_error(patch(port, 999999, {{"priority", "high"}}, s.as_triager(), "\"1\""), 404, "not_found");
   require_error(patch(port, a.id, {{"priority", "high"}}, s.as_triager(), std::nullopt), 428, "precondition_required");
 
-  // "01" is not the entity tag "1".
+  // "01" is not the entity tag "1"; a bare 1 is no entity tag at all (428 says how to send one).
   CHECK(patch(port, a.id, {{"priority", "high"}}, s.as_triager(), "\"01\"").status == 412);
+  CHECK(patch(port, a.id, {{"priority", "high"}}, s.as_triager(), "W/\"1\"").status == 412);
+  require_error(patch(port, a.id, {{"priority", "high"}}, s.as_triager(), "1"), 428, "precondition_required");
   // A field that cannot be cleared: null is the wrong type, named.
   r = patch(port, a.id, {{"priority", nullptr}}, s.as_triager(), "\"1\"");
   require_error(r, 400, "wrong_type");
@@ -823,6 +825,17 @@ TEST_CASE("a queue report whose reporter answered the team's question says when"
   const auto port = s.port();
   const auto asked = submit(port, "Welk formulier bedoelt u");
   const auto other = submit(port, "Een gewone nieuwe melding");
+  // The team's own step back from needs_info is no answer; nor is an earlier answer once the
+  // team asked again and then stepped back itself.
+  const auto stepped_back = submit(port, "De team zet hem zelf terug");
+  REQUIRE(patch(port, stepped_back.id, {{"status", "needs_info"}, {"note", "Welke balie?"}}, s.as_triager(), "\"1\"")
+              .status == 200);
+  REQUIRE(post_json(port, "/api/v1/track/" + stepped_back.token + "/replies", {{"body", "Balie 3."}}).status == 201);
+  REQUIRE(patch(port, stepped_back.id, {{"status", "needs_info"}, {"note", "En welke dag?"}}, s.as_triager(),
+                etag_of(port, stepped_back.id, s.as_triager()))
+              .status == 200);
+  REQUIRE(patch(port, stepped_back.id, {{"status", "new"}}, s.as_triager(), etag_of(port, stepped_back.id, s.as_triager()))
+              .status == 200);
   REQUIRE(patch(port, asked.id, {{"status", "needs_info"}, {"note", "Welk formulier bedoelt u precies?"}}, s.as_triager(),
                 "\"1\"")
               .status == 200);
@@ -833,7 +846,8 @@ TEST_CASE("a queue report whose reporter answered the team's question says when"
   std::map<std::int64_t, json> answered;
   const auto view = r.json();
   for (const auto& item : view.at("queue")) answered[item.at("id").get<std::int64_t>()] = item.at("answered_at");
-  REQUIRE(answered.size() == 2);
+  REQUIRE(answered.size() == 3);
   CHECK(answered[asked.id].is_string());
   CHECK(answered[other.id].is_null());
+  CHECK(answered[stepped_back.id].is_null());
 }

@@ -53,6 +53,9 @@ class connection {
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
 
+/// Throws when `path` names no database file ("", ":memory:", a "file:" URI).
+void check_database_path(const std::string& path);
+
 /// Opens (creating when missing) and migrates the database; call once before anything else.
 void initialise_database(const db_options& options);
 
