@@ -528,7 +528,7 @@ seed_result seed(const db_options& options, std::int64_t count, std::uint64_t se
       if (h.owner) insert.bind(17, *h.owner); else insert.bind(17);
       if (h.duplicate_of) insert.bind(18, *h.duplicate_of); else insert.bind(18);
       if (h.outcome) insert.bind(19, *h.outcome); else insert.bind(19);
-      insert.bind(20, h.t);
+      insert.bind(20, h.events.back().at);  // the last event, not where the clock stopped
       insert.bind(21, h.version);
       insert.exec();
       ++result.reports;

@@ -643,8 +643,23 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   v.as_of = std::min(now, week.end);
   const auto lim = static_cast<std::int64_t>(limit + 1);
 
-  auto& q = c.prepare("SELECT " RK_REPORT_COLUMNS
-                      " FROM reports WHERE status = 'new' AND created_at < ?1 ORDER BY created_at, id LIMIT ?2");
+  // A past week's lists are as they stood at its end: a report's status then is where its first
+  // status event since came from, or, without one, its status now. Candidates are the reports
+  // with that status now and those that left it since (through the time indexes: the cost grows
+  // with what happened since the week, not with the database). The current week reads today's
+  // status directly.
+  const bool past = week.end <= now;
+#define RK_STATUS_AT_END                                                                                      \
+  "coalesce((SELECT e.from_value FROM events e INDEXED BY events_by_report WHERE e.report_id = reports.id " \
+  "AND e.type = 'status' AND e.at >= ?1 ORDER BY e.id LIMIT 1), reports.status)"
+  auto& q = past ? c.prepare("SELECT " RK_REPORT_COLUMNS
+                             " FROM reports WHERE id IN ("
+                             "SELECT id FROM reports INDEXED BY reports_by_status WHERE status = 'new' AND created_at < ?1 "
+                             "UNION SELECT report_id FROM events INDEXED BY events_decisions_by_time "
+                             "WHERE at >= ?1 AND type = 'status' AND actor <> 'reporter' AND from_value = 'new') "
+                             "AND created_at < ?1 AND " RK_STATUS_AT_END " = 'new' ORDER BY created_at, id LIMIT ?2")
+                 : c.prepare("SELECT " RK_REPORT_COLUMNS
+                             " FROM reports WHERE status = 'new' AND created_at < ?1 ORDER BY created_at, id LIMIT ?2");
   q.bind(1, seconds(week.end));
   q.bind(2, lim);
   v.queue = read_reports(q, limit, v.queue_truncated);
@@ -654,11 +669,12 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
     // reporter's, not the team's own step back.
     auto& a = c.prepare(
         "SELECT report_id, at, actor = 'reporter' FROM events WHERE report_id IN (SELECT value FROM json_each(?1)) "
-        "AND type = 'status' AND from_value = 'needs_info' AND to_value = 'new' ORDER BY report_id, id");
+        "AND type = 'status' AND from_value = 'needs_info' AND to_value = 'new' AND at < ?2 ORDER BY report_id, id");
     std::string ids = "[";
     for (const auto& r : v.queue) ids += (ids.size() > 1 ? "," : "") + std::to_string(r.id);
     ids += "]";
     a.bind(1, ids);
+    a.bind(2, seconds(week.end));
     std::unordered_map<std::int64_t, std::pair<sys_seconds, bool>> latest;
     while (a.executeStep())
       latest.insert_or_assign(a.getColumn(0).getInt64(),
@@ -681,21 +697,43 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   }
   d.reset();
 
-  auto& s = c.prepare("SELECT " RK_REPORT_COLUMNS
-                      " FROM reports INDEXED BY reports_open_by_last_event "
-                      "WHERE status IN ('accepted', 'in_progress') AND last_event_at < ?1 "
-                      "ORDER BY last_event_at, id LIMIT ?2");
-  s.bind(1, seconds(v.as_of) - stale_after_days * 86400);
+  // Stale in a past week: accepted or in progress at its end, with the last event before its end
+  // four weeks earlier. Such a report either kept that status since (it is accepted or in
+  // progress now) or left it since (its first status event since comes from it).
+  auto& s = past ? c.prepare("SELECT " RK_REPORT_COLUMNS
+                             " FROM (SELECT reports.*, (SELECT max(e.at) FROM events e INDEXED BY events_by_report "
+                             "WHERE e.report_id = reports.id AND e.at < ?1) AS last_before, " RK_STATUS_AT_END
+                             " AS status_then FROM reports WHERE id IN ("
+                             "SELECT id FROM reports INDEXED BY reports_open_by_last_event "
+                             "WHERE status IN ('accepted', 'in_progress') "
+                             "UNION SELECT report_id FROM events INDEXED BY events_decisions_by_time "
+                             "WHERE at >= ?1 AND type = 'status' AND actor <> 'reporter' "
+                             "AND from_value IN ('accepted', 'in_progress'))) AS reports "
+                             "WHERE status_then IN ('accepted', 'in_progress') AND last_before < ?3 "
+                             "ORDER BY last_before, id LIMIT ?2")
+                 : c.prepare("SELECT " RK_REPORT_COLUMNS
+                             " FROM reports INDEXED BY reports_open_by_last_event "
+                             "WHERE status IN ('accepted', 'in_progress') AND last_event_at < ?3 "
+                             "ORDER BY last_event_at, id LIMIT ?2");
+  if (past) s.bind(1, seconds(week.end));
   s.bind(2, lim);
+  s.bind(3, seconds(v.as_of) - stale_after_days * 86400);
   v.stale = read_reports(s, limit, v.stale_truncated);
 
-  auto& r = c.prepare("SELECT " RK_REPORT_COLUMNS
-                      " FROM reports JOIN (SELECT report_id, max(at) AS replied_at FROM events "
-                      "INDEXED BY events_replies_by_time WHERE type = 'reply' AND at >= ?1 AND at < ?2 "
-                      "GROUP BY report_id) AS replied ON replied.report_id = reports.id "
-                      "WHERE status <> 'new' ORDER BY replied.replied_at DESC, id DESC LIMIT ?3");
-  r.bind(1, seconds(week.begin));
-  r.bind(2, seconds(week.end));
+  // Replies during the week to reports that were not in its queue at its end.
+  auto& r = c.prepare(past ? "SELECT " RK_REPORT_COLUMNS
+                             " FROM reports JOIN (SELECT report_id, max(at) AS replied_at FROM events "
+                             "INDEXED BY events_replies_by_time WHERE type = 'reply' AND at >= ?2 AND at < ?1 "
+                             "GROUP BY report_id) AS replied ON replied.report_id = reports.id "
+                             "WHERE " RK_STATUS_AT_END " <> 'new' ORDER BY replied.replied_at DESC, id DESC LIMIT ?3"
+                           : "SELECT " RK_REPORT_COLUMNS
+                             " FROM reports JOIN (SELECT report_id, max(at) AS replied_at FROM events "
+                             "INDEXED BY events_replies_by_time WHERE type = 'reply' AND at >= ?2 AND at < ?1 "
+                             "GROUP BY report_id) AS replied ON replied.report_id = reports.id "
+                             "WHERE status <> 'new' ORDER BY replied.replied_at DESC, id DESC LIMIT ?3");
+#undef RK_STATUS_AT_END
+  r.bind(1, seconds(week.end));
+  r.bind(2, seconds(week.begin));
   r.bind(3, lim);
   v.replies = read_reports(r, limit, v.replies_truncated);
   return v;

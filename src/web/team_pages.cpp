@@ -106,6 +106,8 @@ void register_team_page_routes(http::router& r, services& s) {
                              {"next_week", nav.next},
                              {"this_week", domain::format_iso_week(current)},
                              {"is_this_week", week == current},
+                             // A past week's lists are as they stood at its end (store::load_week).
+                             {"is_past_week", domain::week_range(week).end <= domain::now()},
                              {"filters", filters(s, ctx)}};
           add_member(data, ctx);
           co_return http::html_response(http::status::ok, s.templates.render("team", data));

@@ -758,7 +758,7 @@ TEST_CASE("seed is deterministic for a seed value and gives the requested count"
 TEST_CASE("seeded reports are valid submissions with histories that obey the workflow", "[store][seed]") {
   rk_unit::temp_dir dir;
   const auto opts = options_at(dir.file("demo.db"));
-  store::seed(opts, 400, 2026);
+  store::seed(opts, 2000, 2026);  // enough that some reports are overlooked at a meeting
   const auto now = domain::now().time_since_epoch().count();
 
   SQLite::Database db(opts.path, SQLite::OPEN_READWRITE);
@@ -818,6 +818,11 @@ TEST_CASE("seeded reports are valid submissions with histories that obey the wor
   CHECK(resolved_without_outcome == 0);
   // Realistic: more than one status occurs.
   CHECK(count(opts.path, "SELECT count(DISTINCT status) FROM reports") >= 4);
+  // The last change is the last event: a report the team overlooked at a meeting was not changed
+  // then (staleness and the week view's ages read last_event_at).
+  CHECK(count(opts.path,
+              "SELECT count(*) FROM reports r WHERE updated_at <> (SELECT max(at) FROM events e WHERE e.report_id = r.id) "
+              "OR last_event_at <> updated_at") == 0);
 }
 
 TEST_CASE("commit_watch: the mark holds while nobody commits and moves with every commit, from any process",

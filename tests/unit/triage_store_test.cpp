@@ -2,6 +2,7 @@
 // and keyset cursors, team changes with versions and events, comments, duplicates, and the week.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -301,6 +302,96 @@ TEST_CASE("the week view: queue oldest first, the week's decisions, stale items"
   CHECK(limited.queue.size() == 1);
   CHECK(limited.queue_truncated);
   CHECK(store::week_decisions(db.c(), week).size() == 1);
+}
+
+TEST_CASE("a past week's queue, stale items and replies are as they stood at its end", "[triage][week]") {
+  triage_db db;
+  const auto move = [&](std::int64_t id, const char* to, domain::sys_seconds at, const char* note = nullptr,
+                        const char* outcome = nullptr) {
+    auto ch = status(to, note);
+    if (outcome) ch.outcome = outcome;
+    const auto current = store::find_report(db.c(), id);
+    REQUIRE(current);
+    REQUIRE(db.change(id, current->version, ch, at).result == store::change_result::outcome::changed);
+  };
+  std::map<std::int64_t, std::string> tokens;
+  const auto add = [&](const char* title, domain::sys_seconds at) {
+    domain::report_submission s;
+    s.title = title;
+    s.procedure = "Werkinstructie";
+    s.description = "Wat er misgaat.";
+    s.department = "dpz";
+    s.category = "anders";
+    const auto token = util::random_token();
+    const auto id = store::insert_report(db.c(), s, util::token_hash(token), at).id;
+    tokens[id] = token;
+    return id;
+  };
+  const auto reply = [&](std::int64_t id, domain::sys_seconds at) {
+    REQUIRE(store::insert_reply(db.c(), util::token_hash(tokens[id]), "Aanvulling.", at));
+  };
+  // Week 40 of 2026: 28 September up to Monday 5 October 00:00 in Amsterdam (4 October 22:00 UTC).
+  const auto week = domain::week_range({2026, 40});
+  REQUIRE(week.end == utc(2026, 10, 4, 22));
+
+  const auto decided_later = add("Pas later besloten", utc(2026, 9, 30, 9));
+  move(decided_later, "accepted", utc(2026, 10, 7, 10));
+  const auto still_new = add("Nog steeds nieuw", utc(2026, 9, 1, 9));
+  const auto decided_in_week = add("In de week besloten", utc(2026, 9, 29, 9));
+  move(decided_in_week, "accepted", utc(2026, 10, 1, 11));
+  const auto answered = add("Aangevuld in de week", utc(2026, 9, 2, 9));
+  move(answered, "needs_info", utc(2026, 9, 10, 10));
+  reply(answered, utc(2026, 10, 2, 12));  // back to new in the week
+  move(answered, "accepted", utc(2026, 10, 8, 10));
+  const auto waiting = add("Wacht op de melder", utc(2026, 9, 3, 9));
+  move(waiting, "needs_info", utc(2026, 10, 1, 10));
+  reply(waiting, utc(2026, 10, 8, 9));  // answered only the week after
+  const auto after = add("Na de week", utc(2026, 10, 6, 9));
+
+  const auto stale_then_resolved = add("Lag stil, later opgelost", utc(2026, 8, 1, 9));
+  move(stale_then_resolved, "accepted", utc(2026, 8, 3, 10));
+  move(stale_then_resolved, "resolved", utc(2026, 10, 10, 10), nullptr, "procedure_changed");
+  const auto stale_still = add("Ligt nog steeds stil", utc(2026, 8, 1, 9));
+  move(stale_still, "accepted", utc(2026, 8, 3, 10));
+  const auto busy = add("Opmerking binnen vier weken", utc(2026, 8, 1, 9));
+  move(busy, "accepted", utc(2026, 8, 3, 10));
+  REQUIRE(store::insert_comment(db.c(), busy, "anna", "internal", "Loopt.", utc(2026, 9, 20, 9)));
+  move(busy, "resolved", utc(2026, 10, 10, 10), nullptr, "explained");
+  const auto closed_then = add("Toen gesloten, later heropend", utc(2026, 8, 1, 9));
+  move(closed_then, "accepted", utc(2026, 8, 3, 10));
+  move(closed_then, "resolved", utc(2026, 8, 5, 10), nullptr, "explained");
+  move(closed_then, "accepted", utc(2026, 10, 10, 10), "Heropend.");
+  const auto replied_outside = add("Reactie buiten de wachtrij", utc(2026, 9, 1, 9));
+  move(replied_outside, "accepted", utc(2026, 9, 2, 10));
+  reply(replied_outside, utc(2026, 10, 1, 9));
+  move(replied_outside, "resolved", utc(2026, 10, 20, 10), nullptr, "explained");
+
+  const auto v = store::load_week(db.c(), week, utc(2026, 11, 25, 12), 100);
+  std::vector<std::int64_t> queue, stale, replies;
+  for (const auto& r : v.queue) queue.push_back(r.id);
+  for (const auto& r : v.stale) stale.push_back(r.id);
+  for (const auto& r : v.replies) replies.push_back(r.id);
+  CHECK(v.as_of == week.end);
+  // New at the end of the week, oldest first, whatever happened to them since.
+  CHECK(queue == std::vector<std::int64_t>{still_new, answered, decided_later});
+  CHECK(v.queue_answered.size() == 1);
+  CHECK(v.queue_answered.count(answered) == 1);
+  CHECK(v.queue_answered.at(answered) == utc(2026, 10, 2, 12));
+  // Accepted with no event since 6 September, also when closed since; not when closed then.
+  CHECK(stale == std::vector<std::int64_t>{stale_then_resolved, stale_still});
+  // Replies in the week to reports outside that week's queue.
+  CHECK(replies == std::vector<std::int64_t>{replied_outside});
+  REQUIRE(v.decisions.size() == 2);
+  CHECK(v.decisions[0].report_id == waiting);
+  CHECK(v.decisions[1].report_id == decided_in_week);
+
+  // The current week: today's statuses.
+  const auto now = store::load_week(db.c(), domain::week_range({2026, 48}), utc(2026, 11, 25, 12), 100);
+  std::vector<std::int64_t> queue_now, stale_now;
+  for (const auto& r : now.queue) queue_now.push_back(r.id);
+  for (const auto& r : now.stale) stale_now.push_back(r.id);
+  CHECK(queue_now == std::vector<std::int64_t>{still_new, waiting, after});
+  CHECK(stale_now == std::vector<std::int64_t>{stale_still, decided_in_week, decided_later, answered, closed_then});
 }
 
 TEST_CASE("similar reports come from the report's own words, never itself", "[triage][similar]") {

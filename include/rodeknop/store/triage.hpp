@@ -238,16 +238,18 @@ struct decision_record {
 struct week_view {
   domain::time_range range;
   domain::sys_seconds as_of{};  // min(now, end of the week): ages and staleness count from here
-  std::vector<report_record> queue;  // status new, submitted before the week ended, oldest first
+  // A past week's lists hold the reports as they stood at its end (each record is the report as
+  // it is now); the current week's as they are now.
+  std::vector<report_record> queue;  // status new at the week's end, submitted before it, oldest first
   bool queue_truncated = false;
   // Queue reports that came back from needs_info (the reporter answered the team's question):
   // report id → when it last did.
   std::unordered_map<std::int64_t, domain::sys_seconds> queue_answered;
   std::vector<decision_record> decisions;  // the team's status changes in the week, in order
   bool decisions_truncated = false;
-  std::vector<report_record> stale;  // accepted / in progress, no event for 28 days before as_of
+  std::vector<report_record> stale;  // accepted / in progress at as_of, no event in the 28 days before it
   bool stale_truncated = false;
-  // Reports not in the queue (status other than new) whose reporter replied during the week,
+  // Reports not in the queue (status other than new at as_of) whose reporter replied during the week,
   // the most recent reply first.
   std::vector<report_record> replies;
   bool replies_truncated = false;
