@@ -84,6 +84,8 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
   // for what the report says, decoded.
   const auto limit = s.cfg.body_limit;
   const bool escaped_beyond_limit = ctx.req.body().size() > limit;
+  // The name single sign-on gives the reporter, for the form page's privacy text.
+  const std::string known_as = ctx.who && ctx.who->via == auth::method::proxy ? ctx.who->username : std::string();
   body_kind kind{};
   domain::report_submission submission;
   try {
@@ -100,8 +102,8 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     // 413, naming the fields that are too long as well (the form page in Dutch, text kept).
     if (kind == body_kind::form)
       co_return errors.empty()
-          ? web::report_form_page(s, http::status::payload_too_large, &submission, nullptr, too_large_nl)
-          : web::report_form_page(s, http::status::payload_too_large, &submission, &errors);
+          ? web::report_form_page(s, http::status::payload_too_large, &submission, nullptr, too_large_nl, known_as)
+          : web::report_form_page(s, http::status::payload_too_large, &submission, &errors, {}, known_as);
     auto e = http::body_too_large(limit);
     e.message = "the report's text exceeds " + std::to_string(limit) + " bytes";
     for (const auto& f : errors) e.fields.emplace(f.field, domain::message_en(f));
@@ -109,12 +111,25 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
   }
   if (!errors.empty()) {
     if (kind == body_kind::form)
-      co_return web::report_form_page(s, http::status::unprocessable_entity, &submission, &errors);
+      co_return web::report_form_page(s, http::status::unprocessable_entity, &submission, &errors, {}, known_as);
     throw validation_error(errors);
   }
 
-  // Through the intranet's single sign-on the reporter is known (pseudonymous reporting).
-  if (ctx.who && ctx.who->via == auth::method::proxy) submission.reporter_identity = ctx.who->username;
+  // Through the intranet's single sign-on the reporter is known (pseudonymous reporting): but only
+  // from Rode Knop's own page (or a tool), never from a form that another site made the browser
+  // send, which would file a report in someone's name.
+  if (ctx.who && ctx.who->via == auth::method::proxy) {
+    if (const auto why = s.gate.cross_site(ctx.req)) {
+      log::event(log::level::warn, "auth.csrf_refused", {{"reason", *why}, {"route", "/api/v1/reports"}});
+      if (kind == body_kind::form)
+        co_return web::error_page(s, http::status::forbidden, "Melding niet verstuurd",
+                                  "Dit formulier kwam niet van een pagina van Rode Knop. Open het meldformulier "
+                                  "zelf en verstuur uw melding daar.");
+      throw http::api_error(http::status::forbidden, "cross_site_refused",
+                            "a report sent through single sign-on must come from Rode Knop's own pages");
+    }
+    submission.reporter_identity = ctx.who->username;
+  }
 
   const auto token = util::new_tracking_token(std::chrono::system_clock::now());
   const auto now = domain::now();
@@ -144,10 +159,10 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     if (!form_copy) throw *refused;
     if (refused->http_status == http::status::unprocessable_entity) {
       const auto now_errors = domain::validate(*form_copy, s.catalog()->keys);
-      co_return web::report_form_page(s, http::status::unprocessable_entity, &*form_copy, &now_errors);
+      co_return web::report_form_page(s, http::status::unprocessable_entity, &*form_copy, &now_errors, {}, known_as);
     }
     co_return with_refusal_headers(
-        web::report_form_page(s, refused->http_status, &*form_copy, nullptr, not_stored_nl), *refused);
+        web::report_form_page(s, refused->http_status, &*form_copy, nullptr, not_stored_nl, known_as), *refused);
   }
   log::event(log::level::info, "report_created", {{"id", created.id}, {"reference", created.reference}});
   s.search.notify();

@@ -1,6 +1,7 @@
 #include "rodeknop/api/session.hpp"
 
 #include "rodeknop/api/input.hpp"
+#include "rodeknop/log.hpp"
 
 namespace rodeknop::api {
 
@@ -13,6 +14,12 @@ constexpr std::size_t max_username = 64;
 
 net::awaitable<http::response> login(services& s, http::request_context& ctx) {
   require_body_kind(ctx.req, false);
+  // Login CSRF, as for the login form: another site must not log a browser in to an account of
+  // its choosing (a JSON body needs a CORS preflight that is never granted, but the rule is one).
+  if (const auto why = s.gate.cross_site(ctx.req)) {
+    log::event(log::level::warn, "auth.csrf_refused", {{"reason", *why}, {"route", "/api/v1/session"}});
+    throw http::api_error(http::status::forbidden, "csrf_failed", "a login must come from Rode Knop's own pages");
+  }
   const auto body = parse_json_object(ctx.req);
   const json_fields f(body, {"username", "password"});
   auto username = f.text("username");

@@ -56,6 +56,13 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
   return v;
 }
 
+/// A report id in a path: its canonical digits only (`/api/v1/reports/0201` names no report, as
+/// `/team/reports/0201` does not).
+std::optional<std::int64_t> parse_path_id(std::string_view s) {
+  if (!s.empty() && s.front() == '0') return std::nullopt;
+  return parse_id(s);
+}
+
 std::size_t parse_limit(const http::request_context& ctx, std::size_t fallback, std::size_t max) {
   const auto* v = given(ctx.target.query, "limit");
   if (!v) return fallback;
@@ -365,7 +372,7 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
 // --- GET /api/v1/reports/{id} ----------------------------------------------------------------
 
 net::awaitable<http::response> get_report(services& s, http::request_context& ctx) {
-  const auto id = parse_id(ctx.param("id"));
+  const auto id = parse_path_id(ctx.param("id"));
   if (!id) throw not_found();
   co_await catch_up_search(s);  // for the similar reports
   co_return detail_response(s, ctx, *id, http::status::ok);
@@ -444,7 +451,7 @@ domain::report_change change_from_json(const json& body) {
 }
 
 net::awaitable<http::response> patch_report(services& s, http::request_context& ctx) {
-  const auto id = parse_id(ctx.param("id"));
+  const auto id = parse_path_id(ctx.param("id"));
   if (!id) throw not_found();
   auto versions = if_match_versions(ctx.req);
   if (!versions) {
@@ -496,7 +503,7 @@ net::awaitable<http::response> patch_report(services& s, http::request_context& 
 // --- POST /api/v1/reports/{id}/comments -------------------------------------------------------
 
 net::awaitable<http::response> add_comment(services& s, http::request_context& ctx) {
-  const auto id = parse_id(ctx.param("id"));
+  const auto id = parse_path_id(ctx.param("id"));
   if (!id) throw not_found();
   require_body_kind(ctx.req, false);
   const auto body_json = parse_json_object(ctx.req);
@@ -754,15 +761,17 @@ net::awaitable<void> run_stream(http::stream& out, std::shared_ptr<live::hub::su
       last_write = std::chrono::steady_clock::now();
       continue;
     }
+    // Also an idle stream ends within the recheck interval once its credential is gone.
+    if (!admitted()) co_return;
     const auto idle = std::chrono::steady_clock::now() - last_write;
     if (idle >= heartbeat) {
-      if (!admitted()) co_return;
       if (!co_await out.write(": heartbeat\n\n")) co_return;
       last_write = std::chrono::steady_clock::now();
       continue;
     }
-    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(heartbeat - idle) +
-                           std::chrono::milliseconds(1);
+    const auto remaining = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(heartbeat - idle) +
+                                        std::chrono::milliseconds(1),
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(stream_recheck_interval));
     if (!co_await out.wait(remaining)) co_return;
   }
 }

@@ -218,7 +218,11 @@ std::optional<principal> gate::proxied_identity(const http::request_context& ctx
                {{"peer", ctx.peer.to_string()}, {"header", sso_.user_header}});
     return std::nullopt;
   }
-  if (!plausible_sso_user(user)) return std::nullopt;
+  if (!plausible_sso_user(user)) {
+    // Not the name itself: it may be anything, also a person's name in a form nobody expects.
+    log::event(log::level::warn, "auth.implausible_identity_header", {{"peer", ctx.peer.to_string()}, {"header", sso_.user_header}});
+    return std::nullopt;
+  }
   return principal{std::string(user), sso_.role_for(req[sso_.groups_header]), method::proxy, proxy_csrf_token(user)};
 }
 
@@ -335,18 +339,20 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
 net::awaitable<login_outcome> gate::login(std::string username, std::string password,
                                           const http::request_context& ctx) {
   const auto address = client_address(ctx).to_string();
-  if (const auto wait = throttle_.wait(username, address)) {
-    log::event(log::level::warn, "auth.login_throttled", {{"username", username}, {"address", address}});
-    throw http::api_error(http::status::too_many_requests, "too_many_attempts",
-                          "too many failed logins; try again later")
-        .with_header(http::field::retry_after, std::to_string(wait->count()));
-  }
-
   std::optional<store::user_record> user;
   {
     auto conn = readers_.acquire();
     user = store::find_user(*conn, username);
   }
+  // An unknown name is never logged: it is often a password typed into the wrong field.
+  const std::string logged_name = user ? username : std::string("(unknown)");
+  if (const auto wait = throttle_.wait(username, address)) {
+    log::event(log::level::warn, "auth.login_throttled", {{"username", logged_name}, {"address", address}});
+    throw http::api_error(http::status::too_many_requests, "too_many_attempts",
+                          "too many failed logins; try again later")
+        .with_header(http::field::retry_after, std::to_string(wait->count()));
+  }
+
   const bool usable = user && !user->disabled;
   const std::string hash = usable ? user->password_hash : decoy_hash();
   // Argon2id takes tens of milliseconds and megabytes: never on an I/O thread.
@@ -356,9 +362,8 @@ net::awaitable<login_outcome> gate::login(std::string username, std::string pass
   const auto [ok, rehash] = co_await run_on(hashing_, std::move(check));
   if (!usable || !ok) {
     throttle_.failed(username, address);
-    // An unknown name is not logged: it is often a password typed into the wrong field.
     log::event(log::level::warn, "auth.login_failed",
-               {{"username", user ? username : std::string("(unknown)")},
+               {{"username", logged_name},
                 {"address", address},
                 {"reason", !user ? "unknown_user" : user->disabled ? "disabled" : "wrong_password"}});
     throw http::api_error(http::status::unauthorized, "invalid_credentials", "unknown user or wrong password");

@@ -112,10 +112,13 @@ sso_settings parse_sso_settings(std::string_view trusted_proxies, std::string_vi
 bool plausible_sso_user(std::string_view name) {
   if (name.empty() || name.size() > 200) return false;
   if (boost::beast::iequals(name, "reporter")) return false;  // the history's name for the reporter
-  for (const char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7F) return false;
-  }
+  // The characters of local account names and of directory names (j.jansen, j.jansen@denhaag.nl,
+  // DENHAAG\jjansen): nothing that could pass for markup, an API token ("token:…") or the logs'
+  // "(unknown)" in the history.
+  for (const char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+          c == '_' || c == '@' || c == '\\'))
+      return false;
   return true;
 }
 

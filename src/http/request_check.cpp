@@ -78,6 +78,11 @@ std::optional<api_error> body_problem(const request_parser& parser, boost::syste
   if (too_large(ec)) return body_too_large(limits.body_limit_for(parser.get()));
   if (ec == net::error::operation_aborted && timed_out)
     return api_error(status::request_timeout, "request_timeout", "the request body was not received in time");
+  // A body that breaks the framing (a chunk size that is no number or overflows, a bad chunk
+  // line) is answered before the connection closes; a peer that just stopped sending is not.
+  if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_chunk).category() &&
+      ec != bhttp::error::partial_message && ec != bhttp::error::end_of_stream)
+    return api_error(status::bad_request, "bad_request", "malformed request body framing");
   // A chunked body is only measured once read.
   if (!ec && parser.get().body().size() > limits.body_limit_for(parser.get()))
     return body_too_large(limits.body_limit_for(parser.get()));

@@ -75,7 +75,8 @@ std::string tracking_url(const services& s, const http::request& req, std::strin
 }
 
 http::response report_form_page(services& s, http::status status, const domain::report_submission* values,
-                                const domain::field_errors* errors, std::string_view problem) {
+                                const domain::field_errors* errors, std::string_view problem,
+                                std::string_view known_as) {
   const auto catalog = s.catalog();
   const domain::report_submission empty;
   const auto& v = values ? *values : empty;
@@ -92,6 +93,7 @@ http::response report_form_page(services& s, http::status status, const domain::
         {"reporter_email", v.reporter_email}}},
       {"has_errors", (errors && !errors->empty()) || !problem.empty()},
       {"problem", problem},
+      {"known_as", known_as},
       {"errors", json::array()},
       {"error", json::object()},
       {"limits", submission_limits()},
@@ -155,8 +157,9 @@ http::response error_page(services& s, http::status status, std::string title, s
 }
 
 void register_page_routes(http::router& r, services& s) {
-  r.add(http::verb::get, "/", auth::access::anyone, [&s](http::request_context&) -> net::awaitable<http::response> {
-    co_return report_form_page(s, http::status::ok, nullptr, nullptr);
+  r.add(http::verb::get, "/", auth::access::anyone, [&s](http::request_context& ctx) -> net::awaitable<http::response> {
+    const bool sso = ctx.who && ctx.who->via == auth::method::proxy;
+    co_return report_form_page(s, http::status::ok, nullptr, nullptr, {}, sso ? ctx.who->username : std::string_view{});
   });
   r.add(http::verb::get, "/volg/{tracking_token}", auth::access::anyone,
         [&s](http::request_context& ctx) -> net::awaitable<http::response> {

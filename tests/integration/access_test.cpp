@@ -374,6 +374,14 @@ TEST_CASE("state changes by cookie need the CSRF token and a same-origin Origin"
   auto same = s.headers();
   same.emplace_back("Origin", "http://" + host);
   CHECK(request(port, http::verb::delete_, "/api/v1/session", {}, same).status == 204);
+
+  // Logging in by JSON follows the login form's rule: not from another site.
+  const nlohmann::json credentials = {{"username", "anna"}, {"password", test_password}};
+  const auto forged = post_json(port, "/api/v1/session", credentials, {{"Origin", "https://evil.example"}});
+  require_error(forged, 403, "csrf_failed");
+  CHECK(forged.header("set-cookie").empty());
+  CHECK(post_json(port, "/api/v1/session", credentials, {{"Origin", "http://" + host}}).status == 200);
+  CHECK(post_json(port, "/api/v1/session", credentials).status == 200);  // a script sends no Origin
 }
 
 TEST_CASE("failed logins are throttled per account and per address with 429 and Retry-After", "[access][throttle]") {
@@ -519,9 +527,38 @@ TEST_CASE("single sign-on headers count only from a trusted proxy", "[access][ss
     const auto track = get(srv.port(), "/api/v1/track/" + created.json().at("tracking_token").get<std::string>());
     REQUIRE(track.status == 200);
     CHECK(track.body.find("piet") == std::string::npos);
+    // The form tells a reporter known through the proxy that the team sees their user name
+    // (it does not promise anonymity).
+    const auto form = get(srv.port(), "/", {{"X-Remote-User", "piet"}});
+    CHECK(form.body.find("aangemeld als <strong class=\"rk-known-as\">piet</strong>") != std::string::npos);
+    CHECK(form.body.find("U mag anoniem melden") == std::string::npos);
+    CHECK(get(srv.port(), "/").body.find("U mag anoniem melden") != std::string::npos);
+
+    // Another site's form may not file a report in the name of whoever's browser sends it.
+    const std::string fields = "title=Vervalst&procedure=p&description=d&department=dpz&category=anders";
+    const auto forged = request(srv.port(), http::verb::post, "/api/v1/reports", fields,
+                                {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Remote-User", "piet"},
+                                 {"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "cross-site"}});
+    CHECK(forged.status == 403);
+    CHECK(forged.body.find("Melding niet verstuurd") != std::string::npos);
+    require_error(post_json(srv.port(), "/api/v1/reports", valid_report(),
+                            {{"X-Remote-User", "piet"}, {"Origin", "https://evil.example"}}),
+                  403, "cross_site_refused");
+    // Rode Knop's own page (Referrer-Policy no-referrer: Origin null, same-origin) may.
+    const auto ours = request(srv.port(), http::verb::post, "/api/v1/reports", fields,
+                              {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Remote-User", "piet"},
+                               {"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
+    CHECK(ours.status == 303);
+
+    // A user name that is no plausible account name is no identity (markup, a token's name).
+    for (const char* odd : {"<img src=x onerror=alert(1)>", "token:powerbi", "(unknown)"})
+      require_error(get(srv.port(), "/api/v1/session", {{"X-Remote-User", odd}, {"X-Remote-Groups", "rk-team"}}), 401,
+                    "unauthenticated");
     srv.stop();
+    CHECK(srv.output().find("\"auth.implausible_identity_header\"") != std::string::npos);
     SQLite::Database d(dir.file("rk.db"), SQLite::OPEN_READONLY);
-    CHECK(d.execAndGet("SELECT reporter_identity FROM reports").getString() == "piet");
+    CHECK(d.execAndGet("SELECT count(*) FROM reports WHERE reporter_identity = 'piet'").getInt() == 2);
+    CHECK(d.execAndGet("SELECT count(*) FROM reports WHERE title = 'Vervalst'").getInt() == 1);
   }
   SECTION("untrusted peer: ignored and logged as suspicious") {
     auto args = sso;
@@ -551,8 +588,9 @@ TEST_CASE("the security log records logins, failures, logouts and refusals witho
   server_process srv(db);
   const auto port = srv.port();
   post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", "wrong password!"}});
-  // A password typed into the username field (no such account) is not logged either.
-  post_json(port, "/api/v1/session", {{"username", "Zomer2026Geheim"}, {"password", "anna"}});
+  // A password typed into the username field (no such account) is not logged either, also not
+  // when the attempts are throttled.
+  for (int i = 0; i < 6; ++i) post_json(port, "/api/v1/session", {{"username", "Zomer2026Geheim"}, {"password", "anna"}});
   const auto s = login(port, "anna");
   get(port, "/api/v1/session", bearer(token));
   get(port, "/api/v1/session", bearer("rk_notatokenatallnotatokenatallnotatokenatall"));
@@ -560,8 +598,8 @@ TEST_CASE("the security log records logins, failures, logouts and refusals witho
   request(port, http::verb::delete_, "/api/v1/session", {}, s.headers());
   srv.stop();
   const auto log = srv.output();
-  for (const char* event : {"auth.login_failed", "auth.login", "auth.token_used", "auth.token_refused",
-                            "auth.csrf_refused", "auth.logout"})
+  for (const char* event : {"auth.login_failed", "auth.login_throttled", "auth.login", "auth.token_used",
+                            "auth.token_refused", "auth.csrf_refused", "auth.logout"})
     CHECK(log.find(std::string("\"event\":\"") + event + "\"") != std::string::npos);
   CHECK(log.find(test_password) == std::string::npos);
   CHECK(log.find("wrong password!") == std::string::npos);
@@ -692,7 +730,14 @@ TEST_CASE("team pages send a browser without a session to the login page and ref
   auto as_manager = login(port, "mo").headers(false);
   as_manager.insert(as_manager.end(), browser.begin(), browser.end());
   // Managers may read the dashboard (without identities) but not change anything.
-  CHECK(get(port, "/team", as_manager).status == 200);
+  const auto now_page = get(port, "/team", as_manager);
+  CHECK(now_page.status == 200);
+  CHECK(now_page.body.find("Neem ze in deze volgorde door") != std::string::npos);
+  // A past week says that its lists are as they stood at its end.
+  const auto past_page = get(port, "/team?week=2026-W10", as_manager);
+  CHECK(past_page.status == 200);
+  CHECK(past_page.body.find("Zo stond de wachtrij aan het einde van week 10") != std::string::npos);
+  CHECK(past_page.body.find("Neem ze in deze volgorde door") == std::string::npos);
   // An API client gets the JSON error instead of a redirect.
   require_error(get(port, "/api/v1/reports"), 401, "unauthenticated");
 

@@ -221,6 +221,18 @@ TEST_CASE("a stream ends once its token is revoked or its account disabled, and 
   CHECK(by_session.events().size() == 1);
 }
 
+TEST_CASE("an idle stream ends within seconds of its token's revocation, not at the next heartbeat",
+          "[events][sse][access]") {
+  stream_server s({"--sse-heartbeat", "60"});
+  sse_client idle(s.port(), s.manager);
+  REQUIRE(idle.wait_for("retry:"));
+  REQUIRE(run_command({"token", "revoke", "--db", s.db, "--name", "directie"}).exit_status == 0);
+  const auto revoked = std::chrono::steady_clock::now();
+  REQUIRE(idle.wait_closed(5000ms));  // checked every 2 s; the heartbeat would be in 60
+  CHECK(std::chrono::steady_clock::now() - revoked < 4500ms);
+  CHECK(idle.received().find("heartbeat") == std::string::npos);
+}
+
 TEST_CASE("open streams are capped: beyond the cap 503, and a closed stream frees its slot", "[events][sse][cap]") {
   stream_server s({"--max-streams", "2"});
   const auto port = s.port();

@@ -143,6 +143,16 @@ TEST_CASE("ambiguous framing that could smuggle requests is refused and the conn
   const auto http10 = raw_exchange(srv.port(),
                                    "POST /api/v1/reports HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
   REQUIRE(http10.rfind("HTTP/1.1 400", 0) == 0);
+  // A chunked body whose framing breaks is answered 400 (not a silent close), and nothing after
+  // it is served.
+  for (const std::string& chunk : {std::string("FFFFFFFFFFFFFFFFFF\r\nx\r\n0\r\n\r\n"), std::string("zz\r\nx\r\n0\r\n\r\n")}) {
+    INFO(chunk);
+    const auto answer = raw_exchange(srv.port(), head + "Transfer-Encoding: chunked\r\n\r\n" + chunk +
+                                                     "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(answer.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(answer.find("\"bad_request\"") != std::string::npos);
+    REQUIRE(answer.find("HTTP/1.1", 5) == std::string::npos);
+  }
 }
 
 TEST_CASE("keep-alive serves several requests on one connection", "[http][keepalive]") {

@@ -234,6 +234,9 @@ TEST_CASE("GET /api/v1/reports/{id}: ETag, history, comments, and identity only 
   require_error(get(port, "/api/v1/reports/999", s.as_triager()), 404, "not_found");
   require_error(get(port, "/api/v1/reports/abc", s.as_triager()), 404, "not_found");
   require_error(get(port, "/api/v1/reports/0", s.as_triager()), 404, "not_found");
+  // One spelling per report, as for its page: leading zeros name none.
+  CHECK(get(port, "/api/v1/reports/" + std::to_string(a.id), s.as_triager()).status == 200);
+  require_error(get(port, "/api/v1/reports/0" + std::to_string(a.id), s.as_triager()), 404, "not_found");
   require_error(get(port, "/api/v1/reports/1"), 401, "unauthenticated");
 }
 

@@ -50,7 +50,15 @@ TEST_CASE("usernames: letters, digits and . - _ @, and never the history's name 
   CHECK_FALSE(auth::username_problem("reporter2"));
   // Nor may single sign-on name someone so.
   CHECK(auth::plausible_sso_user("j.jansen"));
+  CHECK(auth::plausible_sso_user("j.jansen@denhaag.nl"));
+  CHECK(auth::plausible_sso_user("DENHAAG\\jjansen"));
   CHECK_FALSE(auth::plausible_sso_user("REPORTER"));
+  // Nothing that passes for markup, an API token or the logs' marker in the history.
+  CHECK_FALSE(auth::plausible_sso_user("<img src=x onerror=alert(1)>"));
+  CHECK_FALSE(auth::plausible_sso_user("token:tok-admin"));
+  CHECK_FALSE(auth::plausible_sso_user("(unknown)"));
+  CHECK_FALSE(auth::plausible_sso_user("j jansen"));
+  CHECK_FALSE(auth::plausible_sso_user(""));
 }
 
 TEST_CASE("the decoy hash rejects every password", "[auth][passwords]") {

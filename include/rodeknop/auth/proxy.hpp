@@ -43,7 +43,7 @@ struct sso_settings {
 sso_settings parse_sso_settings(std::string_view trusted_proxies, std::string_view user_header,
                                 std::string_view groups_header, std::string_view group_roles);
 
-/// A user name as the proxy may send it: 1–200 printable characters without controls.
+/// A user name as the proxy may send it: 1–200 letters, digits and . - _ @ \\ (not `reporter`).
 bool plausible_sso_user(std::string_view name);
 
 }  // namespace rodeknop::auth

@@ -20,9 +20,11 @@ namespace rodeknop::web {
 void register_page_routes(http::router& r, services& s);
 
 /// The report form, empty or refilled with the submission and its problems; `problem`: why
-/// a valid submission was not stored (a storage failure), shown above the form.
+/// a valid submission was not stored (a storage failure), shown above the form; `known_as`: the
+/// user name single sign-on gives the reporter (the form then says that the team sees it).
 http::response report_form_page(services& s, http::status status, const domain::report_submission* values,
-                                const domain::field_errors* errors, std::string_view problem = {});
+                                const domain::field_errors* errors, std::string_view problem = {},
+                                std::string_view known_as = {});
 
 struct tracking_page_state {
   bool just_submitted = false;
