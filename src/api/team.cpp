@@ -333,7 +333,7 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
     if (const auto w = domain::parse_iso_week(*v))
       q.created = domain::week_range(*w);
     else
-      problems["week"] = "must be an ISO week YYYY-Www that exists (e.g. 2026-W05)";
+      problems["week"] = "must be an ISO week YYYY-Www that exists, from 1970-W01 to 9998-W53 (e.g. 2026-W05)";
   }
   if (const auto* v = ctx.query("sort"); v && !v->empty()) {
     if (*v == "oldest")
@@ -574,7 +574,7 @@ week_request read_week_request(const http::request_context& ctx) {
   if (const auto w = domain::parse_iso_week(ctx.param("week")))
     r.week = *w;
   else
-    problems["week"] = "must be an ISO week YYYY-Www that exists (e.g. 2026-W05)";
+    problems["week"] = "must be an ISO week YYYY-Www that exists, from 1970-W01 to 9998-W53 (e.g. 2026-W05)";
   try {
     require_known_params(ctx.target.query, {"format", "delimiter", "limit"});
   } catch (const http::api_error& e) {
@@ -679,8 +679,12 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
       {{"week", name},
        {"starts_at", domain::format_rfc3339(range.begin)},
        {"ends_at", domain::format_rfc3339(range.end)},
-       {"previous_week", domain::format_iso_week(domain::previous_week(*week))},
-       {"next_week", domain::format_iso_week(domain::next_week(*week))},
+       // null beyond the weeks the program takes (before 1970-W01, after 9998-W53)
+       {"previous_week", domain::week_supported(domain::previous_week(*week))
+                             ? json(domain::format_iso_week(domain::previous_week(*week)))
+                             : json(nullptr)},
+       {"next_week", domain::week_supported(domain::next_week(*week)) ? json(domain::format_iso_week(domain::next_week(*week)))
+                                                                      : json(nullptr)},
        {"as_of", domain::format_rfc3339(view.as_of)},
        {"queue", std::move(queue)},
        {"decisions", std::move(decisions)},

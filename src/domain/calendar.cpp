@@ -92,6 +92,8 @@ iso_week previous_week(iso_week w) {
   return {w.year - 1, weeks_in_iso_year(w.year - 1)};
 }
 
+bool week_supported(iso_week w) { return w.year >= 1970 && w.year <= 9998; }
+
 iso_week next_week(iso_week w) {
   if (w.week < weeks_in_iso_year(w.year)) return {w.year, w.week + 1};
   return {w.year + 1, 1};

@@ -28,11 +28,11 @@ stats_query read_stats_range(const std::string* from, const std::string* to, yea
   std::optional<year_month> f, t;
   if (from) {
     f = parse_year_month(*from);
-    if (!f) errors.emplace("from", "must be a month as YYYY-MM, e.g. 2026-01");
+    if (!f) errors.emplace("from", "must be a month as YYYY-MM from 1970-01 to 9998-12, e.g. 2026-01");
   }
   if (to) {
     t = parse_year_month(*to);
-    if (!t) errors.emplace("to", "must be a month as YYYY-MM, e.g. 2026-12");
+    if (!t) errors.emplace("to", "must be a month as YYYY-MM from 1970-01 to 9998-12, e.g. 2026-12");
   }
   if (!errors.empty()) return q;
   if (!f && !t) t = current;

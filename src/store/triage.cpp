@@ -45,10 +45,11 @@ const char* intern(std::string sql) {
   return texts.insert(std::move(sql)).first->c_str();
 }
 
-#define RK_REPORT_COLUMNS                                                                                        \
+#define RK_REPORT_COLUMNS_BUT_LAST_EVENT                                                                         \
   "id, reference, title, procedure, description, impact, suggestion, department, category, reporter_name, "    \
   "reporter_email, reporter_identity, status, priority, assignee, owner_department, duplicate_of, outcome, "    \
-  "created_at, updated_at, version, last_event_at"
+  "created_at, updated_at, version"
+#define RK_REPORT_COLUMNS RK_REPORT_COLUMNS_BUT_LAST_EVENT ", last_event_at"
 
 report_record read_report(SQLite::Statement& st) {
   report_record r;
@@ -699,18 +700,19 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
 
   // Stale in a past week: accepted or in progress at its end, with the last event before its end
   // four weeks earlier. Such a report either kept that status since (it is accepted or in
-  // progress now) or left it since (its first status event since comes from it).
+  // progress now) or left it since (its first status event since comes from it). Its
+  // last_event_at is the last one before the week's end.
   auto& s = past ? c.prepare("SELECT " RK_REPORT_COLUMNS
-                             " FROM (SELECT reports.*, (SELECT max(e.at) FROM events e INDEXED BY events_by_report "
-                             "WHERE e.report_id = reports.id AND e.at < ?1) AS last_before, " RK_STATUS_AT_END
-                             " AS status_then FROM reports WHERE id IN ("
+                             " FROM (SELECT " RK_REPORT_COLUMNS_BUT_LAST_EVENT ", (SELECT max(e.at) FROM events e "
+                             "INDEXED BY events_by_report WHERE e.report_id = reports.id AND e.at < ?1) AS last_event_at, "
+                             RK_STATUS_AT_END " AS status_then FROM reports WHERE id IN ("
                              "SELECT id FROM reports INDEXED BY reports_open_by_last_event "
                              "WHERE status IN ('accepted', 'in_progress') "
                              "UNION SELECT report_id FROM events INDEXED BY events_decisions_by_time "
                              "WHERE at >= ?1 AND type = 'status' AND actor <> 'reporter' "
                              "AND from_value IN ('accepted', 'in_progress'))) AS reports "
-                             "WHERE status_then IN ('accepted', 'in_progress') AND last_before < ?3 "
-                             "ORDER BY last_before, id LIMIT ?2")
+                             "WHERE status_then IN ('accepted', 'in_progress') AND last_event_at < ?3 "
+                             "ORDER BY last_event_at, id LIMIT ?2")
                  : c.prepare("SELECT " RK_REPORT_COLUMNS
                              " FROM reports INDEXED BY reports_open_by_last_event "
                              "WHERE status IN ('accepted', 'in_progress') AND last_event_at < ?3 "

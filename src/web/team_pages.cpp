@@ -79,8 +79,8 @@ week_navigation navigation_for(domain::iso_week w) {
           w.week,
           w.year,
           range_label(monday, sunday),
-          domain::format_iso_week(domain::amsterdam_week(range.begin - 12h)),
-          domain::format_iso_week(domain::amsterdam_week(range.end + 12h))};
+          domain::week_supported(domain::previous_week(w)) ? domain::format_iso_week(domain::previous_week(w)) : "",
+          domain::week_supported(domain::next_week(w)) ? domain::format_iso_week(domain::next_week(w)) : ""};
 }
 
 void register_team_page_routes(http::router& r, services& s) {

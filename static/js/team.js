@@ -40,6 +40,8 @@ const main = document.getElementById('inhoud');
 const WEEK = main.dataset.week;
 const THIS_WEEK = main.dataset.thisWeek;
 const WEEK_NUMBER = main.dataset.weekNumber;
+/** A past week's queue is as it stood at its end: its cards stay when a report is decided now. */
+const PAST_WEEK = main.dataset.pastWeek === '1';
 const PAGE_SIZE = 50;
 // The week's view asks for this many queue items, decisions and stale reports; when there are
 // more, the page says so (the CSV download always holds every decision).
@@ -84,6 +86,11 @@ function readFilters(params) {
 /** The plain week queue (status new, no other filter) comes from the triage endpoint. */
 function isWeekQueue(f = state.filters) {
   return f.status === 'new' && !f.department && !f.category && !f.q;
+}
+
+/** Whether a shown card stays after its report changed: it still fits the list. */
+function staysListed(report) {
+  return (PAST_WEEK && isWeekQueue()) || matchesFilters(report);
 }
 
 function matchesFilters(report, f = state.filters) {
@@ -411,7 +418,7 @@ function onSaved(entry, updated, info) {
   const ref = updated.reference ?? entry.report.reference;
   if (info.kind === 'status') announce(`${ref}: besluit opgeslagen. De status is nu ‘${statusLabel(m, updated.status)}’.`);
   else announce(`${ref}: toewijzing en prioriteit opgeslagen.`);
-  if (matchesFilters(updated)) {
+  if (staysListed(updated)) {
     fillMeta(entry, updated);
     entry.heading.focus();
   } else {
@@ -724,7 +731,7 @@ async function onUpdated(data) {
     return;
   }
   if (String(fresh.version) === String(entry.decisions.report.version)) return;
-  if (!entry.decisions.busy && !matchesFilters(fresh)) {
+  if (!entry.decisions.busy && !staysListed(fresh)) {
     announce(`${fresh.reference} is intussen door iemand anders behandeld: ${statusLabel(state.meta, fresh.status)}.`);
     removeEntry(entry);
     return;
@@ -775,7 +782,9 @@ function startLive() {
       indicator.dataset.state = s;
       indicator.textContent =
         s === 'open'
-          ? 'Nieuwe meldingen en besluiten van anderen verschijnen vanzelf.'
+          ? PAST_WEEK
+            ? 'Besluiten van anderen verschijnen vanzelf.'
+            : 'Nieuwe meldingen en besluiten van anderen verschijnen vanzelf.'
           : s === 'reconnecting'
             ? 'De verbinding met de server is even weg; er wordt opnieuw verbonden …'
             : 'Geen verbinding met de server: nieuwe meldingen verschijnen niet vanzelf. Laad de pagina opnieuw.';

@@ -667,6 +667,11 @@ TEST_CASE("the week view lists replies to reports outside the queue, so that som
   // Another week has none of them.
   const auto previous = get(port, "/api/v1/triage/" + week.at("previous_week").get<std::string>(), s.as_triager()).json();
   CHECK(previous.at("replies").empty());
+  // At the ends of the weeks the program takes, there is no week to go to.
+  const auto first = get(port, "/api/v1/triage/1970-W01", s.as_triager()).json();
+  CHECK(first.at("previous_week").is_null());
+  CHECK(first.at("next_week") == "1970-W02");
+  CHECK(get(port, "/api/v1/triage/9998-W53", s.as_triager()).json().at("next_week").is_null());  // 9998 has 53 weeks
 }
 
 TEST_CASE("reopening a duplicate unlinks it, and the history shows both steps", "[triage][patch][duplicate]") {

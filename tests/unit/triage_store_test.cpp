@@ -379,6 +379,8 @@ TEST_CASE("a past week's queue, stale items and replies are as they stood at its
   CHECK(v.queue_answered.at(answered) == utc(2026, 10, 2, 12));
   // Accepted with no event since 6 September, also when closed since; not when closed then.
   CHECK(stale == std::vector<std::int64_t>{stale_then_resolved, stale_still});
+  // Its days without an event count to the week's end, also for the one resolved since.
+  for (const auto& r : v.stale) CHECK(r.last_event_at == utc(2026, 8, 3, 10));
   // Replies in the week to reports outside that week's queue.
   CHECK(replies == std::vector<std::int64_t>{replied_outside});
   REQUIRE(v.decisions.size() == 2);

@@ -30,6 +30,13 @@ TEST_CASE("previous_week and next_week step over year ends and week 53", "[calen
   CHECK(domain::previous_week(W{2021, 1}) == W{2020, 53});
   CHECK(domain::next_week(W{2020, 53}) == W{2021, 1});
   CHECK(domain::next_week(W{2026, 17}) == W{2026, 18});
+  // The weeks the program takes end where parse_iso_week's do: navigation stops there.
+  CHECK(domain::week_supported(W{1970, 1}));
+  CHECK_FALSE(domain::week_supported(domain::previous_week(W{1970, 1})));
+  CHECK(domain::week_supported(W{9998, 53}));
+  CHECK_FALSE(domain::week_supported(domain::next_week(W{9998, 53})));  // 9998 has 53 weeks
+  CHECK(domain::parse_iso_week("9998-W53"));
+  CHECK_FALSE(domain::parse_iso_week("9999-W01"));
   // Walking a whole year forward and back ends where it began, over every boundary.
   W w{2019, 50};
   for (int i = 0; i < 400; ++i) {

@@ -67,6 +67,8 @@ std::optional<iso_week> parse_iso_week(std::string_view text);
 /// The weeks before and after (over year ends, including week 53).
 iso_week previous_week(iso_week w);
 iso_week next_week(iso_week w);
+/// Whether a week lies in the years the program takes (1970 to 9998), as parse_iso_week does.
+bool week_supported(iso_week w);
 std::string format_iso_week(iso_week w);
 /// Monday 00:00 to next Monday 00:00, Europe/Amsterdam, as UTC instants.
 time_range week_range(iso_week w);

@@ -239,7 +239,8 @@ struct week_view {
   domain::time_range range;
   domain::sys_seconds as_of{};  // min(now, end of the week): ages and staleness count from here
   // A past week's lists hold the reports as they stood at its end (each record is the report as
-  // it is now); the current week's as they are now.
+  // it is now, but a stale item's last_event_at is its last event before the week's end); the
+  // current week's as they are now.
   std::vector<report_record> queue;  // status new at the week's end, submitted before it, oldest first
   bool queue_truncated = false;
   // Queue reports that came back from needs_info (the reporter answered the team's question):
