@@ -723,16 +723,16 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   v.stale = read_reports(s, limit, v.stale_truncated);
 
   // Replies during the week to reports that were not in its queue at its end.
-  auto& r = c.prepare(past ? "SELECT " RK_REPORT_COLUMNS
-                             " FROM reports JOIN (SELECT report_id, max(at) AS replied_at FROM events "
-                             "INDEXED BY events_replies_by_time WHERE type = 'reply' AND at >= ?2 AND at < ?1 "
-                             "GROUP BY report_id) AS replied ON replied.report_id = reports.id "
-                             "WHERE " RK_STATUS_AT_END " <> 'new' ORDER BY replied.replied_at DESC, id DESC LIMIT ?3"
-                           : "SELECT " RK_REPORT_COLUMNS
-                             " FROM reports JOIN (SELECT report_id, max(at) AS replied_at FROM events "
-                             "INDEXED BY events_replies_by_time WHERE type = 'reply' AND at >= ?2 AND at < ?1 "
-                             "GROUP BY report_id) AS replied ON replied.report_id = reports.id "
-                             "WHERE status <> 'new' ORDER BY replied.replied_at DESC, id DESC LIMIT ?3");
+#define RK_REPLIED_IN_WEEK                                                                                \
+  "SELECT " RK_REPORT_COLUMNS                                                                             \
+  " FROM reports JOIN (SELECT report_id, max(at) AS replied_at FROM events "                              \
+  "INDEXED BY events_replies_by_time WHERE type = 'reply' AND at >= ?2 AND at < ?1 "                      \
+  "GROUP BY report_id) AS replied ON replied.report_id = reports.id WHERE "
+#define RK_NEWEST_REPLY_FIRST " <> 'new' ORDER BY replied.replied_at DESC, id DESC LIMIT ?3"
+  auto& r = c.prepare(past ? RK_REPLIED_IN_WEEK RK_STATUS_AT_END RK_NEWEST_REPLY_FIRST
+                           : RK_REPLIED_IN_WEEK "status" RK_NEWEST_REPLY_FIRST);
+#undef RK_NEWEST_REPLY_FIRST
+#undef RK_REPLIED_IN_WEEK
 #undef RK_STATUS_AT_END
   r.bind(1, seconds(week.end));
   r.bind(2, seconds(week.begin));
