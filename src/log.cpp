@@ -174,4 +174,18 @@ void event(level::level_enum lvl, std::string_view name, nlohmann::json fields) 
   logger->log(lvl, line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+void repeating::event(level::level_enum lvl, std::string_view name, nlohmann::json fields) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  auto next = next_ms_.load(std::memory_order_relaxed);
+  if (now < next || !next_ms_.compare_exchange_strong(next, now + interval_.count(), std::memory_order_relaxed)) {
+    suppressed_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (const auto left_out = suppressed_.exchange(0, std::memory_order_relaxed); left_out > 0)
+    fields["suppressed"] = left_out;
+  log::event(lvl, name, std::move(fields));
+}
+
 }  // namespace rodeknop::log

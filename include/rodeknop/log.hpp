@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/common.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string_view>
 
@@ -32,6 +34,20 @@ void shutdown();
 
 /// Writes {"time": ..., "level": ..., "event": ..., <fields>}.
 void event(level::level_enum lvl, std::string_view name, nlohmann::json fields = nlohmann::json::object());
+
+/// An event that can repeat thousands of times a second when something outside fails (a full
+/// disk): at most one line per interval, which says how many were left out before it
+/// (`"suppressed": N`). Thread-safe; one instance per kind of line.
+class repeating {
+ public:
+  explicit repeating(std::chrono::milliseconds interval = std::chrono::seconds(1)) : interval_(interval) {}
+  void event(level::level_enum lvl, std::string_view name, nlohmann::json fields = nlohmann::json::object());
+
+ private:
+  std::chrono::milliseconds interval_;
+  std::atomic<std::int64_t> next_ms_{0};
+  std::atomic<std::uint64_t> suppressed_{0};
+};
 
 /// Log lines dropped since the start because stdout did not take them.
 std::uint64_t dropped_lines();

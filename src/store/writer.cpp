@@ -13,6 +13,9 @@ namespace {
 
 constexpr int checkpoint_after_pages = 4000;
 
+// A failing disk refuses every commit: one line a second says so, with how many were left out.
+log::repeating commit_failed_log;
+
 // Called by SQLite after each commit with the number of pages in the WAL.
 int on_wal_commit(void* self, sqlite3*, const char*, int pages) {
   if (pages >= checkpoint_after_pages) static_cast<writer*>(self)->request_checkpoint();
@@ -144,7 +147,7 @@ void writer::run_batch(std::deque<pending>& batch) {
     }
     conn_->prepare("COMMIT").exec();
   } catch (const std::exception& e) {
-    log::event(log::level::err, "commit_failed", {{"error", e.what()}, {"jobs", batch.size()}});
+    commit_failed_log.event(log::level::err, "commit_failed", {{"error", e.what()}, {"jobs", batch.size()}});
     batch_error = std::make_exception_ptr(storage_unavailable(std::string("the database cannot take writes: ") + e.what()));
     if (sqlite3_get_autocommit(db.getHandle()) == 0) {
       try {
