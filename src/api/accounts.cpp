@@ -80,6 +80,16 @@ net::awaitable<http::response> list_users(services& s) {
   co_return no_store(http::json_response(http::status::ok, {{"items", std::move(items)}}));
 }
 
+net::awaitable<http::response> one_user(services& s, const http::request_context& ctx) {
+  std::optional<store::user_record> user;
+  {
+    auto conn = s.readers.acquire();
+    user = store::find_user(*conn, ctx.param("username"));
+  }
+  if (!user) throw http::api_error(http::status::not_found, "not_found", "no account has this username");
+  co_return no_store(http::json_response(http::status::ok, user_json(*user)));
+}
+
 net::awaitable<http::response> add_user(services& s, http::request_context& ctx) {
   require_body_kind(ctx.req, false);
   const auto body = parse_json_object(ctx.req);
@@ -104,7 +114,7 @@ net::awaitable<http::response> add_user(services& s, http::request_context& ctx)
   store::user_record record{*username, *role, std::move(hash), false, now, now};
   auto job = [record](store::connection& c) { return store::insert_user(c, record); };
   if (!co_await s.writer.async_run<bool>(std::move(job)))
-    throw unprocessable({{"username", "is already taken"}});
+    throw unprocessable({{"username", "is already taken (also when only the case differs)"}});
   log::event(log::level::info, "auth.user_added", {{"username", record.username}, {"role", record.role}, {"actor", actor(ctx)}});
   auto res = http::json_response(http::status::created, user_json(record));
   res.set(http::field::location, "/api/v1/users/" + record.username);
@@ -226,6 +236,7 @@ void register_account_routes(http::router& r, services& s) {
   using ctx_t = http::request_context;
   r.add(http::verb::get, "/api/v1/users", access::administer, [&s](ctx_t&) { return list_users(s); });
   r.add(http::verb::post, "/api/v1/users", access::administer, [&s](ctx_t& c) { return add_user(s, c); });
+  r.add(http::verb::get, "/api/v1/users/{username}", access::administer, [&s](ctx_t& c) { return one_user(s, c); });
   r.add(http::verb::patch, "/api/v1/users/{username}", access::administer, [&s](ctx_t& c) { return change_user(s, c); });
   r.add(http::verb::get, "/api/v1/tokens", access::administer, [&s](ctx_t&) { return list_tokens(s); });
   r.add(http::verb::post, "/api/v1/tokens", access::administer, [&s](ctx_t& c) { return create_token(s, c); });

@@ -83,6 +83,19 @@ net::awaitable<http::response> list(services& s, const list_route& route) {
   co_return res;
 }
 
+net::awaitable<http::response> one(services& s, const list_route& route, const http::request_context& ctx) {
+  std::optional<store::list_item> item;
+  {
+    auto conn = s.readers.acquire();
+    item = store::find_list_item(*conn, route.kind, ctx.param("key"));
+  }
+  if (!item)
+    throw http::api_error(http::status::not_found, "not_found", std::string("no ") + route.singular + " has this key");
+  auto res = http::json_response(http::status::ok, item_json(*item));
+  res.set(http::field::cache_control, "no-store");
+  co_return res;
+}
+
 net::awaitable<http::response> add(services& s, const list_route& route, http::request_context& ctx) {
   auto entry = read_entry(ctx.req, true);
   auto job = [kind = route.kind, entry = std::move(entry)](store::connection& c) {
@@ -120,6 +133,8 @@ void register_list(http::router& r, services& s, const list_route& route) {
   r.add(http::verb::get, path, access::administer, [&s, &route](http::request_context&) { return list(s, route); });
   r.add(http::verb::post, path, access::administer,
         [&s, &route](http::request_context& c) { return add(s, route, c); });
+  r.add(http::verb::get, path + "/{key}", access::administer,
+        [&s, &route](http::request_context& c) { return one(s, route, c); });
   r.add(http::verb::patch, path + "/{key}", access::administer,
         [&s, &route](http::request_context& c) { return change(s, route, c); });
 }

@@ -195,7 +195,7 @@ std::optional<principal> gate::from_token(std::string_view token, const http::re
   }
   if (!t) {
     log::event(log::level::warn, "auth.token_refused",
-               {{"address", client_address(ctx).to_string()}, {"route", std::string(ctx.target.path)}});
+               {{"address", client_address(ctx).to_string()}, {"route", std::string(ctx.route)}});
     return std::nullopt;
   }
   const auto now = domain::now();
@@ -307,7 +307,7 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
   if (!ctx.who->has(needs)) {
     log::event(log::level::warn, "auth.refused",
                {{"username", ctx.who->username}, {"role", role_name(*ctx.who)},
-                {"needs", std::string(to_string(needs))}, {"route", std::string(ctx.target.path)}});
+                {"needs", std::string(to_string(needs))}, {"route", std::string(ctx.route)}});
     throw http::api_error(http::status::forbidden, "forbidden",
                           ctx.who->team_role ? "your role (" + role_name(*ctx.who) + ") may not do this"
                                              : "you have no role in the team");
@@ -318,7 +318,7 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
   if (!is_safe_method(req.method()) && ctx.who->via != method::token) {
     if (const auto why = cross_site(req)) {
       log::event(log::level::warn, "auth.csrf_refused",
-                 {{"username", ctx.who->username}, {"reason", *why}, {"route", std::string(ctx.target.path)}});
+                 {{"username", ctx.who->username}, {"reason", *why}, {"route", std::string(ctx.route)}});
       throw http::api_error(http::status::forbidden, "csrf_failed", "cross-origin requests may not change anything");
     }
     // Scripts send the header; the pages' plain HTML forms (logout) send a hidden field.
@@ -328,7 +328,7 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
         if (const auto* v = util::find_param(*form, "csrf_token")) presented = *v;
     if (!same_bytes(presented, ctx.who->csrf_token) || ctx.who->csrf_token.empty()) {
       log::event(log::level::warn, "auth.csrf_refused",
-                 {{"username", ctx.who->username}, {"reason", "token"}, {"route", std::string(ctx.target.path)}});
+                 {{"username", ctx.who->username}, {"reason", "token"}, {"route", std::string(ctx.route)}});
       throw http::api_error(http::status::forbidden, "csrf_failed",
                             "the X-CSRF-Token header is missing or does not match the session");
     }
@@ -346,7 +346,14 @@ net::awaitable<login_outcome> gate::login(std::string username, std::string pass
   }
   // An unknown name is never logged: it is often a password typed into the wrong field.
   const std::string logged_name = user ? username : std::string("(unknown)");
-  if (const auto wait = throttle_.wait(username, address)) {
+  // The account's failures count against its present password and state: when the admin sets
+  // a new password or enables the account again (either changes `updated_at`), its owner may log
+  // in at once.
+  const std::string account =
+      user ? username + '\n' + std::to_string(std::hash<std::string>{}(user->password_hash)) + '\n' +
+                 std::to_string(user->updated_at.time_since_epoch().count())
+           : username;
+  if (const auto wait = throttle_.wait(account, address)) {
     log::event(log::level::warn, "auth.login_throttled", {{"username", logged_name}, {"address", address}});
     throw http::api_error(http::status::too_many_requests, "too_many_attempts",
                           "too many failed logins; try again later")
@@ -361,14 +368,14 @@ net::awaitable<login_outcome> gate::login(std::string username, std::string pass
   };
   const auto [ok, rehash] = co_await run_on(hashing_, std::move(check));
   if (!usable || !ok) {
-    throttle_.failed(username, address);
+    throttle_.failed(account, address);
     log::event(log::level::warn, "auth.login_failed",
                {{"username", logged_name},
                 {"address", address},
                 {"reason", !user ? "unknown_user" : user->disabled ? "disabled" : "wrong_password"}});
     throw http::api_error(http::status::unauthorized, "invalid_credentials", "unknown user or wrong password");
   }
-  throttle_.succeeded(username);
+  throttle_.succeeded(account);
 
   std::string new_hash;
   if (rehash) {

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "rodeknop/domain/report.hpp"
@@ -17,6 +18,9 @@ std::optional<std::string> password_problem(std::string_view password) {
     return "the password must have at least " + std::to_string(min_password_length) + " characters";
   if (password.size() > max_password_bytes)
     return "the password must have at most " + std::to_string(max_password_bytes) + " bytes";
+  // Nobody can type a line break, a NUL or another control character into the login form.
+  for (const char c : password)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "the password must not hold control characters";
   return std::nullopt;
 }
 
@@ -53,6 +57,10 @@ std::optional<std::string> username_problem(std::string_view u) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
           c == '_' || c == '@'))
       return "may only hold letters, digits and . - _ @";
+  if (std::none_of(u.begin(), u.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      }))
+    return "must hold at least one letter or digit";
   // The history names the reporter `reporter` (CONTRACT.md): no account may look like them.
   if (boost::beast::iequals(u, "reporter")) return "is reserved: the history names the reporter so";
   return std::nullopt;
@@ -63,6 +71,9 @@ std::optional<std::string> token_name_problem(std::string_view name) {
   for (const char c : name)
     // A slash could never be named in DELETE /api/v1/tokens/{name}.
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '/') return "must not hold control characters or /";
+  if (!domain::valid_utf8(name)) return "must be valid UTF-8 text";
+  if (name.front() == ' ' || name.back() == ' ') return "must not begin or end with a space";
+  if (domain::has_direction_controls(name)) return "must not hold direction overrides (U+202A..U+202E, U+2066..U+2069)";
   return std::nullopt;
 }
 

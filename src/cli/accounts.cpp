@@ -102,7 +102,8 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
       auto c = open(o.db);
       const auto now = domain::now();
       if (!store::insert_user(*c, {o.username, o.role, hash, false, now, now}))
-        throw std::runtime_error("user \"" + o.username + "\" exists already (use user passwd or user set-role)");
+        throw std::runtime_error("user \"" + o.username +
+                                   "\" exists already, perhaps with other capitals (see user list; use user passwd or user set-role)");
       std::cerr << "user " << o.username << " added with role " << o.role << "\n";
       return 0;
     };

@@ -3,8 +3,12 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <string_view>
 
 #include "rodeknop/app.hpp"
 #include "rodeknop/cli/accounts.hpp"
@@ -167,14 +171,24 @@ struct retention_options {
   bool dry_run = false;
 };
 
+std::optional<int> months_from_environment(std::string_view text) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n < 1 || n > 1200) return std::nullopt;
+  return n;
+}
+
 void add_retention(CLI::App& app, retention_options& o, std::function<int()>& action) {
   auto* cmd = app.add_subcommand(
       "retention",
       "Erase the reporter's name, e-mail and SSO identity of reports closed before a cut-off (AVG); "
       "reports, history and figures stay");
   cmd->add_option("--db", o.db, "SQLite database file")->envname("RODEKNOP_DB")->required();
-  auto* months = cmd->add_option("--months", o.months, "Erase from reports closed at least this many months ago")
-                     ->envname("RODEKNOP_RETENTION_MONTHS")
+  // RODEKNOP_RETENTION_MONTHS is read by hand: as the option's envname it would count as a
+  // given --months and refuse a one-off --closed-before in the timer's environment.
+  auto* months = cmd->add_option("--months", o.months,
+                                 "Erase from reports closed at least this many months ago; without --months or "
+                                 "--closed-before, RODEKNOP_RETENTION_MONTHS gives it")
                      ->check(CLI::Range(1, 1200));
   auto* before = cmd->add_option("--closed-before", o.closed_before,
                                  "Erase from reports closed before this day (YYYY-MM-DD, Europe/Amsterdam)");
@@ -189,8 +203,12 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
         const auto date = domain::parse_date(o.closed_before);
         if (!date) throw std::runtime_error("--closed-before must be a date YYYY-MM-DD");
         cutoff = domain::amsterdam_midnight(*date);
+      } else if (const char* env = std::getenv("RODEKNOP_RETENTION_MONTHS"); env && *env) {
+        const auto n = months_from_environment(env);
+        if (!n) throw std::runtime_error("RODEKNOP_RETENTION_MONTHS must be a whole number from 1 to 1200");
+        cutoff = domain::months_before(domain::now(), *n);
       } else {
-        throw std::runtime_error("give --months N or --closed-before YYYY-MM-DD");
+        throw std::runtime_error("give --months N or --closed-before YYYY-MM-DD (or set RODEKNOP_RETENTION_MONTHS)");
       }
       auto c = open_existing(o.db);
       const auto n = in_transaction(*c, [&] { return store::erase_reporter_identities(*c, cutoff, o.dry_run, domain::now()); });
@@ -241,6 +259,22 @@ int run(int argc, char** argv) {
     if (!known) {
       std::cerr << "rodeknop: unknown command \"" << argv[1] << "\" (commands: " << names << "; see rodeknop --help)\n";
       return 2;
+    }
+    // The same one level down (`rodeknop user frobnicate`).
+    const auto* command = app.get_subcommand(argv[1]);
+    const auto subs = command->get_subcommands({});
+    if (argc >= 3 && argv[2][0] != '-' && !subs.empty()) {
+      std::string sub_names;
+      bool sub_known = false;
+      for (const auto* sub : subs) {
+        sub_known = sub_known || sub->get_name() == argv[2];
+        sub_names += (sub_names.empty() ? "" : ", ") + sub->get_name();
+      }
+      if (!sub_known) {
+        std::cerr << "rodeknop: unknown subcommand \"" << argv[2] << "\" of " << argv[1] << " (" << sub_names
+                  << "; see rodeknop " << argv[1] << " --help)\n";
+        return 2;
+      }
     }
   }
   try {

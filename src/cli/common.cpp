@@ -17,6 +17,10 @@ std::unique_ptr<store::connection> open(const std::string& db) {
 std::unique_ptr<store::connection> open_existing(const std::string& db) {
   store::check_database_path(db);
   if (!std::filesystem::exists(db)) throw std::runtime_error("no database at " + db);
+  // An empty file is no database yet: a command that only reads or changes must not make it one.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(db, ec) && std::filesystem::file_size(db, ec) == 0 && !ec)
+    throw std::runtime_error(db + " is an empty file, not a Rode Knop database yet");
   return open(db);
 }
 

@@ -24,7 +24,9 @@ std::string describe(const domain::field_errors& errors) {
   std::string out;
   for (const auto& e : errors) {
     if (!out.empty()) out += "; ";
-    out += "--" + e.field + ": " + domain::message_en(e);
+    // `active` is no option here: the commands are enable and disable.
+    out += e.field == "active" ? "disable: the list must keep at least one active entry"
+                               : "--" + e.field + ": " + domain::message_en(e);
   }
   return out;
 }

@@ -101,6 +101,18 @@ void check_key(field_errors& errors, const char* field, std::string& value,
 
 }  // namespace
 
+// The direction embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069). A report's
+// text may hold them (pages isolate what a reporter typed); a list's label is shown inside
+// the pages' own sentences and table cells, where an override would turn them around.
+bool has_direction_controls(std::string_view s) {
+  for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) != 0xE2) continue;
+    const auto b = static_cast<unsigned char>(s[i + 1]), c = static_cast<unsigned char>(s[i + 2]);
+    if ((b == 0x80 && c >= 0xAA && c <= 0xAE) || (b == 0x81 && c >= 0xA6 && c <= 0xA9)) return true;
+  }
+  return false;
+}
+
 bool is_status(std::string_view s) { return contains(statuses, s); }
 bool is_closed_status(std::string_view s) { return contains(closed_statuses, s); }
 bool is_priority(std::string_view s) { return contains(priorities, s); }
@@ -168,9 +180,12 @@ field_errors validate_list_entry(list_entry_change& e, bool adding) {
   } else if (adding) {
     errors.push_back({"key", field_problem::required, 0});
   }
-  if (e.label)
+  if (e.label) {
+    const auto before = errors.size();
     check_text(errors, "label", *e.label, max_list_label, true, false);
-  else if (adding)
+    if (errors.size() == before && has_direction_controls(*e.label))
+      errors.push_back({"label", field_problem::invalid_text, 0});
+  } else if (adding)
     errors.push_back({"label", field_problem::required, 0});
   if (e.position && (*e.position < 1 || *e.position > max_list_position))
     errors.push_back({"position", field_problem::out_of_range, 0, "from 1 to " + std::to_string(max_list_position)});
@@ -200,6 +215,7 @@ std::string message_en(const field_error& e) {
     case field_problem::invalid_key:
       return "must be 1 to " + std::to_string(max_list_key) + " characters: a-z, 0-9, _ and -";
     case field_problem::already_exists: return "is already taken (keys are never reused, also of inactive entries)";
+    case field_problem::label_taken: return "is already the label of another entry of this list (" + e.detail + ")";
     case field_problem::last_active: return "cannot be false: the list must keep at least one active entry";
     case field_problem::out_of_range: return "must be a whole number " + e.detail;
   }
@@ -253,6 +269,7 @@ std::string message_nl(const field_error& e) {
     case field_problem::invalid_key:
       return "Gebruik 1 tot " + std::to_string(max_list_key) + " kleine letters (a-z), cijfers, _ of -.";
     case field_problem::already_exists: return "Deze sleutel is al in gebruik.";
+    case field_problem::label_taken: return "Deze naam staat al in de lijst; kies een naam die er nog niet in staat.";
     case field_problem::last_active: return "Er moet minstens één waarde in de lijst actief blijven.";
     case field_problem::out_of_range: return "Vul een heel getal in van 1 tot en met " + dutch_number(static_cast<std::size_t>(max_list_position)) + ".";
   }

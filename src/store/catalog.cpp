@@ -39,6 +39,7 @@ struct list_sql {
   const char* other_active;
   const char* shift_up;    // positions in [?1, ?2) one later, except ?3's
   const char* shift_down;  // positions in (?1, ?2] one earlier, except ?3's
+  const char* label_owner;  // another entry (not ?2) with label ?1, ignoring ASCII case
 };
 
 const list_sql& sql_for(list_kind kind) {
@@ -52,6 +53,7 @@ const list_sql& sql_for(list_kind kind) {
       "SELECT count(*) FROM departments WHERE active = 1 AND key <> ?1",
       "UPDATE departments SET position = position + 1 WHERE position >= ?1 AND position < ?2 AND key <> ?3",
       "UPDATE departments SET position = position - 1 WHERE position > ?1 AND position <= ?2 AND key <> ?3",
+      "SELECT key FROM departments WHERE lower(label) = lower(?1) AND key <> ?2 LIMIT 1",
   };
   static const list_sql categories{
       "SELECT key, label, position, active FROM categories ORDER BY position, key",
@@ -63,6 +65,7 @@ const list_sql& sql_for(list_kind kind) {
       "SELECT count(*) FROM categories WHERE active = 1 AND key <> ?1",
       "UPDATE categories SET position = position + 1 WHERE position >= ?1 AND position < ?2 AND key <> ?3",
       "UPDATE categories SET position = position - 1 WHERE position > ?1 AND position <= ?2 AND key <> ?3",
+      "SELECT key FROM categories WHERE lower(label) = lower(?1) AND key <> ?2 LIMIT 1",
   };
   return kind == list_kind::departments ? departments : categories;
 }
@@ -87,6 +90,18 @@ std::int64_t last_position(connection& c, const list_sql& sql) {
   const auto n = st.getColumn(0).getInt64();
   st.reset();
   return n;
+}
+
+// Two entries with one label cannot be told apart in the form, the filters or the statistics.
+std::optional<std::string> label_owner(connection& c, const list_sql& sql, const std::string& label,
+                                       std::string_view except) {
+  auto& st = c.prepare(sql.label_owner);
+  st.bind(1, label);
+  st.bind(2, std::string(except));
+  std::optional<std::string> out;
+  if (st.executeStep()) out = st.getColumn(0).getString();
+  st.reset();
+  return out;
 }
 
 void shift(connection& c, const char* statement, std::int64_t from, std::int64_t to, std::string_view except) {
@@ -120,6 +135,10 @@ std::shared_ptr<const catalog> load_catalog(connection& c) {
   return out;
 }
 
+std::optional<list_item> find_list_item(connection& c, list_kind kind, std::string_view key) {
+  return find_item(c, kind, key);
+}
+
 std::vector<list_item> list_items(connection& c, list_kind kind) {
   auto& st = c.prepare(sql_for(kind).all);
   std::vector<list_item> out;
@@ -132,6 +151,10 @@ list_change_result add_list_item(connection& c, list_kind kind, const domain::li
   list_change_result out;
   if (find_item(c, kind, *e.key)) {
     out.errors.push_back({"key", domain::field_problem::already_exists});
+    return out;
+  }
+  if (const auto other = label_owner(c, sql, *e.label, *e.key)) {
+    out.errors.push_back({"label", domain::field_problem::label_taken, 0, *other});
     return out;
   }
   // A position is a place in the list: the entries from there on move one down.
@@ -154,6 +177,11 @@ list_change_result change_list_item(connection& c, list_kind kind, std::string_v
   list_change_result out;
   const auto before = find_item(c, kind, key);
   if (!before) return out;
+  if (e.label)
+    if (const auto other = label_owner(c, sql, *e.label, key)) {
+      out.errors.push_back({"label", domain::field_problem::label_taken, 0, *other});
+      return out;
+    }
   if (e.active && !*e.active) {
     auto& others = c.prepare(sql.other_active);
     others.bind(1, std::string(key));

@@ -31,8 +31,9 @@ token_record token_from(SQLite::Statement& st) {
 
 bool insert_user(connection& c, const user_record& u) {
   auto& st = c.prepare(
+      // Names that differ only in case would be two accounts that people take for one.
       "INSERT INTO users (username, role, password_hash, disabled, created_at, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (username) DO NOTHING");
+      "SELECT ?1, ?2, ?3, ?4, ?5, ?5 WHERE NOT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower(?1))");
   st.bind(1, u.username);
   st.bind(2, u.role);
   st.bind(3, u.password_hash);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <limits>
 #include <cstring>
 #include <map>
@@ -12,6 +13,8 @@
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
+
+#include <unistd.h>
 
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/store/catalog.hpp"
@@ -51,7 +54,12 @@ backup_result backup(const db_options& source, const std::string& destination) {
   // The copy replaces a file; never a device, pipe, directory or link (as root: /dev/null).
   if (const auto st = fs::symlink_status(destination, ec); !ec && fs::exists(st) && !fs::is_regular_file(st))
     throw std::runtime_error(destination + " exists and is not a regular file; name a file for the backup");
-  const std::string temp = destination + ".partial";
+  if (const auto folder = fs::path(destination).parent_path(); !folder.empty() && !fs::is_directory(folder, ec))
+    throw std::runtime_error("the folder " + folder.string() + " of " + destination + " does not exist");
+  // Each run writes its own temporary file, so two backups to one target (a timer's and a
+  // hand-started one) do not write into each other's: the one that finishes last is the file.
+  static std::atomic<unsigned> runs{0};
+  const std::string temp = destination + ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(++runs);
   fs::remove(temp, ec);
   backup_result result;
   try {

@@ -410,6 +410,38 @@ TEST_CASE("failed logins are throttled per account and per address with 429 and 
                 "too_many_attempts");
 }
 
+TEST_CASE("a new password or enabling the account again lifts its login throttle", "[access][throttle]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto lock_out = [&](const std::string& password) {
+    for (int i = 0; i < 6; ++i)
+      post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", "wrong password " + std::to_string(i)}});
+    require_error(post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", password}}), 429,
+                  "too_many_attempts");
+  };
+  // Locked out by someone guessing; the admin sets a new password (the server reads it from the
+  // database): its owner may log in with it at once, the guesser's failures counted against the old.
+  lock_out(test_password);
+  REQUIRE(run_command({"user", "passwd", "--db", db, "--username", "anna"}, "een nieuw wachtwoord\n").exit_status == 0);
+  CHECK(post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", "een nieuw wachtwoord"}}).status == 200);
+
+  // The same when the admin disabled the account and enables it again (a change is known to the
+  // second: the next one comes in another second than the password's).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  lock_out("een nieuw wachtwoord");
+  REQUIRE(run_command({"user", "disable", "--db", db, "--username", "anna"}).exit_status == 0);
+  REQUIRE(run_command({"user", "enable", "--db", db, "--username", "anna"}).exit_status == 0);
+  CHECK(post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", "een nieuw wachtwoord"}}).status == 200);
+
+  // Without either, the throttle holds.
+  lock_out("een nieuw wachtwoord");
+  require_error(post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", "een nieuw wachtwoord"}}), 429,
+                "too_many_attempts");
+}
+
 TEST_CASE("a burst of logins does not stall other requests (hashing is off the I/O threads)", "[access][session]") {
   temp_dir dir;
   const auto db = dir.file("rk.db");

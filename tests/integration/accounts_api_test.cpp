@@ -81,6 +81,47 @@ TEST_CASE("an admin adds, changes and disables accounts, it counts at once", "[a
   REQUIRE(try_login(port, "anna@denhaag.nl", "een heel ander wachtwoord").status == 200);
 }
 
+TEST_CASE("an account can be read at the address its creation gives, and names that pass for another are refused",
+          "[accounts]") {
+  admin_server s;
+  const auto port = s.port;
+  const auto& admin = s.admin;
+  const auto added = post_json(port, "/api/v1/users",
+                               {{"username", "Anna.de.Vries"}, {"role", "triager"}, {"password", test_password}}, admin);
+  REQUIRE(added.status == 201);
+  const auto one = get(port, added.header("location"), admin);
+  INFO(one.body);
+  REQUIRE(one.status == 200);
+  CHECK(one.json().at("username") == "Anna.de.Vries");
+  CHECK(one.json().at("role") == "triager");
+  CHECK(one.body.find("argon2") == std::string::npos);
+  require_error(get(port, "/api/v1/users/niemand", admin), 404, "not_found");
+  CHECK(get(port, added.header("location"), login(port, "Anna.de.Vries").headers()).status == 403);
+
+  // Only the case differs: one person, two accounts, is refused; so are names without a letter
+  // or digit (`..` cannot even be named in a path), passwords nobody can type at the login form,
+  // and token names that show nothing or turn the page's text around.
+  for (const std::string name : {"anna.de.vries", "ANNA.DE.VRIES", ".", "..", "@", "_-_"}) {
+    const auto r = post_json(port, "/api/v1/users", {{"username", name}, {"role", "triager"}, {"password", test_password}}, admin);
+    INFO(name << ": " << r.body);
+    require_error(r, 422, "validation_failed");
+    CHECK(r.json().at("error").at("fields").contains("username"));
+  }
+  for (const std::string& password : {std::string("abcdefgh\n"), std::string("abcd\0efgh", 9), std::string("abc\tdefgh")}) {
+    const auto r = post_json(port, "/api/v1/users", {{"username", "bert"}, {"role", "triager"}, {"password", password}}, admin);
+    require_error(r, 422, "validation_failed");
+    CHECK(r.json().at("error").at("fields").contains("password"));
+  }
+  for (const std::string name : {"   ", " bi", "bi ", "bi\u202Etool"}) {
+    const auto r = post_json(port, "/api/v1/tokens", {{"name", name}, {"role", "manager"}}, admin);
+    INFO(name << ": " << r.body);
+    require_error(r, 422, "validation_failed");
+    CHECK(r.json().at("error").at("fields").contains("name"));
+  }
+  CHECK(get(port, "/api/v1/users", admin).json().at("items").size() == 2);
+  CHECK(get(port, "/api/v1/tokens", admin).json().at("items").empty());
+}
+
 TEST_CASE("the last enabled admin account stays an enabled admin", "[accounts]") {
   admin_server s;
   const auto port = s.port;

@@ -261,3 +261,52 @@ TEST_CASE("token create that cannot write the token fails and keeps no token, an
   CHECK(unknown.err.find("unknown command \"bakup\"") != std::string::npos);
   CHECK(unknown.err.find("backup") != std::string::npos);
 }
+
+TEST_CASE("the command line names an unknown subcommand, refuses an empty file and lets a flag beat the environment",
+          "[cli]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "beheer", "admin");
+
+  const auto unknown = run_command({"user", "frobnicate", "--db", db});
+  CHECK(unknown.exit_status == 2);
+  CHECK(unknown.err.find("unknown subcommand \"frobnicate\" of user") != std::string::npos);
+  CHECK(unknown.err.find("passwd") != std::string::npos);
+
+  // An empty file is no database: reading it must not turn it into one.
+  const auto empty = dir.file("leeg.db");
+  { std::ofstream touch(empty); }
+  const auto listed = run_command({"user", "list", "--db", empty});
+  CHECK(listed.exit_status != 0);
+  CHECK(listed.err.find("empty file") != std::string::npos);
+  CHECK(std::filesystem::file_size(empty) == 0);
+
+  // Disabling the last active entry of a list names the command, not an option that is not there.
+  for (const std::string key : {"bsd", "dpz", "dso", "dsb", "szw"})
+    REQUIRE(run_command({"department", "disable", "--db", db, "--key", key}).exit_status == 0);
+  const auto last = run_command({"department", "disable", "--db", db, "--key", "ocw"});
+  CHECK(last.exit_status != 0);
+  CHECK(last.err.find("--active") == std::string::npos);
+  CHECK(last.err.find("at least one active entry") != std::string::npos);
+
+  // The timer's environment sets RODEKNOP_RETENTION_MONTHS; a one-off --closed-before still works,
+  // and without either option the variable counts.
+  const auto with_env = [&](const std::string& env, const std::string& args) {
+    const std::string command = env + " " + std::string(RODEKNOP_BIN) + " retention --db " + db + " " + args +
+                                " --dry-run 2> " + dir.file("err.txt");
+    const int status = std::system(command.c_str());
+    std::ifstream err(dir.file("err.txt"));
+    return std::pair{status, std::string((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>())};
+  };
+  const auto [one_off, one_off_err] = with_env("RODEKNOP_RETENTION_MONTHS=6", "--closed-before 2026-01-01");
+  INFO(one_off_err);
+  CHECK(one_off == 0);
+  CHECK(one_off_err.find("closed before 2025-12-31T23:00:00Z") != std::string::npos);
+  const auto [from_env, from_env_err] = with_env("RODEKNOP_RETENTION_MONTHS=6", "");
+  INFO(from_env_err);
+  CHECK(from_env == 0);
+  CHECK(from_env_err.find("would erase") != std::string::npos);
+  const auto [bad_env, bad_env_err] = with_env("RODEKNOP_RETENTION_MONTHS=zes", "");
+  CHECK(bad_env != 0);
+  CHECK(bad_env_err.find("RODEKNOP_RETENTION_MONTHS") != std::string::npos);
+}

@@ -65,6 +65,44 @@ TEST_CASE("an admin adds a department, reporters can use it at once", "[lists]")
   REQUIRE(get(port, "/", {{"Accept", "text/html"}}).body.find("Dienst ICT") != std::string::npos);
 }
 
+TEST_CASE("an entry can be read at the address its creation gives, and two entries never share a label", "[lists]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto admin = create_token(db, "beheer", "admin");
+  server_process srv(db);
+  const auto port = srv.port();
+
+  const auto added = post_json(port, "/api/v1/categories", {{"key", "subsidie"}, {"label", "Subsidieregeling"}}, bearer(admin));
+  REQUIRE(added.status == 201);
+  const auto one = get(port, added.header("location"), bearer(admin));
+  INFO(one.body);
+  REQUIRE(one.status == 200);
+  CHECK(one.json() == added.json());
+  require_error(get(port, "/api/v1/departments/bestaat-niet", bearer(admin)), 404, "not_found");
+  CHECK(get(port, "/api/v1/departments/bsd", bearer(admin)).json().at("label") == "Bestuursdienst");
+
+  // The form, the filters and the statistics could not tell two "Bestuursdienst"s apart: not
+  // when adding, not when relabelling, also not in other capitals.
+  for (const std::string label : {"Bestuursdienst", "BESTUURSDIENST"}) {
+    const auto twin = post_json(port, "/api/v1/departments", {{"key", "bsd-2"}, {"label", label}}, bearer(admin));
+    INFO(twin.body);
+    require_error(twin, 422, "validation_failed");
+    CHECK(twin.json().at("error").at("fields").at("label").get<std::string>().find("bsd") != std::string::npos);
+  }
+  require_error(patch_json(port, "/api/v1/departments/dpz", R"({"label":"bestuursdienst"})", bearer(admin)), 422,
+                "validation_failed");
+  // Its own label again (another spelling of it) is fine.
+  CHECK(patch_json(port, "/api/v1/departments/bsd", R"({"label":"BestuursDienst"})", bearer(admin)).status == 200);
+  // A direction override would turn the pages' own text around it.
+  require_error(post_json(port, "/api/v1/departments", {{"key", "omgekeerd"}, {"label", "Dienst \u202Eomgekeerd"}}, bearer(admin)),
+                422, "validation_failed");
+  CHECK(get(port, "/api/v1/departments", bearer(admin)).json().at("items").size() == 6);
+  // The command line says the same.
+  const auto cli = run_command({"department", "add", "--db", db, "--key", "bsd-3", "--label", "Bestuursdienst"});
+  CHECK(cli.exit_status != 0);
+  CHECK(cli.err.find("label") != std::string::npos);
+}
+
 TEST_CASE("a deactivated entry is refused for new reports but old reports keep it", "[lists]") {
   temp_dir dir;
   const auto db = dir.file("rk.db");

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -99,6 +100,16 @@ store::created_report insert(store::writer& w, const domain::report_submission& 
 std::int64_t count(const std::string& path, const std::string& sql) {
   SQLite::Database db(path, SQLite::OPEN_READWRITE);
   return db.execAndGet(sql).getInt64();
+}
+
+// The names in `path`'s folder that begin with its file name (the file, and anything left beside it).
+std::vector<std::string> files_beside(const std::string& path) {
+  const auto name = fs::path(path).filename().string();
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
+    if (e.path().filename().string().starts_with(name)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::vector<std::string> strings(const std::string& path, const std::string& sql) {
@@ -694,7 +705,7 @@ TEST_CASE("backup copies a live database into a sound file", "[store][backup]") 
   CHECK(result.reports == 5);
   CHECK(result.pages > 0);
   REQUIRE(fs::exists(destination));
-  CHECK_FALSE(fs::exists(destination + ".partial"));
+  CHECK(files_beside(destination) == std::vector<std::string>{"backup.db"});  // no partial file left
 
   SQLite::Database copy(destination, SQLite::OPEN_READWRITE);
   CHECK(copy.execAndGet("PRAGMA integrity_check").getString() == "ok");
@@ -707,6 +718,34 @@ TEST_CASE("backup copies a live database into a sound file", "[store][backup]") 
   // The server keeps writing afterwards; the copy is a snapshot.
   insert(w, submission(f.opts, "Na de backup"), util::random_token(), domain::now());
   CHECK(copy.execAndGet("SELECT count(*) FROM reports").getInt64() == 5);
+}
+
+TEST_CASE("two backups to one target at once both finish and leave one sound file", "[store][backup]") {
+  fresh_db f;
+  store::writer w(f.opts);
+  for (int i = 0; i < 200; ++i)
+    insert(w, submission(f.opts, "Melding " + std::to_string(i)), util::random_token(), domain::now());
+  const auto destination = f.dir.file("samen.db");
+  for (int round = 0; round < 5; ++round) {
+    std::latch start(2);
+    const auto run = [&] {
+      start.arrive_and_wait();
+      return store::backup(f.opts, destination).reports;
+    };
+    auto a = std::async(std::launch::async, run);
+    auto b = std::async(std::launch::async, run);
+    CHECK(a.get() == 200);
+    CHECK(b.get() == 200);
+    CHECK(count(destination, "SELECT count(*) FROM reports") == 200);
+    CHECK(strings(destination, "PRAGMA integrity_check") == std::vector<std::string>{"ok"});
+    CHECK(files_beside(destination) == std::vector<std::string>{"samen.db"});
+  }
+}
+
+TEST_CASE("backup names a missing folder of the target", "[store][backup]") {
+  fresh_db f;
+  const auto target = f.dir.file("geen-map/kopie.db");
+  CHECK_THROWS_WITH(store::backup(f.opts, target), Catch::Contains("folder") && Catch::Contains("geen-map"));
 }
 
 TEST_CASE("backup refuses to overwrite the database itself or to copy a missing one", "[store][backup]") {

@@ -92,6 +92,7 @@ enum class field_problem {
   // The administrator's lists of departments and categories:
   invalid_key,             // not 1..64 of a-z, 0-9, _ and -
   already_exists,          // the key is taken (also by an inactive entry)
+  label_taken,             // another entry of the list has this label (detail: its key)
   last_active,             // deactivating it would leave the list without an active entry
   out_of_range,            // a number outside its range (detail: the range)
 };
@@ -142,6 +143,9 @@ std::string message_nl(const field_error& e);
 /// Number of Unicode code points in valid UTF-8.
 std::size_t utf8_length(std::string_view s);
 bool valid_utf8(std::string_view s);
+/// True when `s` holds a direction embedding, override or isolate (U+202A..U+202E,
+/// U+2066..U+2069): refused in names the pages show inside their own sentences.
+bool has_direction_controls(std::string_view s);
 bool valid_email(std::string_view s);
 
 }  // namespace rodeknop::domain

@@ -35,6 +35,9 @@ struct request_context {
   /// A handler that answers with a body kept elsewhere (a cache) sets this instead of the
   /// response's body: the server writes it as it is, without a copy per request.
   std::shared_ptr<const std::string> shared_body{};
+  /// The matched route pattern (`/api/v1/users/{username}`), for logs: never the raw path,
+  /// which can hold a user name or an e-mail address.
+  std::string_view route{};
 
   /// A path parameter (empty when absent).
   std::string_view param(std::string_view name) const;

@@ -56,6 +56,8 @@ struct list_change_result {
 
 /// Every entry of a list, active or not, in order.
 std::vector<list_item> list_items(connection& c, list_kind kind);
+/// One entry, active or not; nullopt when no entry has the key.
+std::optional<list_item> find_list_item(connection& c, list_kind kind, std::string_view key);
 
 /// Adds an entry (validated by domain::validate_list_entry); without a position it goes last.
 list_change_result add_list_item(connection& c, list_kind kind, const domain::list_entry_change& e);
