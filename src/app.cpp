@@ -30,6 +30,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A failing disk refuses every write: one line a second says so, with how many were left out.
+log::repeating storage_unavailable_log;
+
 constexpr const char* installed_static_dir = "/usr/share/rodeknop/static";
 
 // ./static when run from a checkout, else where the .deb puts it, else the source tree's.
@@ -205,6 +208,7 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
     }
     ex.route = match.found->pattern;
     http::request_context ctx{req, std::move(*target), std::move(match.params), ex.peer, std::nullopt};
+    ctx.route = match.found->pattern;
     if (!gate_->admit_at_once(ctx, match.found->needs)) {
       std::optional<http::response> refused;
       try {
@@ -222,13 +226,13 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
     if (ctx.shared_body) ex.shared_body = std::move(ctx.shared_body);
     co_return res;
   } catch (const store::storage_unavailable& e) {
-    log::event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});
+    storage_unavailable_log.event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});
     throw http::api_error(http::status::service_unavailable, "storage_unavailable",
                           "the database is not available right now; please try again shortly")
         .with_header(http::field::retry_after, "5");
   } catch (const SQLite::Exception& e) {
     if (!store::is_storage_failure(e.getExtendedErrorCode())) throw;
-    log::event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});
+    storage_unavailable_log.event(log::level::err, "storage_unavailable", {{"route", ex.route}, {"error", e.what()}});
     throw http::api_error(http::status::service_unavailable, "storage_unavailable",
                           "the database is not available right now; please try again shortly")
         .with_header(http::field::retry_after, "5");
@@ -246,9 +250,15 @@ void application::serve() {
   // A report may come with its text escaped (JSON \u escapes, a form's %XX: up to 12 bytes for
   // one character); its handler holds the decoded text to body_limit (api/reporter.cpp).
   opts.encoded_body_limit = 4 * cfg_.body_limit;
+  // The same for a reporter's reply: a long e-mail pasted into the tracking page's box must come
+  // back as that page with the text and a Dutch message, not as a bare 413.
   opts.encoded_body_allowed = [](const http::request& req) {
     const std::string_view target = req.target();
-    return req.method() == http::verb::post && target.substr(0, target.find('?')) == "/api/v1/reports";
+    const auto path = target.substr(0, target.find('?'));
+    return req.method() == http::verb::post &&
+           (path == "/api/v1/reports" ||
+            (path.starts_with("/api/v1/track/") && path.ends_with("/replies") &&
+             path.find('/', std::string_view("/api/v1/track/").size()) == path.size() - std::string_view("/replies").size()));
   };
   opts.header_timeout = cfg_.header_timeout;
   opts.body_timeout = cfg_.body_timeout;

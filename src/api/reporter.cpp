@@ -202,14 +202,25 @@ net::awaitable<http::response> track(services& s, http::request_context& ctx) {
 
 net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
   const auto token = std::string(ctx.param("tracking_token"));
-  const auto kind = require_body_kind(ctx.req, true);
+  // As for a report, a body over the limit is let in (see app.cpp): the tracking page's form
+  // gets its page back with the text; JSON keeps the limit.
+  const auto limit = s.cfg.body_limit;
+  const bool beyond_limit = ctx.req.body().size() > limit;
+  body_kind kind{};
   std::string body;
-  if (kind == body_kind::json) {
-    const auto obj = parse_json_object(ctx.req);
-    body = json_fields(obj, {"body"}).text("body");
-  } else {
-    const auto form = parse_form_body(ctx.req);
-    if (const auto* v = util::find_param(form, "body")) body = *v;
+  try {
+    kind = require_body_kind(ctx.req, true);
+    if (kind == body_kind::json) {
+      if (beyond_limit) throw http::body_too_large(limit);
+      const auto obj = parse_json_object(ctx.req);
+      body = json_fields(obj, {"body"}).text("body");
+    } else {
+      const auto form = parse_form_body(ctx.req);
+      if (const auto* v = util::find_param(form, "body")) body = *v;
+    }
+  } catch (const http::api_error& e) {
+    if (beyond_limit && e.http_status != http::status::payload_too_large) throw http::body_too_large(limit);
+    throw;
   }
 
   const auto key = util::tracking_key(token);

@@ -93,7 +93,12 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
 
 std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_key) {
   auto& st = c.prepare(
-      "SELECT r.id, r.reference, r.title, r.status, r.created_at, r.updated_at, "
+      // The reporter's "last updated" is the last change they can see: the team's internal
+      // notes and assignments would tell them only that someone worked on it, and when.
+      "SELECT r.id, r.reference, r.title, r.status, r.created_at, "
+      "coalesce((SELECT max(e.at) FROM events e LEFT JOIN comments cm ON cm.id = e.comment_id "
+      "WHERE e.report_id = r.id AND (e.type IN ('created', 'status') "
+      "OR (e.type IN ('comment', 'reply') AND cm.visibility = 'reporter'))), r.created_at), "
       "CASE WHEN r.status = 'resolved' THEN coalesce(r.outcome, '') ELSE '' END, "
       "CASE WHEN r.status = 'duplicate' THEN coalesce(o.reference, '') ELSE '' END "
       "FROM reports r LEFT JOIN reports o ON o.id = r.duplicate_of WHERE r.tracking_hash = ?1");

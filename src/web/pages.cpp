@@ -169,13 +169,37 @@ void register_page_routes(http::router& r, services& s) {
             auto conn = s.readers.acquire();
             view = store::find_tracking_view(*conn, *key);
           }
+          if (!view) {
+            // Mail programs and chat windows often take the full stop or bracket after a link
+            // into it; a token never ends in one, so lead to the link as it was given.
+            auto trimmed = token;
+            while (!trimmed.empty() && std::string_view(".,;:!?)]}>'\" ").find(trimmed.back()) != std::string_view::npos)
+              trimmed.remove_suffix(1);
+            if (trimmed.size() != token.size())
+              if (const auto key = util::tracking_key(trimmed)) {
+                auto conn = s.readers.acquire();
+                if (store::find_tracking_view(*conn, *key)) {
+                  http::response res{http::status::moved_permanently, ctx.req.version()};
+                  res.set(http::field::location, "/volg/" + std::string(trimmed));
+                  res.set(http::field::cache_control, "no-store");
+                  co_return res;
+                }
+              }
+          }
           if (!view)
             co_return error_page(s, http::status::not_found, "Melding niet gevonden",
                                  "Deze volglink hoort niet bij een melding. Controleer of u de hele link hebt "
                                  "gebruikt, zoals u die na het versturen kreeg.");
+          // The confirmations belong to the moment itself: a bookmarked or shared address that
+          // still has `?ontvangen=1` must not say "ontvangen" above a decision weeks later.
           tracking_page_state state;
-          if (const auto* v = ctx.query("ontvangen")) state.just_submitted = *v == "1";
-          if (const auto* v = ctx.query("reactie")) state.reply_sent = *v == "verzonden";
+          const auto now = domain::now();
+          const auto recent = [now](domain::sys_seconds at) { return now - at <= std::chrono::hours(1); };
+          if (const auto* v = ctx.query("ontvangen"))
+            state.just_submitted = *v == "1" && view->status == "new" && recent(view->created_at);
+          if (const auto* v = ctx.query("reactie"))
+            state.reply_sent = *v == "verzonden" && !view->messages.empty() && !view->messages.back().from_team &&
+                               recent(view->messages.back().at);
           co_return tracking_page(s, http::status::ok, *view, token, ctx.req, state);
         });
 }

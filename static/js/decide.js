@@ -757,6 +757,10 @@ export class Decisions {
       const outcome = form.elements.outcome.value;
       if (outcome) body.outcome = outcome;
       else problems.push(['outcome', 'Kies een uitkomst.']);
+      // PRODUCT.md: `explained` means the rule stays *with an explanation to the reporter*; the
+      // note is what the reporter reads (the API, as CONTRACT.md, leaves it optional).
+      if (outcome === 'explained' && !note)
+        problems.push(['note', 'Schrijf de uitleg aan de melder op: bij ‘Uitgelegd, regel blijft’ leest de melder hier waarom de regel blijft.']);
     }
     if (needs.duplicate) {
       const text = form.elements.duplicate_of.value;

@@ -132,26 +132,32 @@ function setInlineError(field, message) {
   else control.removeAttribute('aria-describedby');
 }
 
-function buildSummary() {
-  const summary = document.createElement('div');
-  summary.className = 'utrecht-alert utrecht-alert--error rk-error-summary';
-  summary.id = SUMMARY_ID;
-  summary.setAttribute('role', 'alert');
-  summary.setAttribute('tabindex', '-1');
-  summary.setAttribute('aria-labelledby', `${SUMMARY_ID}-title`);
+/** An NL Design System alert: the box, with the element its message goes into. */
+function alertBox(className, role, ...children) {
+  const box = document.createElement('div');
+  box.className = className;
+  box.setAttribute('role', role);
   const content = document.createElement('div');
   content.className = 'utrecht-alert__content';
   const message = document.createElement('div');
   message.className = 'utrecht-alert__message';
+  message.append(...children);
+  content.append(message);
+  box.append(content);
+  return box;
+}
+
+function buildSummary() {
   const heading = document.createElement('h2');
   heading.className = 'utrecht-heading-2 rk-error-summary__title';
   heading.id = `${SUMMARY_ID}-title`;
   heading.textContent = 'Er is iets niet goed ingevuld';
   const list = document.createElement('ul');
   list.className = 'utrecht-unordered-list rk-error-summary__list';
-  message.append(heading, list);
-  content.append(message);
-  summary.append(content);
+  const summary = alertBox('utrecht-alert utrecht-alert--error rk-error-summary', 'alert', heading, list);
+  summary.id = SUMMARY_ID;
+  summary.setAttribute('tabindex', '-1');
+  summary.setAttribute('aria-labelledby', `${SUMMARY_ID}-title`);
   return summary;
 }
 
@@ -301,4 +307,4 @@ export function enhanceForms() {
   }
 }
 
-export { focusField };
+export { alertBox, focusField };

@@ -2,7 +2,7 @@
 // browser before it is sent (the server checks it again). Without JavaScript the red button is
 // a plain link to #melding and the server shows the errors.
 
-import { enhanceForms, focusField } from './forms.js';
+import { alertBox, enhanceForms, focusField } from './forms.js';
 
 function enhanceRedButton() {
   const button = document.getElementById('rode-knop');
@@ -16,5 +16,31 @@ function enhanceRedButton() {
   });
 }
 
+// Back from the confirmation, the browser fills the form in again with what was sent: one more
+// click would send the same report twice. The confirmation page noted what it confirmed
+// (volg.js); when the form holds that report again, say so. (The form is not emptied: the
+// reporter may want to send a changed version, and then the text is theirs.)
+function warnWhenAlreadySent() {
+  const form = document.querySelector('form[data-rk-validate]');
+  const title = document.getElementById('field-title');
+  if (!form || !title) return;
+  let sent = null;
+  try {
+    sent = JSON.parse(window.sessionStorage.getItem('rk-sent-report') ?? 'null');
+  } catch {
+    return; // no storage (private mode, blocked): no warning
+  }
+  const shown = form.previousElementSibling?.classList.contains('rk-sent-notice');
+  if (!sent || shown || title.value.trim() === '' || title.value.trim() !== sent.title) return;
+  const text = document.createElement('p');
+  text.className = 'utrecht-paragraph';
+  text.textContent =
+    `Let op: deze melding heeft u al verstuurd (kenmerk ${sent.reference}). ` +
+    'Verstuurt u het formulier nog eens, dan komt de melding er twee keer.';
+  form.before(alertBox('utrecht-alert utrecht-alert--warning rk-alert rk-sent-notice', 'status', text));
+}
+
 enhanceForms();
 enhanceRedButton();
+warnWhenAlreadySent();
+window.addEventListener('pageshow', warnWhenAlreadySent);

@@ -125,7 +125,7 @@ test('keyboard only: red button, form, confirmation, tracking page and a reply',
   }
   await page.keyboard.press('Tab');
   assert.equal(await focused(page), 'button"Verstuur melding"');
-  await Promise.all([page.waitForURL(/\/volg\/[^/?#]+\?ontvangen=1$/), page.keyboard.press('Enter')]);
+  await Promise.all([page.waitForURL(/\/volg\/[^/?#]+(\?ontvangen=1)?$/), page.keyboard.press('Enter')]);
 
   // The confirmation: reference in large type and the tracking link to keep.
   const token = new URL(page.url()).pathname.split('/').pop();
@@ -139,6 +139,10 @@ test('keyboard only: red button, form, confirmation, tracking page and a reply',
   assert.equal(new URL(href).pathname, `/volg/${token}`, 'the tracking link leads to this report');
   assert.equal((await link.textContent()).trim(), href, 'the tracking link is shown in full');
   assert.match(await page.locator('main').innerText(), /enige manier/, 'the page says the link is the only way back');
+  // The page asks for a bookmark (Ctrl+D): the address is the plain tracking link, so that the
+  // bookmark does not say "ontvangen" again weeks later.
+  await page.waitForFunction(() => window.location.search === '');
+  assert.equal(page.url(), href);
 
   const tracked = await fetchTracking(server.url, token);
   assert.equal(tracked.reference, reference);
@@ -146,7 +150,8 @@ test('keyboard only: red button, form, confirmation, tracking page and a reply',
 
   // Open the tracking link (keyboard again) and see the status.
   await tabTo(page, '#rk-tracking-link', 30);
-  await Promise.all([page.waitForURL(href), page.keyboard.press('Enter')]);
+  // (The address is already the link's, so wait for the page to load again.)
+  await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
   assert.equal(await page.getByText('Uw melding is ontvangen').count(), 0, 'the confirmation is gone');
   assert.equal((await page.locator('h1').textContent()).replace(/\s+/g, ' ').trim(), `Uw melding ${reference}`);
   assert.equal((await page.locator('.rk-facts__title').textContent()).trim(), title);
@@ -312,7 +317,7 @@ test('with JavaScript, the browser checks the form first with the same Dutch mes
   await page.fill('#field-title', '€'.repeat(200));
   await page.fill('#field-reporter_email', 'naam@denhaag.nl');
   await Promise.all([
-    page.waitForURL(/\/volg\/[^/?#]+\?ontvangen=1$/),
+    page.waitForURL(/\/volg\/[^/?#]+(\?ontvangen=1)?$/),
     page.getByRole('button', { name: 'Verstuur melding' }).click(),
   ]);
   assert.deepEqual(posts, [`${server.url}/api/v1/reports`], 'sent exactly once');
@@ -383,6 +388,34 @@ test('an empty reply comes back with the error next to the box', async () => {
   assert.equal(entries[0].href, '#field-body');
   await assertFieldsMarked(page, entries);
   assert.equal((await fetchTracking(server.url, created.tracking_token)).messages.length, 0, 'nothing was stored');
+  await context.close();
+});
+
+test('back from the confirmation, the refilled form says this report was sent already', async () => {
+  const { server, browser } = env;
+  const meta = await fetchMeta(server.url);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await page.goto(`${server.url}/`);
+  await page.fill('#field-title', 'Twee keer hetzelfde formulier');
+  await page.fill('#field-procedure', 'Aanvraag parkeervergunning');
+  await page.fill('#field-description', 'Dezelfde gegevens worden twee keer gevraagd.');
+  await page.selectOption('#field-department', meta.departments[0].key);
+  await page.selectOption('#field-category', meta.categories[0].key);
+  assert.equal(await page.locator('.rk-sent-notice').count(), 0, 'no warning before anything was sent');
+  await Promise.all([page.waitForURL(/\/volg\//), page.getByRole('button', { name: 'Verstuur melding' }).click()]);
+  const reference = (await page.locator('#rk-reference').textContent()).trim();
+
+  await page.goBack();
+  const notice = page.locator('.rk-sent-notice');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), new RegExp(`al verstuurd \\(kenmerk ${reference}\\)`));
+  assert.equal(await notice.getAttribute('role'), 'status');
+  // A different report in the same form: no warning.
+  await page.goto(`${server.url}/`);
+  assert.equal(await page.locator('.rk-sent-notice').count(), 0);
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

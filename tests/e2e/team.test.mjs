@@ -179,6 +179,37 @@ test('a new report appears in the queue without reloading, announced politely', 
   await context.close();
 });
 
+test('resolving with "Uitgelegd, regel blijft" asks for the explanation the reporter will read', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Leges voor een tweede uittreksel');
+  const bram = await apiSession('bram');
+  const before = await bram('GET', `/api/v1/reports/${created.id}`);
+  assert.equal((await bram('PATCH', `/api/v1/reports/${created.id}`, { status: 'accepted' }, { 'if-match': before.etag })).status, 200);
+
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+  await page.locator('#besluit').getByRole('button', { name: 'Oplossen', exact: true }).click();
+  const form = page.locator('#besluit form[data-to="resolved"]');
+  await form.locator('select[name="outcome"]').selectOption('explained');
+  await form.getByRole('button', { name: 'Besluit opslaan' }).click();
+  await form.getByText('Schrijf de uitleg aan de melder op').first().waitFor();
+  assert.equal(await form.locator('textarea[name="note"]').getAttribute('aria-invalid'), 'true');
+  assert.equal((await bram('GET', `/api/v1/reports/${created.id}`)).body.status, 'accepted', 'nothing was saved');
+
+  await form.locator('textarea[name="note"]').fill('De wet schrijft de leges voor; we leggen uit waarom.');
+  await form.getByRole('button', { name: 'Besluit opslaan' }).click();
+  await page.locator('#rk-live', { hasText: 'Besluit opgeslagen.' }).waitFor();
+  const after = (await bram('GET', `/api/v1/reports/${created.id}`)).body;
+  assert.equal(after.status, 'resolved');
+  assert.equal(after.outcome, 'explained');
+  assert.equal(after.history.at(-1).note, 'De wet schrijft de leges voor; we leggen uit waarom.');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('when someone else saved first, the page explains it in Dutch and one can save again', async () => {
   ensureUsers();
   const meta = await fetchMeta(env.server.url);

@@ -1,8 +1,10 @@
 // The reporter's endpoints of CONTRACT.md over real HTTP against the real server.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -377,6 +379,97 @@ TEST_CASE("the tracking page has a reply box that works without JavaScript", "[r
   const auto unknown = get(srv.port(), "/volg/" + std::string(43, 'x'), {{"Accept", "text/html"}});
   REQUIRE(unknown.status == 404);
   REQUIRE(unknown.body.find("Melding niet gevonden") != std::string::npos);
+}
+
+TEST_CASE("a bookmarked confirmation address shows the report as it is now, not 'received' again", "[reporter][form]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto triager = create_token(db, "team", "triager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto created = post_form(port, "/api/v1/reports",
+                                 "title=Bewaarde+link&procedure=P&description=D&department=dpz&category=anders");
+  REQUIRE(created.status == 303);
+  const auto confirmation = created.header("location");
+  const auto token = confirmation.substr(6, 40);
+  REQUIRE(get(port, confirmation).body.find("Uw melding is ontvangen") != std::string::npos);
+
+  const auto reply = post_form(port, "/api/v1/track/" + token + "/replies", "body=Nog+een+detail");
+  REQUIRE(reply.status == 303);
+  REQUIRE(get(port, reply.header("location")).body.find("Uw aanvulling is verzonden") != std::string::npos);
+
+  // The team decides; weeks later the reporter opens the address the browser bookmarked.
+  const auto id = std::to_string(get(port, "/api/v1/reports?limit=1", bearer(triager)).json().at("items")[0].at("id").get<long>());
+  auto h = bearer(triager);
+  h.emplace_back("Content-Type", "application/json");
+  h.emplace_back("If-Match", get(port, "/api/v1/reports/" + id, bearer(triager)).header("etag"));
+  REQUIRE(request(port, http::verb::patch, "/api/v1/reports/" + id, R"({"status":"rejected","note":"Geen regel van ons."})", h)
+              .status == 200);
+  const auto later = get(port, confirmation).body;
+  CHECK(later.find("Uw melding is ontvangen") == std::string::npos);
+  CHECK(later.find("<title>Melding ontvangen") == std::string::npos);
+  CHECK(later.find("Afgewezen") != std::string::npos);
+  CHECK(later.find("Geen regel van ons.") != std::string::npos);
+  // The team's answer came after the reply: "verzonden" is old news too.
+  CHECK(get(port, reply.header("location")).body.find("Uw aanvulling is verzonden") == std::string::npos);
+}
+
+TEST_CASE("the reporter's 'last updated' counts only what the reporter can see", "[reporter][track]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto triager = create_token(db, "team", "triager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto created = post_json(port, "/api/v1/reports", valid_report());
+  const auto token = created.json().at("tracking_token").get<std::string>();
+  const auto id = std::to_string(created.json().at("id").get<long>());
+  const auto updated = [&] { return get(port, "/api/v1/track/" + token).json().at("updated_at").get<std::string>(); };
+  const auto first = updated();
+  CHECK(first == created.json().at("created_at").get<std::string>());
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // times are in whole seconds
+  auto h = bearer(triager);
+  h.emplace_back("Content-Type", "application/json");
+  REQUIRE(request(port, http::verb::post, "/api/v1/reports/" + id + "/comments",
+                  R"({"body":"Alleen voor het team","visibility":"internal"})", h).status == 201);
+  auto patch = h;
+  patch.emplace_back("If-Match", get(port, "/api/v1/reports/" + id, bearer(triager)).header("etag"));
+  REQUIRE(request(port, http::verb::patch, "/api/v1/reports/" + id, R"({"assignee":"tina","priority":"high"})", patch)
+              .status == 200);
+  CHECK(updated() == first);  // the team's own work tells the reporter nothing
+  REQUIRE(request(port, http::verb::post, "/api/v1/reports/" + id + "/comments",
+                  R"({"body":"We kijken ernaar","visibility":"reporter"})", h).status == 201);
+  CHECK(updated() > first);
+}
+
+TEST_CASE("a reply too long for the limit comes back as the page with the text, and a link with a full stop still leads",
+          "[reporter][form]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto port = srv.port();
+  const auto token = post_json(port, "/api/v1/reports", valid_report()).json().at("tracking_token").get<std::string>();
+
+  // A long e-mail pasted into the reply box without JavaScript (over 64 KiB): the tracking page in
+  // Dutch with the limit and the text, not a bare JSON 413.
+  const std::string pasted(70000, 'e');
+  const auto r = post_form(port, "/api/v1/track/" + token + "/replies", "body=" + pasted);
+  REQUIRE(r.header("content-type") == "text/html; charset=utf-8");
+  CHECK(r.status == 422);
+  CHECK(r.body.find("maximaal 5.000 tekens") != std::string::npos);
+  CHECK(r.body.find(pasted) != std::string::npos);
+  // JSON keeps the 64 KiB limit.
+  const auto json_reply = post_json(port, "/api/v1/track/" + token + "/replies", {{"body", pasted}});
+  require_error(json_reply, 413, "body_too_large");
+  CHECK(get(port, "/api/v1/track/" + token).json().at("messages").empty());
+
+  // A mail program took the full stop after the link into it.
+  for (const std::string tail : {".", ").", ","}) {
+    const auto moved = get(port, "/volg/" + token + tail);
+    INFO(tail);
+    CHECK(moved.status == 301);
+    CHECK(moved.header("location") == "/volg/" + token);
+  }
+  CHECK(get(port, "/volg/" + token.substr(0, 39) + ".", {{"Accept", "text/html"}}).status == 404);
 }
 
 TEST_CASE("meta lists the departments and categories from the database and the workflow", "[meta]") {
