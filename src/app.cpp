@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -177,11 +178,26 @@ application::~application() {
   if (writer_) writer_->stop();
 }
 
+namespace {
+
+http::response see_other(const std::string& location) {
+  http::response res{http::status::see_other, 11};
+  res.set(http::field::location, location);
+  res.set(http::field::cache_control, "no-store");
+  return res;
+}
+
+}  // namespace
+
 net::awaitable<http::response> application::handle(http::exchange& ex) {
   auto& req = ex.req;
   auto target = util::parse_target(req.target());
   if (!target) {
     ex.route = "(invalid)";
+    if (!std::string_view(req.target()).starts_with("/api/") && api::wants_html(req))
+      co_return web::error_page(*services_, http::status::bad_request, "Ongeldig adres",
+                                "In dit adres staan tekens die niet in een adres horen. Controleer de link, of ga "
+                                "naar de startpagina.");
     throw http::api_error(http::status::bad_request, "bad_request", "the request target is malformed");
   }
   const bool is_api = target->path.rfind("/api/", 0) == 0;
@@ -202,6 +218,20 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
         throw http::api_error(http::status::not_found, "not_found", "no such resource");
       }
       ex.route = "(method)";
+      // After a reply refused without JavaScript the address bar shows the form's target; opened
+      // again in a browser it leads back to the tracking page.
+      if ((req.method() == http::verb::get || req.method() == http::verb::head) && api::wants_html(req)) {
+        constexpr std::string_view track = "/api/v1/track/", replies = "/replies";
+        const std::string_view path = target->path;
+        if (path.starts_with(track) && path.ends_with(replies) && path.size() > track.size() + replies.size()) {
+          const auto token = path.substr(track.size(), path.size() - track.size() - replies.size());
+          // Only a token's own characters go into the Location header.
+          if (std::all_of(token.begin(), token.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+              }))
+            co_return see_other("/volg/" + std::string(token));
+        }
+      }
       throw http::api_error(http::status::method_not_allowed, "method_not_allowed",
                             std::string("this resource does not support ") + method_name(req.method()))
           .with_header(http::field::allow, allow_header(match.allowed));
@@ -216,8 +246,15 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
       } catch (const http::api_error& e) {
         // A page asked for by a browser: send the user to the login page (and back here
         // afterwards), or explain in Dutch; the API answers with the JSON error.
-        if (is_api || !api::takes_page(req)) throw;
-        refused = web::refused_page(*services_, e, ctx);
+        // After a report refused without JavaScript the address bar shows the form's target:
+        // opened again in a browser, without a team login, it leads back to the form.
+        if (is_api && ctx.target.path == "/api/v1/reports" && e.http_status == http::status::unauthorized &&
+            api::wants_html(req))
+          refused = see_other("/");
+        else if (is_api || !api::takes_page(req))
+          throw;
+        else
+          refused = web::refused_page(*services_, e, ctx);
       }
       if (refused) co_return std::move(*refused);
     }

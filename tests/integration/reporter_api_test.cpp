@@ -495,3 +495,31 @@ TEST_CASE("meta lists the departments and categories from the database and the w
   CHECK(j.at("limits").at("reporter_email") == 254);
   CHECK(j.at("reply_limits").at("body") == 5000);
 }
+
+TEST_CASE("the addresses a refused form leaves in the address bar lead back to a page in a browser", "[reporter][form]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto port = srv.port();
+  const auto token = post_json(port, "/api/v1/reports", valid_report()).json().at("tracking_token").get<std::string>();
+  const header_list browser{{"Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}};
+
+  const auto replies = get(port, "/api/v1/track/" + token + "/replies", browser);
+  CHECK(replies.status == 303);
+  CHECK(replies.header("location") == "/volg/" + token);
+  const auto form = get(port, "/api/v1/reports", browser);
+  CHECK(form.status == 303);
+  CHECK(form.header("location") == "/");
+  // Tools still get the contract's JSON errors.
+  require_error(get(port, "/api/v1/track/" + token + "/replies"), 405, "method_not_allowed");
+  require_error(get(port, "/api/v1/reports"), 401, "unauthenticated");
+  // Only a token's characters go into a Location header.
+  CHECK(get(port, "/api/v1/track/a%0D%0ASet-Cookie:x/replies", browser).status == 405);
+
+  // A malformed address (a broken %-escape) gets a Dutch page in a browser, JSON otherwise.
+  const auto broken = get(port, "/volg/%ZZ", browser);
+  CHECK(broken.status == 400);
+  CHECK(broken.header("content-type") == "text/html; charset=utf-8");
+  CHECK(broken.body.find("lang=\"nl\"") != std::string::npos);
+  CHECK(broken.body.find("Ongeldig adres") != std::string::npos);
+  require_error(get(port, "/volg/%ZZ"), 400, "bad_request");
+}
