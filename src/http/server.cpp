@@ -16,6 +16,9 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <array>
 
 #include <iostream>
@@ -36,6 +39,9 @@ namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
 namespace {
+
+// At the limit every new connection is refused: one line a second says so.
+log::repeating connection_refused_log;
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
@@ -212,6 +218,20 @@ void server::run() {
   std::string host = bound.address().to_string();
   if (bound.address().is_v6()) host = "[" + host + "]";
   log::announce("listening on http://" + host + ":" + std::to_string(bound.port()));
+  // Every connection is a descriptor, and the database and logs need some: a limit below
+  // --max-connections means accept() fails long before the server refuses anyone itself. The
+  // soft limit is raised as far as the hard one allows (as Go's runtime does); what is still
+  // short is said.
+  const rlim_t wanted = s.options.max_connections + 64;
+  if (rlimit fds{}; ::getrlimit(RLIMIT_NOFILE, &fds) == 0 && fds.rlim_cur != RLIM_INFINITY && fds.rlim_cur < wanted) {
+    const rlimit raised{fds.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, fds.rlim_max), fds.rlim_max};
+    if (raised.rlim_cur > fds.rlim_cur && ::setrlimit(RLIMIT_NOFILE, &raised) == 0) fds.rlim_cur = raised.rlim_cur;
+  }
+  if (rlimit fds{}; ::getrlimit(RLIMIT_NOFILE, &fds) == 0 && fds.rlim_cur != RLIM_INFINITY && fds.rlim_cur < wanted)
+    log::event(log::level::warn, "file_descriptor_limit_low",
+               {{"limit", static_cast<std::uint64_t>(fds.rlim_cur)},
+                {"max_connections", s.options.max_connections},
+                {"advice", "raise the limit (ulimit -n, LimitNOFILE=) above max-connections + 64, or lower --max-connections"}});
 
   for (std::size_t i = 1; i < s.contexts.size(); ++i) s.keep_running.push_back(net::make_work_guard(*s.contexts[i]));
   std::vector<std::thread> pool;
@@ -290,6 +310,8 @@ net::awaitable<void> server::impl::accept_loop() {
     stats.accepted.fetch_add(1, std::memory_order_relaxed);
     if (static_cast<std::size_t>(stats.open_connections.load()) >= options.max_connections) {
       stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      connection_refused_log.event(log::level::warn, "connection_refused",
+                                   {{"reason", "max_connections"}, {"max_connections", options.max_connections}});
       boost::system::error_code ignored;
       socket.close(ignored);
       continue;

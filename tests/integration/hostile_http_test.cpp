@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -314,6 +315,36 @@ TEST_CASE("out of file descriptors, the server keeps accepting once clients leav
   REQUIRE(post_json(port, "/api/v1/reports", valid_report("Na de fd-grens")).status == 201);
   REQUIRE(srv.wait_for_output("\"accept_recovered\""));
   REQUIRE(metric(port, "rodeknop_http_accept_failures_total") >= 1);
+  REQUIRE(srv.stop() == 0);
+}
+
+TEST_CASE("connections over --max-connections are refused and the log says so, once a second", "[http][hostile]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"), {"--max-connections", "4"});
+  const auto port = srv.port();
+  std::vector<raw_socket> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.emplace_back(port);
+    idle.back().send_all(healthz_request);  // answered, then kept open (keep-alive)
+  }
+  for (auto& c : idle) {
+    pollfd p{c.fd(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 3000) > 0);
+  }
+  for (int i = 0; i < 20; ++i) {
+    raw_socket refused(port);
+    refused.send_all(healthz_request);
+  }
+  REQUIRE(srv.wait_for_output("\"connection_refused\""));
+  idle.clear();  // room again, for the metrics
+  std::this_thread::sleep_for(200ms);
+  REQUIRE(metric(port, "rodeknop_http_connections_rejected_total") >= 20);
+  // Twenty refusals within a second are one line (later ones say how many were left out).
+  const auto out = srv.output();
+  std::size_t lines = 0;
+  for (auto at = out.find("\"connection_refused\""); at != std::string::npos; at = out.find("\"connection_refused\"", at + 1))
+    ++lines;
+  CHECK(lines <= 3);
   REQUIRE(srv.stop() == 0);
 }
 
