@@ -18,9 +18,16 @@ std::optional<std::string> password_problem(std::string_view password) {
     return "the password must have at least " + std::to_string(min_password_length) + " characters";
   if (password.size() > max_password_bytes)
     return "the password must have at most " + std::to_string(max_password_bytes) + " bytes";
-  // Nobody can type a line break, a NUL or another control character into the login form.
-  for (const char c : password)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "the password must not hold control characters";
+  // Nobody can type a line break, a NUL or another control character into the login form
+  // (C0, DEL, C1 as C2 80..C2 9F, and the line and paragraph separators E2 80 A8/A9).
+  for (std::size_t i = 0; i < password.size(); ++i) {
+    const auto c = static_cast<unsigned char>(password[i]);
+    const auto next = i + 1 < password.size() ? static_cast<unsigned char>(password[i + 1]) : 0;
+    const auto third = i + 2 < password.size() ? static_cast<unsigned char>(password[i + 2]) : 0;
+    if (c < 0x20 || c == 0x7f || (c == 0xC2 && next >= 0x80 && next <= 0x9F) ||
+        (c == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9)))
+      return "the password must not hold control characters or line breaks";
+  }
   return std::nullopt;
 }
 
@@ -72,6 +79,7 @@ std::optional<std::string> token_name_problem(std::string_view name) {
     // A slash could never be named in DELETE /api/v1/tokens/{name}.
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '/') return "must not hold control characters or /";
   if (!domain::valid_utf8(name)) return "must be valid UTF-8 text";
+  if (domain::shows_nothing(name)) return "must show something (not only spaces or invisible characters)";
   if (name.front() == ' ' || name.back() == ' ') return "must not begin or end with a space";
   if (domain::has_direction_controls(name)) return "must not hold direction overrides (U+202A..U+202E, U+2066..U+2069)";
   return std::nullopt;

@@ -49,6 +49,30 @@ bool has_forbidden_controls(std::string_view s, bool allow_newlines) {
   return false;
 }
 
+void check_text(field_errors& errors, const char* field, std::string& value, std::size_t limit, bool required,
+                bool multiline) {
+  normalise(value);
+  if (!valid_utf8(value) || has_forbidden_controls(value, multiline)) {
+    errors.push_back({field, field_problem::invalid_text, 0});
+  } else if (shows_nothing(value)) {
+    value.clear();
+    if (required) errors.push_back({field, field_problem::required, 0});
+  } else if (utf8_length(value) > limit) {
+    errors.push_back({field, field_problem::too_long, limit});
+  }
+}
+
+void check_key(field_errors& errors, const char* field, std::string& value,
+               const std::set<std::string, std::less<>>& allowed) {
+  normalise(value);
+  if (value.empty())
+    errors.push_back({field, field_problem::required, 0});
+  else if (!allowed.contains(value))
+    errors.push_back({field, field_problem::unknown_key, 0});
+}
+
+}  // namespace
+
 // True when valid UTF-8 `s` shows nothing: only white space, the Unicode spaces (no-break,
 // en/em, ideographic, ...) and the invisible format characters (zero-width space and joiners,
 // direction marks, word joiner, byte order mark, soft hyphen).
@@ -76,30 +100,6 @@ bool shows_nothing(std::string_view s) {
   }
   return true;
 }
-
-void check_text(field_errors& errors, const char* field, std::string& value, std::size_t limit, bool required,
-                bool multiline) {
-  normalise(value);
-  if (!valid_utf8(value) || has_forbidden_controls(value, multiline)) {
-    errors.push_back({field, field_problem::invalid_text, 0});
-  } else if (shows_nothing(value)) {
-    value.clear();
-    if (required) errors.push_back({field, field_problem::required, 0});
-  } else if (utf8_length(value) > limit) {
-    errors.push_back({field, field_problem::too_long, limit});
-  }
-}
-
-void check_key(field_errors& errors, const char* field, std::string& value,
-               const std::set<std::string, std::less<>>& allowed) {
-  normalise(value);
-  if (value.empty())
-    errors.push_back({field, field_problem::required, 0});
-  else if (!allowed.contains(value))
-    errors.push_back({field, field_problem::unknown_key, 0});
-}
-
-}  // namespace
 
 // The direction embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069). A report's
 // text may hold them (pages isolate what a reporter typed); a list's label is shown inside

@@ -616,6 +616,19 @@ export class Decisions {
       ),
     );
     if (prefill.outcome && form.elements.outcome) form.elements.outcome.value = prefill.outcome;
+    // "Uitgelegd, regel blijft" needs the explanation: the note's label says so as it is chosen.
+    if (form.elements.outcome && !needs.noteRequired) {
+      const showNoteRequired = () => {
+        const required = form.elements.outcome.value === 'explained';
+        const note = form.elements.note;
+        const marker = note.closest('.rk-field')?.querySelector('.rk-required');
+        if (marker) marker.textContent = required ? '(verplicht)' : '(niet verplicht)';
+        if (required) note.setAttribute('aria-required', 'true');
+        else note.removeAttribute('aria-required');
+      };
+      form.elements.outcome.addEventListener('change', showNoteRequired);
+      showNoteRequired();
+    }
     const id = r.id;
     const keep = () =>
       keepDraft(id, to, {

@@ -193,7 +193,11 @@ test('resolving with "Uitgelegd, regel blijft" asks for the explanation the repo
   await login(page, `/team/reports/${created.id}`);
   await page.locator('#besluit').getByRole('button', { name: 'Oplossen', exact: true }).click();
   const form = page.locator('#besluit form[data-to="resolved"]');
+  const noteLabel = form.locator('label[for$="-note"] .rk-required');
+  assert.equal((await noteLabel.textContent()).trim(), '(niet verplicht)');
   await form.locator('select[name="outcome"]').selectOption('explained');
+  assert.equal((await noteLabel.textContent()).trim(), '(verplicht)', 'the label says the note is needed now');
+  assert.equal(await form.locator('textarea[name="note"]').getAttribute('aria-required'), 'true');
   await form.getByRole('button', { name: 'Besluit opslaan' }).click();
   await form.getByText('Schrijf de uitleg aan de melder op').first().waitFor();
   assert.equal(await form.locator('textarea[name="note"]').getAttribute('aria-invalid'), 'true');

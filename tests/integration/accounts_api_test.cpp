@@ -107,12 +107,12 @@ TEST_CASE("an account can be read at the address its creation gives, and names t
     require_error(r, 422, "validation_failed");
     CHECK(r.json().at("error").at("fields").contains("username"));
   }
-  for (const std::string& password : {std::string("abcdefgh\n"), std::string("abcd\0efgh", 9), std::string("abc\tdefgh")}) {
+  for (const std::string& password : {std::string("abcdefgh\n"), std::string("abcd\0efgh", 9), std::string("abc\tdefgh"), std::string("abc\u0085defgh"), std::string("abc\u2028defgh")}) {
     const auto r = post_json(port, "/api/v1/users", {{"username", "bert"}, {"role", "triager"}, {"password", password}}, admin);
     require_error(r, 422, "validation_failed");
     CHECK(r.json().at("error").at("fields").contains("password"));
   }
-  for (const std::string name : {"   ", " bi", "bi ", "bi\u202Etool"}) {
+  for (const std::string name : {"   ", " bi", "bi ", "bi\u202Etool", "\u3000", "\u200B"}) {
     const auto r = post_json(port, "/api/v1/tokens", {{"name", name}, {"role", "manager"}}, admin);
     INFO(name << ": " << r.body);
     require_error(r, 422, "validation_failed");

@@ -146,6 +146,9 @@ bool valid_utf8(std::string_view s);
 /// True when `s` holds a direction embedding, override or isolate (U+202A..U+202E,
 /// U+2066..U+2069): refused in names the pages show inside their own sentences.
 bool has_direction_controls(std::string_view s);
+/// True when valid UTF-8 `s` shows nothing: white space, the Unicode spaces and the invisible
+/// format characters (zero-width space and joiners, direction marks, byte order mark, ...).
+bool shows_nothing(std::string_view s);
 bool valid_email(std::string_view s);
 
 }  // namespace rodeknop::domain
