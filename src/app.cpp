@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
+#include <string_view>
 #include <thread>
 
 #include "rodeknop/api/accounts.hpp"
@@ -180,11 +182,18 @@ application::~application() {
 
 namespace {
 
-http::response see_other(const std::string& location) {
-  http::response res{http::status::see_other, 11};
-  res.set(http::field::location, location);
-  res.set(http::field::cache_control, "no-store");
-  return res;
+// The token of `/api/v1/track/{token}/replies` (a reporter's reply), or nullopt for any other
+// path; only a token's own characters count (the result may go into a Location header).
+std::optional<std::string_view> reply_token(std::string_view path) {
+  constexpr std::string_view track = "/api/v1/track/", replies = "/replies";
+  if (!path.starts_with(track) || !path.ends_with(replies) || path.size() <= track.size() + replies.size())
+    return std::nullopt;
+  const auto token = path.substr(track.size(), path.size() - track.size() - replies.size());
+  if (!std::all_of(token.begin(), token.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      }))
+    return std::nullopt;
+  return token;
 }
 
 }  // namespace
@@ -220,18 +229,9 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
       ex.route = "(method)";
       // After a reply refused without JavaScript the address bar shows the form's target; opened
       // again in a browser it leads back to the tracking page.
-      if ((req.method() == http::verb::get || req.method() == http::verb::head) && api::wants_html(req)) {
-        constexpr std::string_view track = "/api/v1/track/", replies = "/replies";
-        const std::string_view path = target->path;
-        if (path.starts_with(track) && path.ends_with(replies) && path.size() > track.size() + replies.size()) {
-          const auto token = path.substr(track.size(), path.size() - track.size() - replies.size());
-          // Only a token's own characters go into the Location header.
-          if (std::all_of(token.begin(), token.end(), [](char c) {
-                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-              }))
-            co_return see_other("/volg/" + std::string(token));
-        }
-      }
+      if ((req.method() == http::verb::get || req.method() == http::verb::head) && api::wants_html(req))
+        if (const auto token = reply_token(target->path))
+          co_return http::redirect_response("/volg/" + std::string(*token), req.version());
       throw http::api_error(http::status::method_not_allowed, "method_not_allowed",
                             std::string("this resource does not support ") + method_name(req.method()))
           .with_header(http::field::allow, allow_header(match.allowed));
@@ -250,7 +250,7 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
         // opened again in a browser, without a team login, it leads back to the form.
         if (is_api && ctx.target.path == "/api/v1/reports" && e.http_status == http::status::unauthorized &&
             api::wants_html(req))
-          refused = see_other("/");
+          refused = http::redirect_response("/", req.version());
         else if (is_api || !api::takes_page(req))
           throw;
         else
@@ -292,10 +292,7 @@ void application::serve() {
   opts.encoded_body_allowed = [](const http::request& req) {
     const std::string_view target = req.target();
     const auto path = target.substr(0, target.find('?'));
-    return req.method() == http::verb::post &&
-           (path == "/api/v1/reports" ||
-            (path.starts_with("/api/v1/track/") && path.ends_with("/replies") &&
-             path.find('/', std::string_view("/api/v1/track/").size()) == path.size() - std::string_view("/replies").size()));
+    return req.method() == http::verb::post && (path == "/api/v1/reports" || reply_token(path));
   };
   opts.header_timeout = cfg_.header_timeout;
   opts.body_timeout = cfg_.body_timeout;

@@ -179,9 +179,8 @@ void register_page_routes(http::router& r, services& s) {
               if (const auto key = util::tracking_key(trimmed)) {
                 auto conn = s.readers.acquire();
                 if (store::find_tracking_view(*conn, *key)) {
-                  http::response res{http::status::moved_permanently, ctx.req.version()};
-                  res.set(http::field::location, "/volg/" + std::string(trimmed));
-                  res.set(http::field::cache_control, "no-store");
+                  auto res = http::redirect_response("/volg/" + std::string(trimmed), ctx.req.version());
+                  res.result(http::status::moved_permanently);
                   co_return res;
                 }
               }
