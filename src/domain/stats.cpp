@@ -1,5 +1,7 @@
 #include "rodeknop/domain/stats.hpp"
 
+#include <algorithm>
+
 namespace rodeknop::domain {
 
 stats_counts& stats_counts::operator+=(const stats_counts& o) {
@@ -37,7 +39,8 @@ stats_query read_stats_range(const std::string* from, const std::string* to, yea
   if (!errors.empty()) return q;
   if (!f && !t) t = current;
   if (!f) f = add_months(*t, -11);
-  if (!t) t = add_months(*f, 11);
+  // Twelve months from `from`, but no months that have not begun (their figures are not known).
+  if (!t) t = std::max(*f, std::min(add_months(*f, 11), current));
   const int n = months_in_range(*f, *t);
   if (n < 1)
     errors.emplace("to", "must not be before from");

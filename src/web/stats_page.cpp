@@ -217,19 +217,21 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       outcomes[o] += m.by_outcome[o];
       outcome_cells.push_back({{"count", m.by_outcome[o]}, {"count_nl", count_nl(m.by_outcome[o])}});
     }
-    // The month still running is marked: its figures are not final yet.
+    // The month still running is marked: its figures are not final yet. A month to come has no
+    // backlog at its end yet (the API gives today's; the page shows none).
     const bool running = m.month == this_month;
+    const bool to_come = m.month > this_month;
     rows.push_back({{"month", domain::format_year_month(m.month)},
-                    {"label", month_label(m.month) + (running ? " (tot nu toe)" : "")},
-                    {"short", month_short_label(m.month) + (running ? " (lopend)" : "")},
+                    {"label", month_label(m.month) + (running ? " (tot nu toe)" : to_come ? " (nog niet begonnen)" : "")},
+                    {"short", month_short_label(m.month) + (running ? " (lopend)" : to_come ? " (komt nog)" : "")},
                     {"received", m.total.received},
                     {"received_nl", count_nl(m.total.received)},
                     {"decided", m.total.decided},
                     {"decided_nl", count_nl(m.total.decided)},
                     {"closed", m.total.closed()},
                     {"closed_nl", count_nl(m.total.closed())},
-                    {"open_at_end", m.open_at_end},
-                    {"open_at_end_nl", count_nl(m.open_at_end)},
+                    {"open_at_end", to_come ? json("") : json(m.open_at_end)},
+                    {"open_at_end_nl", to_come ? std::string("–") : count_nl(m.open_at_end)},
                     {"median_decision", days_value(m.median_days_to_decision)},
                     {"median_decision_nl", days_nl(m.median_days_to_decision)},
                     {"median_close", days_value(m.median_days_to_close)},
@@ -255,7 +257,11 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
     if (const auto* c = catalog->category_label(q.category))
       scope += (scope.empty() ? "categorie " : ", categorie ") + *c;
   }
-  const auto last_open = months.empty() ? 0 : months.back().open_at_end;
+  // The backlog at the end of the period: at the end of its last month that has begun (now, when
+  // the period runs into months to come).
+  std::int64_t last_open = 0;
+  for (const auto& m : months)
+    if (m.month <= this_month) last_open = m.open_at_end;
 
   // The period's figures per reporter's department, owning department and category.
   const auto period_label = month_label(q.from) + " tot en met " + month_label(q.to);

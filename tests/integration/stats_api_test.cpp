@@ -530,3 +530,33 @@ TEST_CASE("statistics page: the period by reporter's department, owning departme
   CHECK(breakdown_row(filtered, "category", "data-rk-key=\"gemeentelijk_beleid\"") == row{0, 0, 0, 0, 0, 0, 0});
   CHECK(breakdown_row(filtered, "owner", "data-rk-label=\"Nog geen dienst toegewezen\"") == row{2, 2, 2, 0, 0, 1, 1});
 }
+
+TEST_CASE("months that have not begun: the default period stops at this month, the page shows no backlog for them",
+          "[integration][stats]") {
+  stats_server s(false);
+  REQUIRE(post_json(s.port(), "/api/v1/reports", valid_report("Nog open")).status == 201);
+  const auto this_month = s.get_as(s.manager, "/api/v1/stats/monthly").json().at("months").back().at("month").get<std::string>();
+  int year = std::stoi(this_month.substr(0, 4)), number = std::stoi(this_month.substr(5, 2));
+  const auto later = [&](int n) {
+    const int k = year * 12 + number - 1 + n;
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d", k / 12, k % 12 + 1);
+    return std::string(text);
+  };
+  // Only a first month: twelve months from it, but not into months to come.
+  const auto from_now = s.get_as(s.manager, "/api/v1/stats/monthly?from=" + this_month).json();
+  REQUIRE(from_now.at("months").size() == 1);
+  CHECK(from_now.at("months")[0].at("month") == this_month);
+  const auto from_earlier = s.get_as(s.manager, "/api/v1/stats/monthly?from=" + later(-3)).json();
+  CHECK(from_earlier.at("months").size() == 4);
+  CHECK(from_earlier.at("months").back().at("month") == this_month);
+
+  // Asked for explicitly, months to come are listed; the page marks them and gives no backlog.
+  const auto page = s.get_as(s.manager, "/stats?from=" + this_month + "&to=" + later(2)).body;
+  std::size_t marked = 0;
+  for (auto at = page.find("(nog niet begonnen)"); at != std::string::npos; at = page.find("(nog niet begonnen)", at + 1))
+    ++marked;
+  CHECK(marked >= 2);  // two months, in each table of months
+  CHECK(page.find("id=\"rk-figure-open\">1</dd>") != std::string::npos);
+  CHECK(page.find("data-rk-value=\"\">–</td>") != std::string::npos);
+}

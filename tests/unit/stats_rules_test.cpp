@@ -269,6 +269,12 @@ TEST_CASE("the range of a statistics request", "[stats]") {
   CHECK(errors.empty());
   CHECK(domain::months_in_range(q.from, q.to) == 12);
   q = domain::read_stats_range(&jan, nullptr, now, errors);
+  CHECK(q.to == year_month{2026, 11});  // not into months that have not begun
+  const std::string may = "2025-05";
+  q = domain::read_stats_range(&may, nullptr, now, errors);
+  CHECK(q.to == year_month{2026, 4});
+  q = domain::read_stats_range(&dec, nullptr, now, errors);  // a month to come: that month alone
+  CHECK(q.from == year_month{2026, 12});
   CHECK(q.to == year_month{2026, 12});
   q = domain::read_stats_range(nullptr, &jan, now, errors);
   CHECK(q.from == year_month{2025, 2});
