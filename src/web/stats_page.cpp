@@ -282,7 +282,7 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
   add_breakdown("category", "categorie", "Categorie", &domain::month_stats::by_category, catalog->categories,
                 catalog->former_categories, nullptr);
 
-  const json data = {
+  json data = {
       {"from", domain::format_year_month(q.from)},
       {"to", domain::format_year_month(q.to)},
       {"period_label", period_label},
@@ -314,6 +314,11 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       {"json_url", base},
       {"user", ctx.who ? user_json(*ctx.who) : json(nullptr)},
   };
+  // After a refusal the months stay in their fields as typed (the figures below are the default
+  // period's, as the lead says).
+  if (!errors.empty())
+    for (const char* field : {"from", "to"})
+      if (const auto* typed = ctx.query(field); typed && typed->size() <= 32) data[field] = *typed;
   auto res = http::html_response(errors.empty() ? http::status::ok : http::status::unprocessable_entity,
                                  s.templates.render("stats", data));
   res.set(http::field::cache_control, "no-store");

@@ -414,6 +414,7 @@ TEST_CASE("statistics page: figures, tables and downloads for the chosen period"
   const auto wrong = s.get_as(s.manager, "/stats?from=2026-13");
   CHECK(wrong.status == 422);
   CHECK(wrong.body.find("Kies een geldige beginmaand.") != std::string::npos);
+  CHECK(wrong.body.find("name=\"from\" value=\"2026-13\"") != std::string::npos);  // as typed
   // Past months are final; the month still running is marked as such (the default period ends with it).
   CHECK(page.body.find("(tot nu toe)") == std::string::npos);
   CHECK(s.get_as(s.manager, "/stats").body.find("(tot nu toe)") != std::string::npos);
