@@ -1,5 +1,7 @@
 #include "rodeknop/auth/gate.hpp"
 
+#include <cctype>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -342,8 +344,13 @@ net::awaitable<login_outcome> gate::login(std::string username, std::string pass
   std::optional<store::user_record> user;
   {
     auto conn = readers_.acquire();
-    user = store::find_user(*conn, username);
+    user = store::find_user_for_login(*conn, username);
   }
+  // Names are unique without case, and a login may spell them either way: from here on the
+  // account's own spelling (also for the throttle, which a change of case must not get round).
+  if (user) username = user->username;
+  else
+    for (auto& ch : username) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   // An unknown name is never logged: it is often a password typed into the wrong field.
   const std::string logged_name = user ? username : std::string("(unknown)");
   // The account's failures count against its present password and state: when the admin sets

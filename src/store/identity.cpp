@@ -52,6 +52,20 @@ std::optional<user_record> find_user(connection& c, std::string_view username) {
   return u;
 }
 
+std::optional<user_record> find_user_for_login(connection& c, std::string_view username) {
+  auto& st = c.prepare(
+      "SELECT username, role, password_hash, disabled, created_at, updated_at FROM users "
+      "WHERE lower(username) = lower(?1) ORDER BY username = ?1 DESC, username LIMIT 1");
+  bind_view(st, 1, username);
+  if (!st.executeStep()) {
+    st.reset();
+    return std::nullopt;
+  }
+  auto u = user_from(st);
+  st.reset();
+  return u;
+}
+
 std::vector<user_record> list_users(connection& c) {
   auto& st = c.prepare(
       "SELECT username, role, password_hash, disabled, created_at, updated_at FROM users ORDER BY username");

@@ -802,3 +802,21 @@ TEST_CASE("team pages send a browser without a session to the login page and ref
   CHECK(by_reference.header("location") == "/team/reports/" + std::to_string(created.json().at("id").get<std::int64_t>()));
   CHECK(get(port, "/team/reports/RK-2020-99999", as_manager).status == 404);
 }
+
+TEST_CASE("a login may spell the account name in any case, and the throttle counts both spellings as one",
+          "[access][session]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto in = post_json(port, "/api/v1/session", {{"username", "ANNA"}, {"password", test_password}});
+  REQUIRE(in.status == 200);
+  CHECK(in.json().at("username") == "anna");  // the account's own spelling
+  // Guessing under changing spellings is one account's failures.
+  for (const char* name : {"Anna", "aNna", "anNa", "annA", "ANna"})
+    require_error(post_json(port, "/api/v1/session", {{"username", name}, {"password", "wrong password!"}}), 401,
+                  "invalid_credentials");
+  require_error(post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", test_password}}), 429,
+                "too_many_attempts");
+}

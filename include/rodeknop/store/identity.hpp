@@ -25,6 +25,9 @@ struct user_record {
 /// Adds an account; false when the username is taken.
 bool insert_user(connection& c, const user_record& u);
 std::optional<user_record> find_user(connection& c, std::string_view username);
+/// The account a login names: its exact name, else the one that differs only in case (A–Z, as
+/// names are unique without case).
+std::optional<user_record> find_user_for_login(connection& c, std::string_view username);
 std::vector<user_record> list_users(connection& c);
 /// Each returns false when there is no such user.
 bool set_user_role(connection& c, std::string_view username, std::string_view role, domain::sys_seconds now);
