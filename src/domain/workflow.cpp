@@ -145,6 +145,11 @@ change_plan plan_change(const report_state& current, const report_change& change
   }
   if (status_changes && change.outcome && *change.status != "resolved")
     errors.push_back({"outcome", field_problem::not_applicable, 0, "with the status change to resolved"});
+  // A link is what a duplicate is: set on a report that is not (or no longer) one, it would show
+  // on an accepted report and stand in the way of marking the other report a duplicate of it.
+  if (change.duplicate_of && *change.duplicate_of && plan.after.status != "duplicate")
+    errors.push_back({"duplicate_of", field_problem::not_applicable, 0,
+                      "with the status duplicate (or while the report is a duplicate)"});
 
   if (change.priority && *change.priority != current.priority) {
     plan.after.priority = *change.priority;

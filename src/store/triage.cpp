@@ -232,10 +232,12 @@ void insert_event(connection& c, std::int64_t report_id, sys_seconds at, std::st
 
 domain::duplicate_target find_duplicate_target(connection& c, std::int64_t report_id, std::int64_t target) {
   domain::duplicate_target t;
-  auto& st = c.prepare("SELECT duplicate_of FROM reports WHERE id = ?1");
+  auto& st = c.prepare("SELECT duplicate_of, status FROM reports WHERE id = ?1");
   std::int64_t at = target;
-  // Follow the chain of links from the target; reaching the report itself is a cycle. The
-  // chain is acyclic already (every link was checked), so it ends; the bound is a safeguard.
+  // Follow the chain of links from the target; reaching the report itself is a cycle. Only a
+  // report marked duplicate links on (a link left on another, from before links were tied to
+  // that status, leads nowhere). The chain is acyclic already (every link was checked), so it
+  // ends; the bound is a safeguard.
   for (int steps = 0; steps < 100000; ++steps) {
     st.reset();
     st.clearBindings();
@@ -243,7 +245,7 @@ domain::duplicate_target find_duplicate_target(connection& c, std::int64_t repor
     if (!st.executeStep()) break;
     if (steps == 0) t.exists = true;
     const auto next = st.getColumn(0);
-    if (next.isNull()) break;
+    if (next.isNull() || st.getColumn(1).getString() != "duplicate") break;
     at = next.getInt64();
     if (at == report_id) {
       t.forms_cycle = true;
@@ -287,13 +289,14 @@ decision_record read_decision(SQLite::Statement& st) {
 
 constexpr const char* decisions_sql =
     "SELECT e.id, e.at, e.actor, e.from_value, e.to_value, e.note, e.outcome, r.id, r.reference, r.title, "
-    // A move to duplicate names the earlier report: the link event written by the same change
-    // (same report and second, a few events from it; a quick reopen writes an empty link).
+    // A move to duplicate names the earlier report: the link event written by the same change,
+    // just before it (same report and second; a link changed later, even within that second,
+    // comes after it, and a quick reopen writes an empty link).
     "o.id, o.reference "
     "FROM events e JOIN reports r ON r.id = e.report_id "
     "LEFT JOIN reports o ON e.to_value = 'duplicate' AND o.id = (SELECT CAST(d.to_value AS INTEGER) FROM events d "
     "WHERE d.report_id = e.report_id AND d.type = 'duplicate_of' AND d.at = e.at AND d.to_value IS NOT NULL "
-    "AND d.id BETWEEN e.id - 6 AND e.id + 6 ORDER BY d.id DESC LIMIT 1) "
+    "AND d.id BETWEEN e.id - 6 AND e.id - 1 ORDER BY d.id DESC LIMIT 1) "
     "WHERE e.type = 'status' AND e.actor <> 'reporter' AND e.at >= ?1 AND e.at < ?2 "
     "ORDER BY e.at, e.id LIMIT ?3";
 

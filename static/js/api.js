@@ -134,6 +134,7 @@ export function fieldMessage(field, english = '') {
   if (field === 'duplicate_of' && /itself|self/i.test(english)) return 'Een melding kan geen dubbel van zichzelf zijn.';
   if (field === 'duplicate_of' && /cycle|loop/i.test(english)) return 'Die melding is al (via een andere) als dubbel van deze melding gemarkeerd.';
   if (field === 'duplicate_of' && /not found|unknown|exist/i.test(english)) return 'Er is geen melding met dit nummer.';
+  if (field === 'duplicate_of' && /only taken/i.test(english)) return 'Een melding kan alleen als dubbel gekoppeld worden met de status ‘Dubbel’.';
   return FIELD_MESSAGES[field] ?? 'Deze waarde is niet geldig.';
 }
 
