@@ -113,6 +113,15 @@ std::string json_fields::text(std::string_view name) const {
   return it->get<std::string>();
 }
 
+bool json_fields::flag(std::string_view name) const {
+  const auto it = object_.find(name);
+  if (it == object_.end() || it->is_null()) return false;
+  if (!it->is_boolean())
+    throw http::api_error(http::status::bad_request, "wrong_type", "a field has the wrong JSON type",
+                          {{std::string(name), "must be true or false"}});
+  return it->get<bool>();
+}
+
 bool wants_html(const http::request& req) {
   const std::string_view accept = req[http::field::accept];
   return accept.find("text/html") != std::string_view::npos;

@@ -111,10 +111,10 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     throw validation_error(errors);
   }
 
-  // Through the intranet's single sign-on the reporter is known (pseudonymous reporting): but only
-  // from Rode Knop's own page (or a tool), never from a form that another site made the browser
-  // send, which would file a report in someone's name.
-  if (ctx.who && ctx.who->via == auth::method::proxy) {
+  // Through the intranet's single sign-on the reporter is known (pseudonymous reporting) unless
+  // they ask to report anonymously: but only from Rode Knop's own page (or a tool), never from a
+  // form that another site made the browser send, which would file a report in someone's name.
+  if (ctx.who && ctx.who->via == auth::method::proxy && !submission.anonymous) {
     if (const auto why = s.gate.cross_site(ctx.req)) {
       log::event(log::level::warn, "auth.csrf_refused", {{"reason", *why}, {"route", "/api/v1/reports"}});
       if (kind == body_kind::form)

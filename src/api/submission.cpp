@@ -6,10 +6,10 @@ namespace rodeknop::api {
 
 domain::report_submission submission_from_json(const nlohmann::json& body) {
   const json_fields f(body, {"title", "procedure", "description", "impact", "suggestion", "department", "category",
-                             "reporter_name", "reporter_email"});
+                             "reporter_name", "reporter_email", "anonymous"});
   return {f.text("title"),      f.text("procedure"),  f.text("description"),
           f.text("impact"),     f.text("suggestion"), f.text("department"),
-          f.text("category"),   f.text("reporter_name"), f.text("reporter_email"), {}};
+          f.text("category"),   f.text("reporter_name"), f.text("reporter_email"), {}, f.flag("anonymous")};
 }
 
 domain::report_submission submission_from_form(const util::param_list& form) {
@@ -27,6 +27,7 @@ domain::report_submission submission_from_form(const util::param_list& form) {
   s.category = get("category");
   s.reporter_name = get("reporter_name");
   s.reporter_email = get("reporter_email");
+  s.anonymous = !get("anonymous").empty();  // a checkbox: present when ticked
   return s;
 }
 

@@ -220,6 +220,12 @@ std::optional<principal> gate::proxied_identity(const http::request_context& ctx
                {{"peer", ctx.peer.to_string()}, {"header", sso_.user_header}});
     return std::nullopt;
   }
+  // A proxy that adds its header to the client's instead of replacing it leaves two: the client's
+  // may come first. Two of either header identify nobody.
+  if (req.count(sso_.user_header) > 1 || req.count(sso_.groups_header) > 1) {
+    log::event(log::level::warn, "auth.repeated_identity_header", {{"peer", ctx.peer.to_string()}, {"header", sso_.user_header}});
+    return std::nullopt;
+  }
   if (!plausible_sso_user(user)) {
     // Not the name itself: it may be anything, also a person's name in a form nobody expects.
     log::event(log::level::warn, "auth.implausible_identity_header", {{"peer", ctx.peer.to_string()}, {"header", sso_.user_header}});
@@ -266,7 +272,9 @@ std::optional<principal> gate::session_of(const http::request_context& ctx) {
 
 std::optional<std::string> gate::cross_site(const http::request& req) const {
   // A browser says so itself when another site sent it (also where it sends no Origin).
+  // Rode Knop's own pages are same-origin: another site under the same domain (same-site) is not.
   if (boost::beast::iequals(req["Sec-Fetch-Site"], "cross-site")) return "cross-site";
+  if (boost::beast::iequals(req["Sec-Fetch-Site"], "same-site")) return "same-site";
   const std::string_view origin = req[http::field::origin];
   // Our pages send `Referrer-Policy: no-referrer`, so a browser sends `Origin: null` with the
   // pages' own plain form posts (login, logout without script). Then the browser's
@@ -291,6 +299,9 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
   std::optional<principal> proxied = proxied_identity(ctx);
 
   bool expired = false;
+  // Of two, which one counts would depend on who reads them: none does.
+  if (req.count(http::field::authorization) > 1)
+    throw http::api_error(http::status::bad_request, "bad_request", "send one Authorization header, not several");
   const std::string_view authorization = req[http::field::authorization];
   if (!authorization.empty()) {
     if (authorization.size() < 8 || !boost::beast::iequals(authorization.substr(0, 7), "Bearer "))

@@ -7,6 +7,11 @@
 #include <functional>
 #include <future>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+
 #include "harness.hpp"
 
 using namespace rk_test;
@@ -819,4 +824,81 @@ TEST_CASE("a login may spell the account name in any case, and the throttle coun
                   "invalid_credentials");
   require_error(post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", test_password}}), 429,
                 "too_many_attempts");
+}
+
+namespace {
+
+// The status of the answer to a request sent as raw text (for repeated headers, which the
+// harness's request builder would merge).
+unsigned raw_status(unsigned short port, const std::string& text) {
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect({net::ip::make_address("127.0.0.1"), port});
+  net::write(socket, net::buffer(text));
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(socket, buffer, res);
+  return res.result_int();
+}
+
+}  // namespace
+
+TEST_CASE("behind single sign-on a reporter may still report anonymously", "[access][sso]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto triager = create_token(db, "script", "triager");
+  server_process srv(db, {"--trusted-proxies", "127.0.0.1", "--sso-group-roles", "rk-team=triager"});
+  const auto port = srv.port();
+  const auto identity_of = [&](const response& created) {
+    REQUIRE(created.header("location").rfind("/api/v1/reports/", 0) == 0);
+    return get(port, created.header("location"), bearer(triager)).json().at("reporter_identity");
+  };
+  // The form offers it beside the user name it names.
+  const auto form = get(port, "/", {{"X-Remote-User", "piet"}});
+  CHECK(form.body.find("name=\"anonymous\"") != std::string::npos);
+  CHECK(get(port, "/").body.find("name=\"anonymous\"") == std::string::npos);  // nobody known: anonymous anyway
+
+  auto body = valid_report("Anoniem via het intranet");
+  body["anonymous"] = true;
+  const auto anonymous = post_json(port, "/api/v1/reports", body, {{"X-Remote-User", "piet"}});
+  REQUIRE(anonymous.status == 201);
+  CHECK(identity_of(anonymous).is_null());
+  body["anonymous"] = false;
+  CHECK(identity_of(post_json(port, "/api/v1/reports", body, {{"X-Remote-User", "piet"}})) == "piet");
+  body["anonymous"] = "ja";
+  require_error(post_json(port, "/api/v1/reports", body, {{"X-Remote-User", "piet"}}), 400, "wrong_type");
+
+  // The form's checkbox; an anonymous report is no one's, wherever the form came from.
+  const std::string fields = "title=Anoniem&procedure=p&description=d&department=dpz&category=anders&anonymous=1";
+  const auto posted = request(port, http::verb::post, "/api/v1/reports", fields,
+                              {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Remote-User", "piet"},
+                               {"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
+  REQUIRE(posted.status == 303);
+  const auto refused = request(port, http::verb::post, "/api/v1/reports", fields.substr(0, fields.size() - 12),
+                               {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Remote-User", "piet"},
+                                {"Origin", "null"}, {"Sec-Fetch-Site", "same-site"}});
+  CHECK(refused.status == 403);  // another site under the same domain may not send one in piet's name
+  srv.stop();
+  SQLite::Database d(db, SQLite::OPEN_READONLY);
+  CHECK(d.execAndGet("SELECT count(*) FROM reports WHERE title = 'Anoniem' AND reporter_identity IS NULL").getInt() == 1);
+  CHECK(d.execAndGet("SELECT count(*) FROM reports WHERE reporter_identity = 'piet'").getInt() == 1);
+}
+
+TEST_CASE("repeated identity headers identify nobody", "[access][sso]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto token = create_token(db, "script", "triager");
+  server_process srv(db, {"--trusted-proxies", "127.0.0.1", "--sso-group-roles", "rk-team=triager;rk-mt=manager"});
+  const auto port = srv.port();
+  const std::string start = "GET /api/v1/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+  CHECK(raw_status(port, start + "X-Remote-User: jan\r\nX-Remote-Groups: rk-team\r\n\r\n") == 200u);
+  // A proxy that adds its header to the client's: which came first says nothing.
+  CHECK(raw_status(port, start + "X-Remote-User: baas\r\nX-Remote-User: jan\r\nX-Remote-Groups: rk-team\r\n\r\n") == 401u);
+  CHECK(raw_status(port, start + "X-Remote-User: jan\r\nX-Remote-Groups: rk-mt\r\nX-Remote-Groups: rk-team\r\n\r\n") ==
+        401u);
+  CHECK(raw_status(port, start + "Authorization: Bearer " + token + "\r\n\r\n") == 200u);
+  CHECK(raw_status(port, start + "Authorization: Bearer " + token + "\r\nAuthorization: Bearer rk_x\r\n\r\n") == 400u);
+  srv.stop();
+  CHECK(srv.output().find("\"auth.repeated_identity_header\"") != std::string::npos);
 }

@@ -31,6 +31,8 @@ class json_fields {
 
   /// A string field; "" when absent or null.
   std::string text(std::string_view name) const;
+  /// A boolean field; false when absent or null.
+  bool flag(std::string_view name) const;
   bool has(std::string_view name) const;
 
  private:

@@ -72,6 +72,9 @@ struct report_submission {
   /// Set by the server, never from the form: the user name the intranet's single sign-on
   /// gave (pseudonymous reporting). Empty for anonymous reports.
   std::string reporter_identity;
+  /// The reporter asked that the single sign-on user name not be kept with the report (anonymous
+  /// reports are allowed also behind single sign-on).
+  bool anonymous = false;
 };
 
 /// Why a field is not acceptable; the API turns it into English, the pages into Dutch.
