@@ -214,6 +214,9 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
       const auto n = in_transaction(*c, [&] { return store::erase_reporter_identities(*c, cutoff, o.dry_run, domain::now()); });
       std::cerr << (o.dry_run ? "would erase" : "erased") << " the reporter's personal data of " << n
                 << " reports closed before " << domain::format_rfc3339(cutoff) << "\n";
+      if (!o.dry_run && n > 0 && !store::flush_erased(*c))
+        std::cerr << "the running server still holds the old values in its write-ahead log until its next "
+                     "checkpoint (or its stop)\n";
       return 0;
     };
   });

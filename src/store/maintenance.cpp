@@ -608,6 +608,8 @@ std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds c
       "WHERE status IN ('resolved', 'wont_fix', 'rejected', 'duplicate') "
       "AND (reporter_name IS NOT NULL OR reporter_email IS NOT NULL OR reporter_identity IS NOT NULL) "
       "AND (SELECT max(e.at) FROM events e WHERE e.report_id = reports.id AND e.type = 'status') < ?1";
+  // Freed and rewritten space is overwritten with zeros, not left with the old names in it.
+  if (!dry_run) c.db().exec("PRAGMA secure_delete = ON");
   auto& st = c.prepare(dry_run ? count_sql : erase_sql);
   st.bind(1, static_cast<std::int64_t>(closed_before.time_since_epoch().count()));
   if (!dry_run) {
@@ -618,6 +620,11 @@ std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds c
   const auto n = st.getColumn(0).getInt64();
   st.reset();
   return n;
+}
+
+bool flush_erased(connection& c) {
+  SQLite::Statement st(c.db(), "PRAGMA wal_checkpoint(TRUNCATE)");
+  return st.executeStep() && st.getColumn(0).getInt() == 0;
 }
 
 }  // namespace rodeknop::store

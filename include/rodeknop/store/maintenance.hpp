@@ -38,4 +38,10 @@ seed_result seed(const db_options& options, std::int64_t count, std::uint64_t se
 std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds closed_before, bool dry_run,
                                        std::chrono::sys_seconds now);
 
+/// After an erasure, the old values out of the files as far as SQLite can: the write-ahead log
+/// copied into the database and emptied. False when a reader (a running server) held part of it:
+/// those copies go at the server's next checkpoint. (The erasure itself overwrites what it frees,
+/// with `secure_delete`.)
+bool flush_erased(connection& c);
+
 }  // namespace rodeknop::store
