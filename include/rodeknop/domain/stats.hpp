@@ -77,7 +77,8 @@ year_month add_months(year_month m, int n);
 
 /// Reads the range from the optional texts of `from` and `to` ("YYYY-MM"). Absent both: the
 /// twelve months up to and including `current`; absent `from`: twelve months up to `to`; absent
-/// `to`: twelve months from `from`, but not past `current` (unless `from` itself is later). Problems go into `errors` (field → English message) and the result is then unusable.
+/// `to`: twelve months from `from`, but not past `current` (unless `from` itself is later).
+/// Problems go into `errors` (field → English message) and the result is then unusable.
 stats_query read_stats_range(const std::string* from, const std::string* to, year_month current,
                              std::map<std::string, std::string>& errors);
 
