@@ -1,6 +1,7 @@
 #include "rodeknop/app.hpp"
 
 #include <SQLiteCpp/Exception.h>
+#include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -144,9 +145,22 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
                            " and " + RODEKNOP_SOURCE_STATIC_DIR + ")");
 
   const fs::path db_path(cfg_.db);
-  if (db_path.has_parent_path()) fs::create_directories(db_path.parent_path());
+  store::check_database_path(cfg_.db);
+  if (db_path.has_parent_path()) {
+    std::error_code ec;
+    fs::create_directories(db_path.parent_path(), ec);
+    if (ec)
+      throw std::runtime_error("cannot make the folder " + db_path.parent_path().string() + " for the database: " +
+                               ec.message());
+  }
   const store::db_options db{cfg_.db, cfg_.synchronous};
   store::initialise_database(db);
+  // SQLite gives the -wal and -shm files the database file's permissions: a database others may
+  // read (chmod, a copy) lets them read every reporter's name in those too.
+  if (struct stat st {}; ::stat(cfg_.db.c_str(), &st) == 0 && (st.st_mode & S_IRWXO) != 0)
+    log::event(log::level::warn, "database_open_to_others",
+               {{"path", cfg_.db},
+                {"advice", "other users may read the database and its -wal and -shm files: chmod o-rwx them"}});
   writer_ = std::make_unique<store::writer>(db);
   readers_ = std::make_unique<store::read_pool>(db);
   templates_ = std::make_unique<web::template_set>(fs::path(cfg_.static_dir) / "templates");

@@ -23,7 +23,6 @@ namespace rodeknop::cli {
 namespace {
 
 struct account_options {
-  std::string db;
   std::string username;
   std::string role;
   std::string name;
@@ -86,20 +85,16 @@ std::string iso(domain::sys_seconds t) { return domain::format_rfc3339(t); }
 void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& action) {
   auto* user = app.add_subcommand("user", "Team accounts (triager, manager, admin)");
   user->require_subcommand(1);
-  const auto db_option = [&o](CLI::App* cmd) {
-    cmd->add_option("--db", o.db, "SQLite database file")->envname("RODEKNOP_DB")->required();
-  };
-
   auto* add = user->add_subcommand("add", "Add an account; the password is read from standard input (one line)");
-  db_option(add);
+  auto& add_db = add_db_option(*add);
   add->add_option("--username", o.username, "Login name")->required();
   add->add_option("--role", o.role, "triager, manager or admin")->required()->check(CLI::IsMember(role_names));
-  add->callback([&o, &action] {
-    action = [&o] {
+  add->callback([&o, &action, db = &add_db] {
+    action = [&o, db] {
       check_username(o.username);
       const auto password = read_password();
       const auto hash = auth::hash_password(password);
-      auto c = open(o.db);
+      auto c = open(*db);
       const auto now = domain::now();
       if (!store::insert_user(*c, {o.username, o.role, hash, false, now, now}))
         throw std::runtime_error("user \"" + o.username +
@@ -110,10 +105,10 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
   });
 
   auto* list = user->add_subcommand("list", "List the accounts");
-  db_option(list);
-  list->callback([&o, &action] {
-    action = [&o] {
-      auto c = open_existing(o.db);
+  auto& list_db = add_db_option(*list);
+  list->callback([&o, &action, db = &list_db] {
+    action = [&o, db] {
+      auto c = open_existing(*db);
       std::cout << "username\trole\tstatus\tcreated_at\tupdated_at\n";
       for (const auto& u : store::list_users(*c))
         std::cout << u.username << '\t' << u.role << '\t' << (u.disabled ? "disabled" : "active") << '\t'
@@ -123,12 +118,12 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
   });
 
   auto* set_role = user->add_subcommand("set-role", "Change an account's role (takes effect at once)");
-  db_option(set_role);
+  auto& set_role_db = add_db_option(*set_role);
   set_role->add_option("--username", o.username, "Login name")->required();
   set_role->add_option("--role", o.role, "triager, manager or admin")->required()->check(CLI::IsMember(role_names));
-  set_role->callback([&o, &action] {
-    action = [&o] {
-      auto c = open_existing(o.db);
+  set_role->callback([&o, &action, db = &set_role_db] {
+    action = [&o, db] {
+      auto c = open_existing(*db);
       if (!store::set_user_role(*c, o.username, o.role, domain::now()))
         throw std::runtime_error("no user \"" + o.username + "\"");
       std::cerr << "user " << o.username << " now has role " << o.role << "\n";
@@ -139,11 +134,11 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
   for (const bool disable : {true, false}) {
     auto* cmd = user->add_subcommand(disable ? "disable" : "enable",
                                      disable ? "Disable an account and end its sessions" : "Enable a disabled account");
-    db_option(cmd);
+    auto& cmd_db = add_db_option(*cmd);
     cmd->add_option("--username", o.username, "Login name")->required();
-    cmd->callback([&o, &action, disable] {
-      action = [&o, disable] {
-        auto c = open_existing(o.db);
+    cmd->callback([&o, &action, db = &cmd_db, disable] {
+      action = [&o, db, disable] {
+        auto c = open_existing(*db);
         const bool found = in_transaction(
             *c, [&] { return store::set_user_disabled(*c, o.username, disable, domain::now()); });
         if (!found) throw std::runtime_error("no user \"" + o.username + "\"");
@@ -154,13 +149,13 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
   }
 
   auto* passwd = user->add_subcommand("passwd", "Set a new password, read from standard input (one line)");
-  db_option(passwd);
+  auto& passwd_db = add_db_option(*passwd);
   passwd->add_option("--username", o.username, "Login name")->required();
-  passwd->callback([&o, &action] {
-    action = [&o] {
+  passwd->callback([&o, &action, db = &passwd_db] {
+    action = [&o, db] {
       const auto password = read_password();
       const auto hash = auth::hash_password(password);
-      auto c = open_existing(o.db);
+      auto c = open_existing(*db);
       if (!store::set_user_password(*c, o.username, hash, domain::now()))
         throw std::runtime_error("no user \"" + o.username + "\"");
       std::cerr << "password of " << o.username << " changed\n";
@@ -172,18 +167,14 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
 void add_token_commands(CLI::App& app, account_options& o, std::function<int()>& action) {
   auto* token = app.add_subcommand("token", "API tokens for BI tools and scripts (Authorization: Bearer)");
   token->require_subcommand(1);
-  const auto db_option = [&o](CLI::App* cmd) {
-    cmd->add_option("--db", o.db, "SQLite database file")->envname("RODEKNOP_DB")->required();
-  };
-
   auto* create = token->add_subcommand("create", "Create a token and print it on standard output (shown once)");
-  db_option(create);
+  auto& create_db = add_db_option(*create);
   create->add_option("--name", o.name, "What the token is for, e.g. powerbi-maandcijfers")->required();
   create->add_option("--role", o.role, "triager, manager or admin")->required()->check(CLI::IsMember(role_names));
-  create->callback([&o, &action] {
-    action = [&o] {
+  create->callback([&o, &action, db = &create_db] {
+    action = [&o, db] {
       if (const auto problem = auth::token_name_problem(o.name)) throw std::runtime_error("the name " + *problem);
-      auto c = open(o.db);
+      auto c = open(*db);
       const auto secret = "rk_" + util::random_token();
       // Kept only once it is written out: a token nobody could read would be a live secret lost.
       in_transaction(*c, [&] {
@@ -199,10 +190,10 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
   });
 
   auto* list = token->add_subcommand("list", "List the tokens (never the secrets)");
-  db_option(list);
-  list->callback([&o, &action] {
-    action = [&o] {
-      auto c = open_existing(o.db);
+  auto& list_db = add_db_option(*list);
+  list->callback([&o, &action, db = &list_db] {
+    action = [&o, db] {
+      auto c = open_existing(*db);
       std::cout << "name\trole\tstatus\tcreated_at\tlast_used_at\n";
       for (const auto& t : store::list_tokens(*c))
         std::cout << t.name << '\t' << t.role << '\t' << (t.revoked_at ? "revoked " + iso(*t.revoked_at) : "active")
@@ -212,11 +203,11 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
   });
 
   auto* revoke = token->add_subcommand("revoke", "Revoke a token (refused from the next request on)");
-  db_option(revoke);
+  auto& revoke_db = add_db_option(*revoke);
   revoke->add_option("--name", o.name, "The token's name")->required();
-  revoke->callback([&o, &action] {
-    action = [&o] {
-      auto c = open_existing(o.db);
+  revoke->callback([&o, &action, db = &revoke_db] {
+    action = [&o, db] {
+      auto c = open_existing(*db);
       if (!store::revoke_token(*c, o.name, domain::now()))
         throw std::runtime_error("no active token named \"" + o.name + "\"");
       std::cerr << "token " << o.name << " revoked\n";

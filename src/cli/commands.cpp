@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "rodeknop/app.hpp"
@@ -23,6 +24,47 @@
 namespace rodeknop::cli {
 
 namespace {
+
+/// Why `url` cannot be the site's public address, or nothing (and then `url` without its trailing
+/// `/`). http(s)://HOST[:PORT] and no more: every page, form and asset links from the root of the
+/// site, so a path would break them, and a user name or password would be in every tracking link.
+std::string base_url_problem(std::string& url) {
+  const std::string usage =
+      "must be http(s)://HOST[:PORT], e.g. https://rodeknop.intranet (the site runs at the root of its own "
+      "address, not under a path)";
+  std::string_view rest = url;
+  if (rest.starts_with("https://")) rest.remove_prefix(8);
+  else if (rest.starts_with("http://")) rest.remove_prefix(7);
+  else return usage;
+  std::size_t slashes = 0;
+  while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1), ++slashes;
+  std::string_view host = rest, port;
+  if (rest.starts_with('[')) {  // [IPv6]
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos || close == 1) return usage;
+    if (rest.substr(1, close - 1).find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+      return usage;
+    const auto after = rest.substr(close + 1);
+    if (!after.empty() && (!after.starts_with(':') || after.size() == 1)) return usage;
+    if (!after.empty()) port = after.substr(1);
+  } else {
+    const auto colon = rest.find(':');
+    if (colon != std::string_view::npos) {
+      host = rest.substr(0, colon);
+      port = rest.substr(colon + 1);
+      if (port.empty()) return usage;
+    }
+    constexpr std::string_view name_chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-";
+    if (host.empty() || host.find_first_not_of(name_chars) != std::string_view::npos) return usage;
+  }
+  if (!port.empty()) {
+    unsigned number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (ec != std::errc{} || end != port.data() + port.size() || number < 1 || number > 65535) return usage;
+  }
+  url.resize(url.size() - slashes);
+  return {};
+}
 
 void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
   auto* serve = app.add_subcommand("serve", "Run the HTTP server");
@@ -42,18 +84,7 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
       ->capture_default_str();
   serve->add_option("--base-url", cfg.base_url, "Public URL of the site, for tracking links (e.g. https://rodeknop.intranet)")
       ->envname("RODEKNOP_BASE_URL")
-      ->check(CLI::Validator(
-          [](std::string& url) -> std::string {
-            // http(s)://host[:port][/path], nothing that could not stand in a link as it is.
-            const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
-            const auto host_at = url.find("://") + 3;
-            const bool host = scheme && url.size() > host_at && url[host_at] != '/' && url[host_at] != ':';
-            const bool plain = url.find_first_of(" \t\r\n\"'<>?#\\") == std::string::npos;
-            if (!scheme || !host || !plain) return "must be http(s)://HOST[:PORT][/PATH], e.g. https://rodeknop.intranet";
-            while (url.size() > host_at && url.back() == '/') url.pop_back();
-            return {};
-          },
-          "URL"));
+      ->check(CLI::Validator(base_url_problem, "URL"));
   serve->add_option("--synchronous", cfg.synchronous, "SQLite synchronous mode for commits: FULL or NORMAL")
       ->envname("RODEKNOP_SYNCHRONOUS")
       ->check(CLI::IsMember({"FULL", "NORMAL", "full", "normal"}))
@@ -137,27 +168,27 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
   });
 }
 
-void add_backup(CLI::App& app, std::string& db, std::string& to, std::function<int()>& action) {
+void add_backup(CLI::App& app, std::string& to, std::function<int()>& action) {
   auto* cmd = app.add_subcommand("backup", "Write a consistent copy of the database, also while the server runs");
-  cmd->add_option("--db", db, "SQLite database file")->envname("RODEKNOP_DB")->required();
+  auto& db = add_db_option(*cmd);
   cmd->add_option("--to", to, "The file to write (replaced atomically)")->required();
-  cmd->callback([&db, &to, &action] {
-    action = [&db, &to] {
-      const auto r = store::backup({db}, to);
+  cmd->callback([db = &db, &to, &action] {
+    action = [db, &to] {
+      const auto r = store::backup({*db}, to);
       std::cerr << "backup written to " << to << ": " << r.reports << " reports, " << r.pages << " pages\n";
       return 0;
     };
   });
 }
 
-void add_seed(CLI::App& app, std::string& db, std::int64_t& count, std::uint64_t& seed, std::function<int()>& action) {
+void add_seed(CLI::App& app, std::int64_t& count, std::uint64_t& seed, std::function<int()>& action) {
   auto* cmd = app.add_subcommand("seed", "Add deterministic, realistic demo reports spread over the past months");
-  cmd->add_option("--db", db, "SQLite database file (created when missing)")->envname("RODEKNOP_DB")->required();
+  auto& db = add_db_option(*cmd, "SQLite database file (created when missing)");
   cmd->add_option("--count", count, "Number of reports")->required()->check(CLI::Range(std::int64_t{0}, std::int64_t{10000000}));
   cmd->add_option("--seed", seed, "Seed of the generator (the same seed gives the same data)")->capture_default_str();
-  cmd->callback([&db, &count, &seed, &action] {
-    action = [&db, &count, &seed] {
-      const auto r = store::seed({db}, count, seed);
+  cmd->callback([db = &db, &count, &seed, &action] {
+    action = [db, &count, &seed] {
+      const auto r = store::seed({*db}, count, seed);
       std::cerr << "seeded " << r.reports << " reports with " << r.events << " events\n";
       return 0;
     };
@@ -165,7 +196,6 @@ void add_seed(CLI::App& app, std::string& db, std::int64_t& count, std::uint64_t
 }
 
 struct retention_options {
-  std::string db;
   int months = 0;
   std::string closed_before;
   bool dry_run = false;
@@ -183,7 +213,7 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
       "retention",
       "Erase the reporter's name, e-mail and SSO identity of reports closed before a cut-off (AVG); "
       "reports, history and figures stay");
-  cmd->add_option("--db", o.db, "SQLite database file")->envname("RODEKNOP_DB")->required();
+  auto& db = add_db_option(*cmd);
   // RODEKNOP_RETENTION_MONTHS is read by hand: as the option's envname it would count as a
   // given --months and refuse a one-off --closed-before in the timer's environment.
   auto* months = cmd->add_option("--months", o.months,
@@ -194,8 +224,8 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
                                  "Erase from reports closed before this day (YYYY-MM-DD, Europe/Amsterdam)");
   months->excludes(before);
   cmd->add_flag("--dry-run", o.dry_run, "Only count the reports it would erase from");
-  cmd->callback([&o, &action, months, before] {
-    action = [&o, months, before] {
+  cmd->callback([&o, &action, db = &db, months, before] {
+    action = [&o, db, months, before] {
       domain::sys_seconds cutoff;
       if (*months) {
         cutoff = domain::months_before(domain::now(), o.months);
@@ -210,7 +240,7 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
       } else {
         throw std::runtime_error("give --months N or --closed-before YYYY-MM-DD (or set RODEKNOP_RETENTION_MONTHS)");
       }
-      auto c = open_existing(o.db);
+      auto c = open_existing(*db);
       const auto n = in_transaction(*c, [&] { return store::erase_reporter_identities(*c, cutoff, o.dry_run, domain::now()); });
       std::cerr << (o.dry_run ? "would erase" : "erased") << " the reporter's personal data of " << n
                 << " reports closed before " << domain::format_rfc3339(cutoff) << "\n";
@@ -220,6 +250,50 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
       return 0;
     };
   });
+}
+
+/// Clears the environment variables of every command but the one on the command line
+/// (`words`: the arguments after the program's name). CLI11 reads the variables for the options
+/// of all commands, given or not, so `RODEKNOP_THREADS=abc` in an operator's shell would
+/// otherwise break `rodeknop user list` with a complaint about `--threads`.
+void scope_environment(CLI::App& app, std::span<char* const> words) {
+  for (auto* sub : app.get_subcommands({})) {
+    const bool named = !words.empty() && sub->get_name() == words.front();
+    if (named) {
+      scope_environment(*sub, words.subspan(1));
+    } else {
+      for (auto* opt : sub->get_options()) opt->envname("");
+      scope_environment(*sub, {});
+    }
+  }
+}
+
+/// `message` with a leading `--flag` named after its environment variable when the value came
+/// from there: an operator with a systemd environment file looks for what they wrote.
+std::string attribute_to_environment(const CLI::App& app, std::span<char* const> words, std::string message) {
+  if (!message.starts_with("--")) return message;
+  const auto end = message.find_first_not_of("abcdefghijklmnopqrstuvwxyz-", 2);
+  const auto flag = message.substr(0, end);
+  const auto given = std::any_of(words.begin(), words.end(), [&](const char* w) {
+    const std::string_view word{w};
+    return word == flag || word.starts_with(flag + "=");
+  });
+  if (given) return message;
+  const CLI::App* command = &app;
+  for (const char* w : words) {
+    if (const auto* opt = command->get_option_no_throw(flag); opt && !opt->get_envname().empty())
+      return opt->get_envname() + " (environment)" + message.substr(flag.size());
+    const CLI::App* sub = nullptr;
+    try {
+      sub = command->get_subcommand(w);
+    } catch (const CLI::OptionNotFound&) {
+    }
+    if (!sub) break;
+    command = sub;
+  }
+  if (const auto* opt = command->get_option_no_throw(flag); opt && !opt->get_envname().empty())
+    return opt->get_envname() + " (environment)" + message.substr(flag.size());
+  return message;
 }
 
 }  // namespace
@@ -239,17 +313,20 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
 
   config cfg;
-  std::string db, to;
+  std::string to;
   std::int64_t count = 0;
   std::uint64_t seed = 1;
   std::function<int()> action;
   add_serve(app, cfg, action);
-  add_backup(app, db, to, action);
-  add_seed(app, db, count, seed, action);
+  add_backup(app, to, action);
+  add_seed(app, count, seed, action);
   add_account_commands(app, action);
   add_list_commands(app, action);
   retention_options retention;
   add_retention(app, retention, action);
+
+  const std::span<char* const> words{argv + 1, static_cast<std::size_t>(std::max(argc - 1, 0))};
+  scope_environment(app, words);
 
   // A first word that names no command: say so (CLI11 would say only that one is required).
   if (argc >= 2 && argv[1][0] != '-') {
@@ -289,7 +366,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return written(app.exit(e));
   } catch (const CLI::ParseError& e) {
-    std::cerr << "rodeknop: " << e.what() << " (see rodeknop --help)\n";
+    std::cerr << "rodeknop: " << attribute_to_environment(app, words, e.what()) << " (see rodeknop --help)\n";
     return 2;
   }
   try {
@@ -297,7 +374,7 @@ int run(int argc, char** argv) {
     return written(action());
   } catch (const std::exception& e) {
     // One line, whatever the message holds (CONTRACT.md: a one-line message on stderr).
-    std::string message = e.what();
+    std::string message = attribute_to_environment(app, words, e.what());
     std::replace(message.begin(), message.end(), '\n', ' ');
     std::cerr << "rodeknop: " << message << "\n";
     return 1;

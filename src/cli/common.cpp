@@ -1,11 +1,21 @@
 #include "rodeknop/cli/common.hpp"
 
+#include <CLI/CLI.hpp>
+
+#include <deque>
 #include <filesystem>
 #include <stdexcept>
 
 #include "rodeknop/util/crypto.hpp"
 
 namespace rodeknop::cli {
+
+std::string& add_db_option(CLI::App& cmd, const std::string& help) {
+  static std::deque<std::string> values;  // a deque: adding one moves none of the others
+  auto& db = values.emplace_back();
+  cmd.add_option("--db", db, help)->envname("RODEKNOP_DB")->required();
+  return db;
+}
 
 std::unique_ptr<store::connection> open(const std::string& db) {
   util::init_crypto();

@@ -13,7 +13,6 @@ namespace rodeknop::cli {
 namespace {
 
 struct list_options {
-  std::string db;
   std::string key;
   std::optional<std::string> label;
   std::optional<std::int64_t> position;
@@ -54,15 +53,11 @@ void add_list(CLI::App& app, store::list_kind kind, const char* noun, const char
               std::function<int()>& action) {
   auto* cmd = app.add_subcommand(noun, help);
   cmd->require_subcommand(1);
-  const auto db_option = [&o](CLI::App* sub) {
-    sub->add_option("--db", o.db, "SQLite database file")->envname("RODEKNOP_DB")->required();
-  };
-
   auto* list = cmd->add_subcommand("list", "List every entry, active or not, in order");
-  db_option(list);
-  list->callback([&o, &action, kind] {
-    action = [&o, kind] {
-      auto c = open_existing(o.db);
+  auto& list_db = add_db_option(*list);
+  list->callback([&o, &action, db = &list_db, kind] {
+    action = [&o, db, kind] {
+      auto c = open_existing(*db);
       std::cout << "key\tposition\tstatus\tlabel\n";
       for (const auto& i : store::list_items(*c, kind)) print(i);
       return 0;
@@ -70,26 +65,26 @@ void add_list(CLI::App& app, store::list_kind kind, const char* noun, const char
   });
 
   auto* add = cmd->add_subcommand("add", "Add an entry (keys: a-z, 0-9, _ and -; they never change)");
-  db_option(add);
+  auto& add_db = add_db_option(*add);
   add->add_option("--key", o.key, "Key, stored with every report")->required();
   add->add_option("--label", o.label, "What people read")->required();
   add->add_option("--position", o.position, "Place in the lists (default: last)");
-  add->callback([&o, &action, kind, noun] {
-    action = [&o, kind, noun] {
-      apply(o.db, kind, noun, {o.key, o.label, o.position, true}, true, o.key);
+  add->callback([&o, &action, db = &add_db, kind, noun] {
+    action = [&o, db, kind, noun] {
+      apply(*db, kind, noun, {o.key, o.label, o.position, true}, true, o.key);
       return 0;
     };
   });
 
   auto* change = cmd->add_subcommand("change", "Change an entry's label or position");
-  db_option(change);
+  auto& change_db = add_db_option(*change);
   change->add_option("--key", o.key, "Key of the entry")->required();
   change->add_option("--label", o.label, "New label");
   change->add_option("--position", o.position, "New place in the lists");
-  change->callback([&o, &action, kind, noun] {
-    action = [&o, kind, noun] {
+  change->callback([&o, &action, db = &change_db, kind, noun] {
+    action = [&o, db, kind, noun] {
       if (!o.label && !o.position) throw std::runtime_error("give --label, --position or both");
-      apply(o.db, kind, noun, {std::nullopt, o.label, o.position, std::nullopt}, false, o.key);
+      apply(*db, kind, noun, {std::nullopt, o.label, o.position, std::nullopt}, false, o.key);
       return 0;
     };
   });
@@ -99,11 +94,11 @@ void add_list(CLI::App& app, store::list_kind kind, const char* noun, const char
         disable ? "disable" : "enable",
         disable ? "Deactivate an entry: no longer offered for new reports; old reports keep it"
                 : "Activate an entry again");
-    db_option(sub);
+    auto& sub_db = add_db_option(*sub);
     sub->add_option("--key", o.key, "Key of the entry")->required();
-    sub->callback([&o, &action, kind, noun, disable] {
-      action = [&o, kind, noun, disable] {
-        apply(o.db, kind, noun, {std::nullopt, std::nullopt, std::nullopt, !disable}, false, o.key);
+    sub->callback([&o, &action, db = &sub_db, kind, noun, disable] {
+      action = [&o, db, kind, noun, disable] {
+        apply(*db, kind, noun, {std::nullopt, std::nullopt, std::nullopt, !disable}, false, o.key);
         return 0;
       };
     });

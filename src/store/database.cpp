@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 #include "rodeknop/store/migrations.hpp"
 
 namespace rodeknop::store {
@@ -74,6 +76,11 @@ void check_database_path(const std::string& path) {
   // An in-memory or URI "database" would lose every report at exit, or not be the file named.
   if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
     throw std::runtime_error("--db must name a database file (got \"" + path + "\")");
+  // A device, folder or pipe is no database file (and SQLite would put a journal beside /dev/null).
+  std::error_code ec;
+  if (const auto st = std::filesystem::status(path, ec); !ec && std::filesystem::exists(st) &&
+                                                          !std::filesystem::is_regular_file(st))
+    throw std::runtime_error("--db " + path + " is not a file (a folder or device?); name the database file");
 }
 
 void initialise_database(const db_options& options) {

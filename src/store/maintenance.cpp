@@ -9,6 +9,7 @@
 #include <limits>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <filesystem>
 #include <stdexcept>
@@ -21,6 +22,7 @@
 #include "rodeknop/store/migrations.hpp"
 #include "rodeknop/store/reports.hpp"
 #include "rodeknop/store/triage.hpp"
+#include "rodeknop/util/signal_cleanup.hpp"
 
 namespace rodeknop::store {
 
@@ -60,21 +62,43 @@ backup_result backup(const db_options& source, const std::string& destination) {
   // hand-started one) do not write into each other's: the one that finishes last is the file.
   static std::atomic<unsigned> runs{0};
   const std::string temp = destination + ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(++runs);
-  fs::remove(temp, ec);
+  // SQLite writes a rollback journal beside the copy while it fills it.
+  const std::vector<std::string> leftovers{temp, temp + "-journal", temp + "-wal", temp + "-shm"};
+  const auto remove_leftovers = [&] {
+    for (const auto& f : leftovers) fs::remove(f, ec);
+  };
+  remove_leftovers();
+  const util::remove_on_signal stopped(leftovers);
   backup_result result;
   try {
-    connection src(source, false);
-    if (src.db().execAndGet("PRAGMA application_id").getInt() != application_id)
+    // Each failure names the file it is about: "unable to open database file" alone does not say
+    // whether the database or the backup's folder is the trouble.
+    const auto about = [](const std::string& what, auto&& step) {
+      try {
+        return step();
+      } catch (const SQLite::Exception& e) {
+        throw std::runtime_error(what + ": " + e.what());
+      }
+    };
+    auto src = about("cannot read the database " + source.path,
+                     [&] { return std::make_unique<connection>(source, false); });
+    if (src->db().execAndGet("PRAGMA application_id").getInt() != application_id)
       throw std::runtime_error("the database " + source.path + " is not a Rode Knop database");
     {
-      SQLite::Database dst(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-      SQLite::Backup b(dst, src.db());
-      // -1: every page in one step, so the copy is one consistent snapshot even while the
-      // server writes.
-      b.executeStep(-1);
-      result.pages = b.getTotalPageCount();
-      dst.exec("PRAGMA journal_mode = DELETE");  // a self-contained single file
-      const auto check = dst.execAndGet("PRAGMA integrity_check").getString();
+      const auto writing = "cannot write the backup " + destination;
+      auto dst = about(writing, [&] {
+        return std::make_unique<SQLite::Database>(temp, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      });
+      about(writing, [&] {
+        SQLite::Backup b(*dst, src->db());
+        // -1: every page in one step, so the copy is one consistent snapshot even while the
+        // server writes.
+        b.executeStep(-1);
+        result.pages = b.getTotalPageCount();
+        dst->exec("PRAGMA journal_mode = DELETE");  // a self-contained single file
+        return 0;
+      });
+      const auto check = dst->execAndGet("PRAGMA integrity_check").getString();
       if (check != "ok") {
         // One line for the operator: the first problem SQLite names, and how many there are.
         std::vector<std::string> problems;
@@ -90,11 +114,11 @@ backup_result backup(const db_options& source, const std::string& destination) {
                                  (lines > 1 ? "; " + std::to_string(lines - 1) + " more problems" : std::string()) +
                                  "); run `sqlite3 DB 'PRAGMA integrity_check'` for all");
       }
-      result.reports = dst.execAndGet("SELECT count(*) FROM reports").getInt64();
+      result.reports = dst->execAndGet("SELECT count(*) FROM reports").getInt64();
     }
     fs::rename(temp, destination);
   } catch (...) {
-    fs::remove(temp, ec);
+    remove_leftovers();
     throw;
   }
   return result;

@@ -12,7 +12,15 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <chrono>
+#include <csignal>
+#include <iterator>
 #include <set>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.hpp"
 
@@ -232,4 +240,55 @@ TEST_CASE("a backup never replaces the database's own log or index, a device, a 
   const auto track = get(again.port(), "/api/v1/track/" + created.json().at("tracking_token").get<std::string>());
   CHECK(track.status == 200);
   CHECK(track.json().at("reference") == reference);
+}
+
+TEST_CASE("a backup that fails half-way or is stopped leaves no partial files, and names the file at fault",
+          "[backup][operations]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  REQUIRE(run_command({"seed", "--db", db, "--count", "3000"}).exit_status == 0);
+  const auto target = fs::path(dir.file("nacht"));
+  fs::create_directories(target);
+  const auto leftovers = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(target)) names.push_back(e.path().filename().string());
+    return names;
+  };
+
+  // A full disk, as the file-size limit makes it (the shell ignores SIGXFSZ, so writes fail).
+  const std::string full = "trap '' XFSZ; ulimit -f 64; exec " + std::string(RODEKNOP_BIN) + " backup --db " + db +
+                           " --to " + (target / "kopie.db").string() + " 2> " + dir.file("err.txt");
+  CHECK(std::system(("sh -c \"" + full + "\"").c_str()) != 0);
+  std::ifstream err_file(dir.file("err.txt"));
+  const std::string err((std::istreambuf_iterator<char>(err_file)), std::istreambuf_iterator<char>());
+  INFO(err);
+  CHECK(err.find("cannot write the backup " + (target / "kopie.db").string()) != std::string::npos);
+  CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+  CHECK(leftovers().empty());
+
+  // Stopped by SIGTERM (a timer's stop) or SIGINT (Ctrl-C): no partial copy stays behind; when
+  // the copy happened to be done first, it is whole.
+  for (const int signal_number : {SIGTERM, SIGINT}) {
+    const int pid = ::fork();
+    if (pid == 0) {
+      const std::string to = (target / "kopie.db").string();
+      ::execl(RODEKNOP_BIN, RODEKNOP_BIN, "backup", "--db", db.c_str(), "--to", to.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // The signal comes while the partial copy is being written (or, if it is done before it is
+    // seen, after the end).
+    int status = 0;
+    bool ended = false;
+    while (!ended && leftovers().empty()) ended = ::waitpid(pid, &status, WNOHANG) == pid;
+    if (!ended) {
+      ::kill(pid, signal_number);
+      ::waitpid(pid, &status, 0);
+    }
+    INFO("signal " << signal_number);
+    if (WIFSIGNALED(status)) CHECK(WTERMSIG(status) == signal_number);
+    else CHECK(WEXITSTATUS(status) == 0);
+    // Only a finished copy may be there (the signal can come between its rename and the exit).
+    for (const auto& name : leftovers()) CHECK(name == "kopie.db");
+    fs::remove(target / "kopie.db");
+  }
 }

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <string>
 
 #include "harness.hpp"
 
@@ -79,6 +81,10 @@ TEST_CASE("serve refuses, in one plain line, a --static without Rode Knop's page
   // Values that could only misbehave are refused, naming the flag.
   const std::pair<std::vector<std::string>, std::string> bad[] = {
       {{"--base-url", "javascript:alert(1)"}, "--base-url"}, {{"--base-url", "not a url"}, "--base-url"},
+      // The pages link from the root, a port is a number and a password does not go in links.
+      {{"--base-url", "https://intranet.example/rodeknop"}, "not under a path"},
+      {{"--base-url", "https://rk.example:abc"}, "--base-url"}, {{"--base-url", "https://rk.example:99999"}, "--base-url"},
+      {{"--base-url", "https://beheer:geheim@rk.example"}, "--base-url"},
       {{"--header-timeout", "0"}, "--header-timeout"},     {{"--shutdown-grace", "-5"}, "--shutdown-grace"},
       {{"--write-timeout", "99999"}, "--write-timeout"}};
   for (const auto& [flags, name] : bad) {
@@ -338,4 +344,79 @@ TEST_CASE("retention leaves no copy of the erased values in the database's files
     CHECK(files.find(e) == std::string::npos);
   }
   REQUIRE(srv.stop() == 0);
+}
+
+TEST_CASE("--db beats RODEKNOP_DB in every command, and a bad value from the environment is named by its variable",
+          "[cli]") {
+  temp_dir dir;
+  const auto from_env = dir.file("omgeving.db");
+  const auto from_flag = dir.file("vlag.db");
+  REQUIRE(run_command({"seed", "--db", from_env, "--count", "2"}).exit_status == 0);
+  REQUIRE(run_command({"seed", "--db", from_flag, "--count", "7"}).exit_status == 0);
+  const std::map<std::string, std::string> env{{"RODEKNOP_DB", from_env}};
+
+  // The backup is of the database the flag names, not the one in the environment.
+  const auto copy = dir.file("kopie.db");
+  const auto backup = run_command({"backup", "--db", from_flag, "--to", copy}, {}, env);
+  INFO(backup.err);
+  REQUIRE(backup.exit_status == 0);
+  CHECK(backup.err.find(": 7 reports") != std::string::npos);
+
+  // Accounts, tokens and lists land in the flag's database too.
+  REQUIRE(run_command({"user", "add", "--db", from_flag, "--username", "anna", "--role", "triager"},
+                      "een-lang-wachtwoord\n", env)
+              .exit_status == 0);
+  REQUIRE(run_command({"token", "create", "--db", from_flag, "--name", "bi", "--role", "manager"}, {}, env)
+              .exit_status == 0);
+  REQUIRE(run_command({"department", "add", "--db", from_flag, "--key", "nieuw", "--label", "Nieuw"}, {}, env)
+              .exit_status == 0);
+  const auto users = run_command({"user", "list", "--db", from_flag}, {}, env);
+  CHECK(users.out.find("anna\t") != std::string::npos);
+  CHECK(run_command({"token", "list", "--db", from_flag}).out.find("bi\t") != std::string::npos);
+  CHECK(run_command({"department", "list", "--db", from_flag}).out.find("nieuw\t") != std::string::npos);
+  // ... and the environment's database is untouched, though it is still used without a flag.
+  const auto env_users = run_command({"user", "list"}, {}, env);
+  REQUIRE(env_users.exit_status == 0);
+  CHECK(env_users.out.find("anna") == std::string::npos);
+  CHECK(run_command({"token", "list"}, {}, env).out.find("bi\t") == std::string::npos);
+
+  // A bad value for the server in the operator's environment does not break other commands,
+  // and the server names the variable the value came from.
+  CHECK(run_command({"user", "list", "--db", from_flag}, {}, {{"RODEKNOP_THREADS", "veel"}}).exit_status == 0);
+  const auto threads = run_command({"serve", "--db", from_flag}, {}, {{"RODEKNOP_THREADS", "veel"}});
+  CHECK(threads.exit_status != 0);
+  CHECK(threads.err.find("RODEKNOP_THREADS") != std::string::npos);
+  const auto listen = run_command({"serve", "--db", from_flag}, {}, {{"RODEKNOP_LISTEN", "nergens"}});
+  CHECK(listen.exit_status != 0);
+  CHECK(listen.err.find("RODEKNOP_LISTEN") != std::string::npos);
+  const auto flag = run_command({"serve", "--db", from_flag, "--listen", "nergens"});
+  CHECK(flag.exit_status != 0);
+  CHECK(flag.err.find("--listen") != std::string::npos);
+}
+
+TEST_CASE("a --db that is a folder or a device is refused, and a database others may read is warned about", "[cli]") {
+  temp_dir dir;
+  for (const std::string& path : {std::string("/dev/null"), dir.path().string()}) {
+    for (const auto& args : {std::vector<std::string>{"serve", "--listen", "127.0.0.1:0", "--db", path},
+                             std::vector<std::string>{"user", "list", "--db", path}}) {
+      const auto r = run_command(args);
+      INFO(args.front() << " " << path << ": " << r.err);
+      CHECK(r.exit_status != 0);
+      CHECK(r.err.find("is not a file") != std::string::npos);
+    }
+  }
+  {
+    std::ofstream plain(dir.file("gewoon"));
+  }
+  const auto below_a_file = run_command({"serve", "--listen", "127.0.0.1:0", "--db", dir.file("gewoon") + "/rk.db"});
+  INFO(below_a_file.err);
+  CHECK(below_a_file.exit_status != 0);
+  CHECK(below_a_file.err.find("cannot make the folder " + dir.file("gewoon")) != std::string::npos);
+  CHECK(below_a_file.err.find("filesystem error") == std::string::npos);
+
+  const auto db = dir.file("open.db");
+  REQUIRE(run_command({"seed", "--db", db, "--count", "1"}).exit_status == 0);
+  std::filesystem::permissions(db, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  server_process srv(db);
+  CHECK(srv.wait_for_output("database_open_to_others", std::chrono::seconds(5)));
 }

@@ -59,7 +59,8 @@ std::string read_all(int fd) {
 
 }  // namespace
 
-command_result run_command(const std::vector<std::string>& args, const std::string& input) {
+command_result run_command(const std::vector<std::string>& args, const std::string& input,
+                           const std::map<std::string, std::string>& env) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (::pipe(in_pipe) || ::pipe(out_pipe) || ::pipe(err_pipe)) throw std::runtime_error("pipe failed");
   std::vector<std::string> all{RODEKNOP_BIN};
@@ -73,6 +74,7 @@ command_result run_command(const std::vector<std::string>& args, const std::stri
     ::close(in_pipe[1]);
     ::close(out_pipe[0]);
     ::close(err_pipe[0]);
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }

@@ -39,8 +39,9 @@ struct command_result {
   std::string err;
 };
 
-/// Runs `rodeknop args...` with optional stdin and waits (at most 60 s).
-command_result run_command(const std::vector<std::string>& args, const std::string& input = {});
+/// Runs `rodeknop args...` with optional stdin and extra environment variables, and waits.
+command_result run_command(const std::vector<std::string>& args, const std::string& input = {},
+                           const std::map<std::string, std::string>& env = {});
 
 /// A running `rodeknop serve` process, stopped (SIGTERM, then SIGKILL) on destruction.
 class server_process {

@@ -30,6 +30,13 @@ TEST_CASE("a JSON report is created with a reference and a private tracking link
                            std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
 }
 
+TEST_CASE("the tracking link is on the public address --base-url gives, in full", "[reporter][create]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"), {"--base-url", "https://rodeknop.example:8443/"});
+  const auto j = post_json(srv.port(), "/api/v1/reports", valid_report()).json();
+  CHECK(j.at("tracking_url") == "https://rodeknop.example:8443/volg/" + j.at("tracking_token").get<std::string>());
+}
+
 TEST_CASE("references count up per year and never repeat, tokens are all different", "[reporter][create]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"));

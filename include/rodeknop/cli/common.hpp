@@ -6,9 +6,19 @@
 #include <memory>
 #include <string>
 
+namespace CLI {
+class App;
+}
+
 #include "rodeknop/store/database.hpp"
 
 namespace rodeknop::cli {
+
+/// Adds `--db PATH` (environment `RODEKNOP_DB`, required) to `cmd` and returns where its value
+/// lands. Each command gets a string of its own: CLI11 applies environment variables to the
+/// options of every command, also those not on the command line, so a string shared between
+/// commands would take the variable's value over the `--db` given to the one that runs.
+std::string& add_db_option(CLI::App& cmd, const std::string& help = "SQLite database file");
 
 /// Opens (creating and migrating when missing) the database for a small change; the server
 /// may be running meanwhile.

@@ -17,7 +17,8 @@ struct backup_result {
 
 /// A consistent copy of a live database (SQLite's online backup API, from one read
 /// snapshot) written to `destination` atomically (temporary file + rename), then checked
-/// with `PRAGMA integrity_check`. Throws on failure, leaving no partial file.
+/// with `PRAGMA integrity_check`. Throws on failure, leaving no partial file; for the command
+/// line only: SIGINT, SIGTERM and SIGHUP meanwhile remove the partial files and end the process.
 backup_result backup(const db_options& source, const std::string& destination);
 
 struct seed_result {
