@@ -212,6 +212,8 @@ std::string message_en(const field_error& e) {
     case field_problem::unknown_report: return "is not the id of an existing report";
     case field_problem::self_reference: return "must not be the report itself";
     case field_problem::duplicate_cycle: return "would make a cycle of duplicates (" + e.detail + ")";
+    case field_problem::duplicate_of_duplicate:
+      return "names a report that is itself a duplicate of " + e.detail + "; mark it a duplicate of that one";
     case field_problem::invalid_key:
       return "must be 1 to " + std::to_string(max_list_key) + " characters: a-z, 0-9, _ and -";
     case field_problem::already_exists: return "is already taken (keys are never reused, also of inactive entries)";
@@ -266,6 +268,8 @@ std::string message_nl(const field_error& e) {
     case field_problem::unknown_report: return "Er is geen melding met dit nummer.";
     case field_problem::self_reference: return "Een melding kan geen dubbele van zichzelf zijn.";
     case field_problem::duplicate_cycle: return "Dan verwijzen dubbele meldingen in een kring naar elkaar.";
+    case field_problem::duplicate_of_duplicate:
+      return "Die melding is zelf een dubbele van " + e.detail + ". Kies " + e.detail + ".";
     case field_problem::invalid_key:
       return "Gebruik 1 tot " + std::to_string(max_list_key) + " kleine letters (a-z), cijfers, _ of -.";
     case field_problem::already_exists: return "Deze sleutel is al in gebruik.";

@@ -106,6 +106,8 @@ change_plan plan_change(const report_state& current, const report_change& change
       else if (target->forms_cycle)
         errors.push_back({"duplicate_of", field_problem::duplicate_cycle, 0,
                           "report " + std::to_string(*to) + " leads back to report " + std::to_string(current.id)});
+      else if (target->duplicates_reference)
+        errors.push_back({"duplicate_of", field_problem::duplicate_of_duplicate, 0, *target->duplicates_reference});
     }
     plan.after.duplicate_of = *change.duplicate_of;
     plan.events.push_back({"duplicate_of", text_of(current.duplicate_of), text_of(*change.duplicate_of), {}, {}});

@@ -232,7 +232,9 @@ void insert_event(connection& c, std::int64_t report_id, sys_seconds at, std::st
 
 domain::duplicate_target find_duplicate_target(connection& c, std::int64_t report_id, std::int64_t target) {
   domain::duplicate_target t;
-  auto& st = c.prepare("SELECT duplicate_of, status FROM reports WHERE id = ?1");
+  auto& st = c.prepare(
+      "SELECT r.duplicate_of, r.status, o.reference FROM reports r LEFT JOIN reports o ON o.id = r.duplicate_of "
+      "WHERE r.id = ?1");
   std::int64_t at = target;
   // Follow the chain of links from the target; reaching the report itself is a cycle. Only a
   // report marked duplicate links on (a link left on another, from before links were tied to
@@ -246,6 +248,7 @@ domain::duplicate_target find_duplicate_target(connection& c, std::int64_t repor
     if (steps == 0) t.exists = true;
     const auto next = st.getColumn(0);
     if (next.isNull() || st.getColumn(1).getString() != "duplicate") break;
+    if (steps == 0 && !st.getColumn(2).isNull()) t.duplicates_reference = st.getColumn(2).getString();
     at = next.getInt64();
     if (at == report_id) {
       t.forms_cycle = true;

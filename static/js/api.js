@@ -131,6 +131,8 @@ export function fieldMessage(field, english = '') {
     const limit = /(\d[\d.,]*)/.exec(english);
     return limit ? `Deze tekst is te lang: maximaal ${limit[1]} tekens.` : 'Deze tekst is te lang.';
   }
+  const original = field === 'duplicate_of' ? /itself a duplicate of (RK-\d{4}-\d+)/.exec(english) : null;
+  if (original) return `Die melding is zelf een dubbele van ${original[1]}. Kies ${original[1]}.`;
   if (field === 'duplicate_of' && /itself|self/i.test(english)) return 'Een melding kan geen dubbel van zichzelf zijn.';
   if (field === 'duplicate_of' && /cycle|loop/i.test(english)) return 'Die melding is al (via een andere) als dubbel van deze melding gemarkeerd.';
   if (field === 'duplicate_of' && /not found|unknown|exist/i.test(english)) return 'Er is geen melding met dit nummer.';

@@ -45,6 +45,16 @@ const state = {
   ownAction: Promise.resolve(), // the comment being posted, if any
 };
 
+// Back to the list as it was left in this tab (team.js keeps its address: week, filters,
+// search); without it, or opened in a new tab, this week's queue.
+try {
+  const back = document.getElementById('rk-back');
+  const listAddress = sessionStorage.getItem('rk-team-list');
+  if (back && listAddress && /^\/team(\?[^#]*)?$/.test(listAddress)) back.href = listAddress;
+} catch {
+  // No storage (a privacy setting): the link keeps /team.
+}
+
 function reportHref(id) {
   const n = Number(id);
   return Number.isSafeInteger(n) && n > 0 ? `/team/reports/${n}` : '/team';
@@ -156,7 +166,7 @@ function renderSimilar(r) {
         h('a', { class: 'utrecht-link utrecht-link--html-a', href: reportHref(s.id) }, h('span', { class: 'rk-ref' }, s.reference ?? `melding ${s.id}`), ' ', userText(s.title ?? '')),
         ' ',
         s.status ? statusBadge(m, s.status) : null,
-        mayMarkDuplicate && String(s.id) !== String(r.id)
+        mayMarkDuplicate && String(s.id) !== String(r.id) && s.status !== 'duplicate'
           ? h(
               'button',
               {

@@ -172,10 +172,20 @@ function clearFilterErrors() {
   for (const name of Object.keys(FILTER_NAMES)) setFilterError(name, null);
 }
 
+/** The report page's back link returns to the list as it is now (week, filters, search). */
+function rememberListAddress() {
+  try {
+    sessionStorage.setItem('rk-team-list', location.pathname + location.search);
+  } catch {
+    // No storage (a privacy setting): the back link goes to this week's queue.
+  }
+}
+
 /** Back to the plain queue of the week: the address, the form and the list. */
 async function resetFilters() {
   const params = new URLSearchParams({ week: WEEK });
   history.pushState(null, '', `/team?${params}`);
+  rememberListAddress();
   const f = { ...DEFAULT_FILTERS };
   filtersToForm(f);
   await applyFilters(f, true);
@@ -444,6 +454,11 @@ async function loadWeek() {
   renderDecisions(state.week.decisions ?? []);
   renderStale(state.week.stale ?? []);
   renderReplies(state.week.replies ?? []);
+  // With filters or a search the list below is not the queue; the count at the top still is.
+  if (!isWeekQueue()) {
+    const n = (state.week.queue ?? []).length;
+    els.countQueue.textContent = state.truncated.queue ? `${n}+` : String(n);
+  }
   return state.week;
 }
 
@@ -795,6 +810,7 @@ function startLive() {
 // ------------------------------------------------------------------------------ controls
 
 function setupFilters() {
+  rememberListAddress();
   els.form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const data = new FormData(els.form);
@@ -807,9 +823,11 @@ function setupFilters() {
       if (v) params.set(name, v);
     }
     history.pushState(null, '', `/team?${params}`);
+    rememberListAddress();
     await applyFilters(readFilters(params), true);
   });
   window.addEventListener('popstate', () => {
+    rememberListAddress();
     const f = readFilters(new URLSearchParams(location.search));
     filtersToForm(f);
     applyFilters(f, false);

@@ -356,6 +356,15 @@ TEST_CASE("PATCH refuses bad bodies: 400, 415, 422 for each rule", "[triage][pat
   const auto r = patch(port, a.id, {{"status", "duplicate"}, {"duplicate_of", b.id}}, s.as_triager(), v1);
   require_error(r, 422, "validation_failed");
   CHECK(r.json().at("error").at("fields").at("duplicate_of").get<std::string>().find("cycle") != std::string::npos);
+
+  // A duplicate of a duplicate would point the reporter to a closed copy: the answer names the
+  // original to choose instead.
+  const auto c = submit(port, "Nog een melding");
+  const auto copy = patch(port, c.id, {{"status", "duplicate"}, {"duplicate_of", b.id}}, s.as_triager(), v1);
+  require_error(copy, 422, "validation_failed");
+  CHECK(copy.json().at("error").at("fields").at("duplicate_of").get<std::string>().find(a.reference) !=
+        std::string::npos);
+  CHECK(patch(port, c.id, {{"status", "duplicate"}, {"duplicate_of", a.id}}, s.as_triager(), v1).status == 200);
 }
 
 TEST_CASE("two PATCHes on one version: exactly one wins, the other gets 412", "[triage][patch][race]") {

@@ -202,7 +202,8 @@ TEST_CASE("a change checks the version, writes one event per field and bumps the
   CHECK(d->history[1].to == "accepted");
 }
 
-TEST_CASE("duplicate links must exist, not be the report itself, and make no cycle", "[triage][duplicate]") {
+TEST_CASE("duplicate links must exist, not be the report itself, not a duplicate, and make no cycle",
+          "[triage][duplicate]") {
   triage_db db;
   const auto a = db.add("A", utc(2026, 11, 2, 9));
   const auto b = db.add("B", utc(2026, 11, 2, 10));
@@ -213,9 +214,14 @@ TEST_CASE("duplicate links must exist, not be the report itself, and make no cyc
     return db.change(id, version, ch);
   };
   REQUIRE(dup(b, 1, a).result == store::change_result::outcome::changed);  // b → a
-  REQUIRE(dup(c, 1, b).result == store::change_result::outcome::changed);  // c → b → a
-  // a → c would close the circle a → c → b → a.
-  auto r = dup(a, 1, c);
+  // c → b: b is a duplicate itself, so the reporter would be pointed to a closed copy; the
+  // answer names the original instead.
+  auto r = dup(c, 1, b);
+  REQUIRE(r.result == store::change_result::outcome::invalid);
+  CHECK(r.errors.at(0).problem == domain::field_problem::duplicate_of_duplicate);
+  CHECK(r.errors.at(0).detail == store::find_report(db.c(), a)->reference);
+  // a → b would close the circle a → b → a.
+  r = dup(a, 1, b);
   REQUIRE(r.result == store::change_result::outcome::invalid);
   CHECK(r.errors.at(0).problem == domain::field_problem::duplicate_cycle);
   r = dup(a, 1, a);

@@ -71,7 +71,7 @@ TEST_CASE("plan_change refuses every step the table does not have", "[workflow][
       c.note = "een toelichting";
       c.outcome = "explained";
       c.duplicate_of = std::optional<std::int64_t>{3};
-      const auto p = domain::plan_change(in(std::string(from)), c, domain::duplicate_target{true, false});
+      const auto p = domain::plan_change(in(std::string(from)), c, domain::duplicate_target{true, false, std::nullopt});
       INFO(from << " -> " << target);
       CHECK(has_error(p, "status", field_problem::transition_not_allowed) ==
             !domain::transition_allowed(from, target));
@@ -167,16 +167,18 @@ TEST_CASE("duplicate needs a duplicate_of that exists, is not itself and makes n
 
   auto c = to("duplicate");
   c.duplicate_of = std::optional<std::int64_t>{7};
-  CHECK(has_error(domain::plan_change(in("new", 7), c, domain::duplicate_target{true, false}), "duplicate_of",
+  CHECK(has_error(domain::plan_change(in("new", 7), c, domain::duplicate_target{true, false, std::nullopt}), "duplicate_of",
                   field_problem::self_reference));
   c.duplicate_of = std::optional<std::int64_t>{99};
-  CHECK(has_error(domain::plan_change(in("new", 7), c, domain::duplicate_target{false, false}), "duplicate_of",
+  CHECK(has_error(domain::plan_change(in("new", 7), c, domain::duplicate_target{false, false, std::nullopt}), "duplicate_of",
                   field_problem::unknown_report));
   c.duplicate_of = std::optional<std::int64_t>{5};
-  CHECK(has_error(domain::plan_change(in("new", 7), c, domain::duplicate_target{true, true}), "duplicate_of",
+  CHECK(has_error(domain::plan_change(in("new", 7), c, domain::duplicate_target{true, true, std::nullopt}), "duplicate_of",
                   field_problem::duplicate_cycle));
+  CHECK(has_error(domain::plan_change(in("new", 7), c, domain::duplicate_target{true, false, "RK-2026-00004"}),
+                  "duplicate_of", field_problem::duplicate_of_duplicate));
 
-  const auto p = domain::plan_change(in("new", 7), c, domain::duplicate_target{true, false});
+  const auto p = domain::plan_change(in("new", 7), c, domain::duplicate_target{true, false, std::nullopt});
   REQUIRE(p.errors.empty());
   REQUIRE(p.events.size() == 2);
   CHECK(p.events[0].type == "duplicate_of");

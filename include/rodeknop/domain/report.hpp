@@ -92,6 +92,7 @@ enum class field_problem {
   unknown_report,          // duplicate_of names no report
   self_reference,          // duplicate_of names the report itself
   duplicate_cycle,         // duplicate_of would make a cycle of duplicates
+  duplicate_of_duplicate,  // duplicate_of names a report that is a duplicate itself (detail: the one it duplicates)
   // The administrator's lists of departments and categories:
   invalid_key,             // not 1..64 of a-z, 0-9, _ and -
   already_exists,          // the key is taken (also by an inactive entry)

@@ -59,6 +59,9 @@ struct duplicate_target {
   bool exists = false;
   /// Following duplicate_of from the target leads back to the report being changed.
   bool forms_cycle = false;
+  /// The target is a duplicate itself, of this report (its reference): the reporter is pointed
+  /// to the original, not to a closed copy of it.
+  std::optional<std::string> duplicates_reference;
 };
 
 /// One history event of a change (types as in the contract: status, priority, assignee,
