@@ -246,6 +246,13 @@ net::awaitable<http::response> application::handle(http::exchange& ex) {
       if ((req.method() == http::verb::get || req.method() == http::verb::head) && api::wants_html(req))
         if (const auto token = reply_token(target->path))
           co_return http::redirect_response("/volg/" + std::string(*token), req.version());
+      if (!is_api && api::wants_html(req)) {
+        auto page = web::error_page(*services_, http::status::method_not_allowed, "Dit kan op deze pagina niet",
+                                    "Deze pagina kan alleen worden bekeken, en wat u verstuurde kan hier niet "
+                                    "worden verwerkt. Gebruik de knoppen en formulieren op de pagina zelf.");
+        page.set(http::field::allow, allow_header(match.allowed));
+        co_return page;
+      }
       throw http::api_error(http::status::method_not_allowed, "method_not_allowed",
                             std::string("this resource does not support ") + method_name(req.method()))
           .with_header(http::field::allow, allow_header(match.allowed));
@@ -307,6 +314,28 @@ void application::serve() {
     const std::string_view target = req.target();
     const auto path = target.substr(0, target.find('?'));
     return req.method() == http::verb::post && (path == "/api/v1/reports" || reply_token(path));
+  };
+  // A form from a browser whose text is beyond even that (a log file pasted in) gets a Dutch page
+  // that says what to do, not the JSON error; the text stays in the browser's form (Back).
+  opts.refused_body_page = [this](const http::api_error&, const http::request& req) -> std::optional<http::response> {
+    const std::string_view target = req.target();
+    const auto path = target.substr(0, target.find('?'));
+    const bool form = req[http::field::content_type].starts_with("application/x-www-form-urlencoded") ||
+                      req[http::field::content_type].starts_with("multipart/form-data");
+    if (req.method() != http::verb::post || !(form || api::wants_html(req))) return std::nullopt;
+    const bool reply = reply_token(path).has_value();
+    if (path != "/api/v1/reports" && !reply) return std::nullopt;
+    const auto limit = std::to_string(cfg_.body_limit / 1024);
+    auto page = web::error_page(
+        *services_, http::status::payload_too_large, reply ? "Uw aanvulling is te lang" : "Uw melding is te lang",
+        std::string("Wat u wilde versturen is veel langer dan een ") + (reply ? "aanvulling" : "melding") +
+            " mag zijn (samen ten hoogste " + limit + " kB tekst; " +
+            (reply ? "een aanvulling ten hoogste 5.000 tekens" : "de omschrijving ten hoogste 10.000 tekens") +
+            "), en is niet verstuurd. Ga terug met de knop Vorige van uw browser: daar staat uw tekst nog. "
+            "Maak hem korter, bijvoorbeeld door alleen het belangrijkste deel van een lang bericht of logbestand "
+            "over te nemen, en verstuur opnieuw.");
+    page.keep_alive(false);
+    return page;
   };
   opts.header_timeout = cfg_.header_timeout;
   opts.body_timeout = cfg_.body_timeout;

@@ -434,6 +434,20 @@ class connection_stream final : public stream {
 // Reads from a streaming connection until the client closes it (or the stream ends): a client
 // that leaves frees its stream at once, not at the next heartbeat or event that fails to go out.
 // Clients send nothing on an event stream; whatever they do send is read and ignored.
+/// The answer to a request refused by the protocol checks: the JSON error, or the page the
+/// application gives for a body refused as too large (a browser's form).
+response refused_response(const api_error& e, const request_parser& parser, const server_options& options) {
+  // (A Content-Length over the limit is refused while the header is read: its fields are there.)
+  if (options.refused_body_page && e.http_status == status::payload_too_large) {
+    try {
+      if (auto page = options.refused_body_page(e, parser.get())) return std::move(*page);
+    } catch (const std::exception& failure) {
+      log::event(log::level::err, "refused_body_page_failed", {{"error", failure.what()}});
+    }
+  }
+  return error_response(e);
+}
+
 net::awaitable<void> watch_for_close(std::shared_ptr<connection> c) {
   std::array<char, 512> scratch;
   for (;;) {
@@ -509,8 +523,8 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     auto protocol_error = header_problem(parser, ec, limits);
     if (protocol_error) {
       ex.route = "(protocol)";
+      auto res = refused_response(*protocol_error, parser, options);
       ex.req = refused_request(parser);
-      auto res = error_response(*protocol_error);
       co_await send(*c, res, ex, false, started);
       break;
     }
@@ -529,8 +543,8 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
       if (bec && !protocol_error) break;
       if (protocol_error) {
         ex.route = "(protocol)";
+        auto res = refused_response(*protocol_error, parser, options);
         ex.req = refused_request(parser);
-        auto res = error_response(*protocol_error);
         co_await send(*c, res, ex, false, started);
         break;
       }

@@ -469,6 +469,28 @@ TEST_CASE("a reply too long for the limit comes back as the page with the text, 
   require_error(json_reply, 413, "body_too_large");
   CHECK(get(port, "/api/v1/track/" + token).json().at("messages").empty());
 
+  // Beyond even what an escaped text may take (a log file pasted in), a browser's form gets a
+  // Dutch page that says what to do, for a report and for a reply; JSON clients the JSON error.
+  const std::string log_file(300 * 1024, 'l');
+  const auto report_form = post_form(port, "/api/v1/reports", "title=T&procedure=P&department=dpz&category=anders"
+                                                              "&description=" + log_file);
+  CHECK(report_form.status == 413);
+  CHECK(report_form.header("content-type") == "text/html; charset=utf-8");
+  CHECK(report_form.body.find("Uw melding is te lang") != std::string::npos);
+  CHECK(report_form.body.find("knop Vorige") != std::string::npos);
+  const auto reply_form = post_form(port, "/api/v1/track/" + token + "/replies", "body=" + log_file);
+  CHECK(reply_form.status == 413);
+  CHECK(reply_form.body.find("Uw aanvulling is te lang") != std::string::npos);
+  require_error(post_json(port, "/api/v1/reports", {{"description", log_file}}), 413, "body_too_large");
+  CHECK(get(port, "/api/v1/track/" + token).json().at("messages").empty());
+
+  // A page asked for with a method it does not take: Dutch too, with Allow; the API keeps JSON.
+  const auto put_page = request(port, http::verb::put, "/", "", {{"Accept", "text/html"}});
+  CHECK(put_page.status == 405);
+  CHECK(put_page.header("allow") == "GET, HEAD");
+  CHECK(put_page.body.find("Dit kan op deze pagina niet") != std::string::npos);
+  require_error(request(port, http::verb::put, "/", "", {}), 405, "method_not_allowed");
+
   // A mail program took the full stop after the link into it.
   for (const std::string tail : {".", ").", ","}) {
     const auto moved = get(port, "/volg/" + token + tail);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "rodeknop/http/message.hpp"
@@ -26,6 +27,10 @@ struct server_options {
   std::size_t body_limit = 64 * 1024;         // → 413
   std::size_t encoded_body_limit = 0;         // see request_limits
   std::function<bool(const request&)> encoded_body_allowed;
+  /// A page instead of the JSON error for a request whose body was refused before it reached the
+  /// handler (a browser's form over the size limit); nothing: the JSON error. Gets the request's
+  /// header as read.
+  std::function<std::optional<response>(const api_error&, const request&)> refused_body_page;
   std::chrono::seconds header_timeout{15};    // whole request header, and idle keep-alive
   std::chrono::seconds body_timeout{30};
   std::chrono::seconds write_timeout{30};
