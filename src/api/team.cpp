@@ -12,6 +12,8 @@
 
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/domain/report.hpp"
+#include "rodeknop/domain/stats.hpp"
 #include "rodeknop/domain/workflow.hpp"
 #include "rodeknop/http/compression.hpp"
 #include "rodeknop/log.hpp"
@@ -562,6 +564,7 @@ struct week_request {
   domain::iso_week week;
   bool csv = false;
   util::csv_options csv_options;
+  bool dutch = false;  // labels=nl: Dutch column names and labels, for people (Excel), not tools
   std::size_t limit = default_week_limit;
 };
 
@@ -576,7 +579,7 @@ week_request read_week_request(const http::request_context& ctx) {
   else
     problems["week"] = "must be an ISO week YYYY-Www that exists, from 1970-W01 to 9998-W53 (e.g. 2026-W05)";
   try {
-    require_known_params(ctx.target.query, {"format", "delimiter", "limit"});
+    require_known_params(ctx.target.query, {"format", "delimiter", "labels", "limit"});
   } catch (const http::api_error& e) {
     merge(e);
   }
@@ -593,6 +596,12 @@ week_request read_week_request(const http::request_context& ctx) {
       r.csv_options.delimiter = *delimiter;
     else
       problems.emplace("delimiter", "must be comma or semicolon");
+  }
+  if (const auto* l = given(ctx.target.query, "labels")) {
+    if (*l == "nl")
+      r.dutch = true;
+    else if (*l != "keys")
+      problems.emplace("labels", "must be keys or nl");
   }
   try {
     r.limit = parse_limit(ctx, default_week_limit, max_week_limit);
@@ -625,18 +634,27 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
     const auto options = request.csv_options;
     const auto decisions = read(s, [range](store::connection& c) { return store::week_decisions(c, range); });
     util::csv_writer out(options);
-    out.row({"week", "at", "local_time", "id", "reference", "title", "from", "to", "outcome", "note", "actor",
-             "duplicate_of_reference"});
+    const bool dutch = request.dutch;
+    if (dutch)
+      out.row({"week", "tijdstip (UTC)", "tijd (Nederland)", "id", "kenmerk", "titel", "van", "naar", "uitkomst",
+               "toelichting", "door", "dubbel van"});
+    else
+      out.row({"week", "at", "local_time", "id", "reference", "title", "from", "to", "outcome", "note", "actor",
+               "duplicate_of_reference"});
+    const auto status = [dutch](std::string_view value) {
+      return std::string(dutch && !value.empty() ? domain::status_label_nl(value) : value);
+    };
     for (const auto& d : decisions) {
+      const std::string outcome = d.to == "resolved" ? d.outcome.value_or("") : "";
       out.cell(name)
           .cell(domain::format_rfc3339(d.at))
           .cell(local_time_text(d.at))
           .cell(d.report_id)
           .cell(d.reference)
           .cell(d.title)
-          .cell(d.from.value_or(""))
-          .cell(d.to)
-          .cell(d.to == "resolved" ? d.outcome.value_or("") : "")
+          .cell(status(d.from.value_or("")))
+          .cell(status(d.to))
+          .cell(dutch && !outcome.empty() ? std::string(domain::outcome_label_nl(outcome)) : outcome)
           .cell(d.note.value_or(""))
           .cell(d.actor)
           .cell(d.duplicate_reference.value_or(""))
@@ -645,7 +663,8 @@ net::awaitable<http::response> week_view(services& s, http::request_context& ctx
     http::response res{http::status::ok, 11};
     res.set(http::field::content_type, util::csv_writer::content_type);
     res.set(http::field::cache_control, "no-store");
-    res.set(http::field::content_disposition, "attachment; filename=\"rodeknop-decisions-" + name + ".csv\"");
+    res.set(http::field::content_disposition, std::string("attachment; filename=\"rodeknop-") +
+                                                  (dutch ? "besluiten-" : "decisions-") + name + ".csv\"");
     res.body() = out.take();
     res.prepare_payload();
     co_return cache().store(std::move(key), generation, varies_on_accept(std::move(res)), ctx);

@@ -444,6 +444,22 @@ test('filters and full-text search, kept in the address; Back restores the queue
   await card(page, other.reference).waitFor();
   assert.equal(await page.locator('#filter-q').inputValue(), '');
   assert.equal(await page.locator('#filter-status').inputValue(), 'new');
+
+  // Filtered again, the count at the top is still the week's queue; a report opened from the
+  // list leads back to the list as it was, filters and search included.
+  await page.locator('#filter-status').selectOption('');
+  await page.locator('#filter-q').fill('leerlingenvervoer');
+  await page.locator('#filter-q').press('Enter');
+  await card(page, other.reference).waitFor({ state: 'detached' });
+  await page.waitForFunction(() => /^\d+\+?$/.test(document.getElementById('rk-count-queue').textContent));
+  const filtered = page.url();
+  await card(page, wanted.reference).locator('a[href^="/team/reports/"]').first().click();
+  await page.waitForURL(/\/team\/reports\/\d+$/);
+  await page.locator('#rk-back').click();
+  await page.waitForURL(filtered);
+  await card(page, wanted.reference).waitFor();
+  assert.equal(await page.locator('#filter-q').inputValue(), 'leerlingenvervoer');
+  assert.equal(await page.locator('#filter-status').inputValue(), '');
   assert.deepEqual(problems, []);
   await context.close();
 });

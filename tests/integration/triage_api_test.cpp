@@ -593,6 +593,16 @@ TEST_CASE("the week's decisions as CSV: BOM, header, quoting, neutralised formul
   CHECK(r.body.find(";new;rejected;;'@Geen belemmering, uitgelegd.;") != std::string::npos);
   require_error(get(port, "/api/v1/triage/" + week + "?format=csv&delimiter=tab", s.as_triager()), 422,
                 "validation_failed");
+
+  // The dashboard's download is for people: Dutch column names and labels, a Dutch file name.
+  r = get(port, "/api/v1/triage/" + week + "?format=csv&delimiter=semicolon&labels=nl", s.as_triager());
+  REQUIRE(r.status == 200);
+  CHECK(r.body.find("week;tijdstip (UTC);tijd (Nederland);id;kenmerk;titel;van;naar;uitkomst;toelichting;door;"
+                    "dubbel van\r\n") == 3);
+  CHECK(r.body.find(";Nieuw, wacht op beoordeling;Afgewezen;;'@Geen belemmering, uitgelegd.;") != std::string::npos);
+  CHECK(r.header("content-disposition") == "attachment; filename=\"rodeknop-besluiten-" + week + ".csv\"");
+  require_error(get(port, "/api/v1/triage/" + week + "?format=csv&labels=en", s.as_triager()), 422,
+                "validation_failed");
   // format=json wins over Accept.
   r = get(port, "/api/v1/triage/" + week + "?format=json", h);
   CHECK(r.header("content-type") == "application/json");
