@@ -129,7 +129,8 @@ const FIELD_MESSAGES = {
 export function fieldMessage(field, english = '') {
   if (/too long|at most|exceeds|maximum/i.test(english)) {
     const limit = /(\d[\d.,]*)/.exec(english);
-    return limit ? `Deze tekst is te lang: maximaal ${limit[1]} tekens.` : 'Deze tekst is te lang.';
+    const n = limit ? Number(limit[1].replace(/[.,]/g, '')) : NaN;
+    return Number.isFinite(n) ? `Deze tekst is te lang: maximaal ${n.toLocaleString('nl-NL')} tekens.` : 'Deze tekst is te lang.';
   }
   const original = field === 'duplicate_of' ? /itself a duplicate of (RK-\d{4}-\d+)/.exec(english) : null;
   if (original) return `Die melding is zelf een dubbele van ${original[1]}. Kies ${original[1]}.`;

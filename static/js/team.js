@@ -389,7 +389,9 @@ function updateSummary() {
       els.summary.textContent = `Meer dan ${n} meldingen wachten op een besluit. Hieronder staan de ${n} oudste; filter op dienst of categorie om de andere te zien.`;
       els.countQueue.textContent = `${n}+`;
     } else {
-      els.summary.textContent = n === 1 ? '1 melding wacht op een besluit.' : `${n} meldingen wachten op een besluit.`;
+      // A past week's queue is as it stood at the week's end.
+      if (PAST_WEEK) els.summary.textContent = n === 1 ? '1 melding wachtte aan het einde van die week op een besluit.' : `${n} meldingen wachtten aan het einde van die week op een besluit.`;
+      else els.summary.textContent = n === 1 ? '1 melding wacht op een besluit.' : `${n} meldingen wachten op een besluit.`;
       els.countQueue.textContent = String(n);
     }
   } else {
