@@ -70,6 +70,20 @@ std::size_t content_bytes(const domain::report_submission& r) {
          r.department.size() + r.category.size() + r.reporter_name.size() + r.reporter_email.size();
 }
 
+/// What a report says, hashed: a form sent again with its key counts as the same report only
+/// when it says the same (and comes from the same single sign-on user).
+std::string content_hash(const domain::report_submission& r) {
+  std::string all;
+  for (const auto* part : {&r.title, &r.procedure, &r.description, &r.impact, &r.suggestion, &r.department, &r.category,
+                           &r.reporter_name, &r.reporter_email, &r.reporter_identity}) {
+    all += std::to_string(part->size());
+    all += ':';
+    all += *part;
+  }
+  all += r.anonymous ? "1" : "0";
+  return util::token_hash(all);
+}
+
 constexpr std::string_view not_stored_nl =
     "Uw melding kon nu niet worden opgeslagen door een storing bij ons. Uw tekst staat hieronder nog; "
     "probeer het over een paar minuten opnieuw.";
@@ -84,10 +98,16 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
   const std::string known_as = ctx.who && ctx.who->via == auth::method::proxy ? ctx.who->username : std::string();
   body_kind kind{};
   domain::report_submission submission;
+  std::string form_key;  // the form page's key: the same form sent twice makes one report
   try {
     kind = require_body_kind(ctx.req, true);
-    submission = kind == body_kind::json ? submission_from_json(parse_json_object(ctx.req))
-                                         : submission_from_form(parse_form_body(ctx.req));
+    if (kind == body_kind::json) {
+      submission = submission_from_json(parse_json_object(ctx.req));
+    } else {
+      const auto form = parse_form_body(ctx.req);
+      submission = submission_from_form(form);
+      if (const auto* k = util::find_param(form, "formulier"); k && web::plausible_form_key(*k)) form_key = *k;
+    }
   } catch (const http::api_error&) {
     if (escaped_beyond_limit) throw http::body_too_large(limit);
     throw;
@@ -99,7 +119,7 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     // report within every field's limit is taken even beyond 64 KiB: only one written nearly all
     // in 4-byte characters gets there (at most some 83 KB), and the contract's limits allow it.
     if (kind == body_kind::form)
-      co_return web::report_form_page(s, http::status::payload_too_large, &submission, &errors, {}, known_as);
+      co_return web::report_form_page(s, http::status::payload_too_large, &submission, &errors, {}, known_as, form_key);
     auto e = http::body_too_large(limit);
     e.message = "the report's text exceeds " + std::to_string(limit) + " bytes";
     for (const auto& f : errors) e.fields.emplace(f.field, domain::message_en(f));
@@ -107,7 +127,7 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
   }
   if (!errors.empty()) {
     if (kind == body_kind::form)
-      co_return web::report_form_page(s, http::status::unprocessable_entity, &submission, &errors, {}, known_as);
+      co_return web::report_form_page(s, http::status::unprocessable_entity, &submission, &errors, {}, known_as, form_key);
     throw validation_error(errors);
   }
 
@@ -134,12 +154,38 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
   // The form's reporter gets their text back with any refusal; the API client has it.
   std::optional<domain::report_submission> form_copy;
   if (kind == body_kind::form) form_copy = submission;
-  auto job = [submission = std::move(submission), key = *util::tracking_key(token), now](store::connection& c) {
-    return store::insert_report(c, submission, key, now);
+  // A form sent before with the same key and text answers with the report it made (sql/0007).
+  struct outcome {
+    store::created_report report;
+    std::optional<std::string> earlier_token;  // the form was sent before: that report's token
+  };
+  std::string form_key_hash, content, sealed;
+  if (!form_key.empty()) {
+    form_key_hash = util::token_hash(form_key);
+    content = content_hash(submission);
+    sealed = util::seal(token, form_key);
+  }
+  auto job = [submission = std::move(submission), key = *util::tracking_key(token), now, form_key, form_key_hash,
+              content, sealed](store::connection& c) {
+    outcome out;
+    if (!form_key.empty())
+      if (auto earlier = store::find_form_submission(c, form_key_hash); earlier && earlier->content_hash == content)
+        if (auto earlier_token = util::open_sealed(earlier->sealed_token, form_key)) {
+          out.report = earlier->report;
+          out.earlier_token = std::move(earlier_token);
+          return out;
+        }
+    out.report = store::insert_report(c, submission, key, now);
+    // A key already used with other text (a form page a proxy served twice) keeps its first report.
+    if (!form_key.empty()) store::insert_form_submission(c, form_key_hash, content, out.report.id, sealed, now);
+    return out;
   };
   std::optional<http::api_error> refused;
+  std::optional<std::string> earlier_token;
   try {
-    created = co_await s.writer.async_run<store::created_report>(std::move(job));
+    auto done = co_await s.writer.async_run<outcome>(std::move(job));
+    created = std::move(done.report);
+    earlier_token = std::move(done.earlier_token);
   } catch (const store::storage_unavailable& e) {
     refused = unavailable(e);
   } catch (const SQLite::Exception& e) {
@@ -155,10 +201,14 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
     if (!form_copy) throw *refused;
     if (refused->http_status == http::status::unprocessable_entity) {
       const auto now_errors = domain::validate(*form_copy, s.catalog()->keys);
-      co_return web::report_form_page(s, http::status::unprocessable_entity, &*form_copy, &now_errors, {}, known_as);
+      co_return web::report_form_page(s, http::status::unprocessable_entity, &*form_copy, &now_errors, {}, known_as, form_key);
     }
     co_return with_refusal_headers(
-        web::report_form_page(s, refused->http_status, &*form_copy, nullptr, not_stored_nl, known_as), *refused);
+        web::report_form_page(s, refused->http_status, &*form_copy, nullptr, not_stored_nl, known_as, form_key), *refused);
+  }
+  if (earlier_token) {
+    log::event(log::level::info, "report_form_repeated", {{"id", created.id}, {"reference", created.reference}});
+    co_return http::redirect_response("/volg/" + *earlier_token + "?ontvangen=1");
   }
   log::event(log::level::info, "report_created", {{"id", created.id}, {"reference", created.reference}});
   s.search.notify();

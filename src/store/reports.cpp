@@ -91,6 +91,42 @@ created_report insert_report(connection& c, const domain::report_submission& s, 
   return out;
 }
 
+std::optional<form_submission> find_form_submission(connection& c, std::string_view key_hash) {
+  auto& st = c.prepare(
+      "SELECT r.id, r.reference, r.status, r.created_at, f.content_hash, f.sealed_token "
+      "FROM form_submissions f JOIN reports r ON r.id = f.report_id WHERE f.key_hash = ?1");
+  bind_blob(st, 1, key_hash);
+  std::optional<form_submission> out;
+  if (st.executeStep()) {
+    const auto blob = [&](int i) {
+      const auto col = st.getColumn(i);
+      return std::string(static_cast<const char*>(col.getBlob()), static_cast<std::size_t>(col.getBytes()));
+    };
+    out = form_submission{{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                           from_seconds(st.getColumn(3).getInt64())},
+                          blob(4),
+                          blob(5)};
+  }
+  st.reset();
+  return out;
+}
+
+void insert_form_submission(connection& c, std::string_view key_hash, std::string_view content_hash,
+                            std::int64_t report_id, std::string_view sealed_token, domain::sys_seconds now) {
+  auto& forget = c.prepare("DELETE FROM form_submissions WHERE created_at < ?1");
+  forget.bind(1, seconds(now) - 86400);
+  forget.exec();
+  auto& insert = c.prepare(
+      "INSERT OR IGNORE INTO form_submissions (key_hash, content_hash, report_id, sealed_token, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  bind_blob(insert, 1, key_hash);
+  bind_blob(insert, 2, content_hash);
+  insert.bind(3, report_id);
+  bind_blob(insert, 4, sealed_token);
+  insert.bind(5, seconds(now));
+  insert.exec();
+}
+
 std::optional<tracking_view> find_tracking_view(connection& c, std::string_view tracking_key) {
   auto& st = c.prepare(
       // The reporter's "last updated" is the last change they can see: the team's internal

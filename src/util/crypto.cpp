@@ -42,6 +42,44 @@ bool plausible_token(std::string_view token, std::size_t bytes) {
 
 namespace {
 
+// The secretbox key for `key`: BLAKE2b-256 keyed with a context of its own, so that it differs
+// from token_hash(key), the form key's look-up value that is stored.
+std::array<unsigned char, crypto_secretbox_KEYBYTES> sealing_key(std::string_view key) {
+  static constexpr std::string_view context = "rodeknop seal v1";
+  std::array<unsigned char, crypto_secretbox_KEYBYTES> out{};
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                     reinterpret_cast<const unsigned char*>(context.data()), context.size());
+  return out;
+}
+
+}  // namespace
+
+std::string seal(std::string_view secret, std::string_view key) {
+  auto k = sealing_key(key);
+  std::string out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + secret.size(), '\0');
+  auto* nonce = reinterpret_cast<unsigned char*>(out.data());
+  randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(nonce + crypto_secretbox_NONCEBYTES, reinterpret_cast<const unsigned char*>(secret.data()),
+                        secret.size(), nonce, k.data());
+  sodium_memzero(k.data(), k.size());
+  return out;
+}
+
+std::optional<std::string> open_sealed(std::string_view sealed, std::string_view key) {
+  if (sealed.size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;
+  auto k = sealing_key(key);
+  const auto* nonce = reinterpret_cast<const unsigned char*>(sealed.data());
+  std::string out(sealed.size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+  const bool opened = crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),
+                                                 nonce + crypto_secretbox_NONCEBYTES,
+                                                 sealed.size() - crypto_secretbox_NONCEBYTES, nonce, k.data()) == 0;
+  sodium_memzero(k.data(), k.size());
+  if (!opened) return std::nullopt;
+  return out;
+}
+
+namespace {
+
 constexpr std::size_t tracking_time_bytes = 6;     // milliseconds since 1970: good until the year 10889
 constexpr std::size_t tracking_random_bytes = 24;  // 192 bits
 constexpr std::size_t tracking_bytes = tracking_time_bytes + tracking_random_bytes;

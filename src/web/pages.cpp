@@ -74,9 +74,13 @@ std::string tracking_url(const services& s, const http::request& req, std::strin
   return base + "/volg/" + std::string(token);
 }
 
+std::string new_form_key() { return util::random_token(16); }
+
+bool plausible_form_key(std::string_view key) { return util::plausible_token(key, 16); }
+
 http::response report_form_page(services& s, http::status status, const domain::report_submission* values,
                                 const domain::field_errors* errors, std::string_view problem,
-                                std::string_view known_as) {
+                                std::string_view known_as, std::string_view form_key) {
   const auto catalog = s.catalog();
   const domain::report_submission empty;
   const auto& v = values ? *values : empty;
@@ -98,6 +102,9 @@ http::response report_form_page(services& s, http::status status, const domain::
       {"errors", json::array()},
       {"error", json::object()},
       {"limits", submission_limits()},
+      // The form sent again after a refusal keeps its key: then a double click on the corrected
+      // form still makes one report.
+      {"form_key", plausible_form_key(form_key) ? std::string(form_key) : new_form_key()},
   };
   if (errors) {
     for (const auto& e : *errors) {

@@ -17,7 +17,8 @@ function enhanceRedButton() {
 }
 
 // Back from the confirmation, the browser fills the form in again with what was sent: one more
-// click would send the same report twice. The confirmation page noted what it confirmed
+// click would send the same report again (the server recognises the same form by its key, but a
+// form loaded anew has a new one). The confirmation page noted what it confirmed
 // (volg.js); when the form holds that report again, say so. (The form is not emptied: the
 // reporter may want to send a changed version, and then the text is theirs.)
 function warnWhenAlreadySent() {
@@ -36,7 +37,7 @@ function warnWhenAlreadySent() {
   text.className = 'utrecht-paragraph';
   text.textContent =
     `Let op: deze melding heeft u al verstuurd (kenmerk ${sent.reference}). ` +
-    'Verstuurt u het formulier nog eens, dan komt de melding er twee keer.';
+    'U hoeft hem niet nog eens te versturen.';
   form.before(alertBox('utrecht-alert utrecht-alert--warning rk-alert rk-sent-notice', 'status', text));
 }
 

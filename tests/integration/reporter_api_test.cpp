@@ -323,6 +323,54 @@ TEST_CASE("the HTML form posts without JavaScript and lands on the confirmation"
   REQUIRE(page.body.find("/volg/" + token) != std::string::npos);
 }
 
+TEST_CASE("the same form sent twice (a double click without JavaScript) makes one report", "[reporter][form]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  const auto triager = create_token(db, "team", "triager");
+  server_process srv(db);
+  const auto port = srv.port();
+  const auto form_key = [&](const std::string& page) {
+    std::smatch m;
+    REQUIRE(std::regex_search(page, m, std::regex(R"re(name="formulier" value="([A-Za-z0-9_-]{22})")re")));
+    return m[1].str();
+  };
+  const auto count = [&] {
+    return get(port, "/api/v1/reports?status=&limit=200", bearer(triager)).json().at("items").size();
+  };
+  const std::string text =
+      "title=Dubbel+verstuurd&procedure=Werkinstructie&description=Twee+keer+geklikt.&department=dpz"
+      "&category=interne_werkwijze";
+  const auto key = form_key(get(port, "/").body);
+  CHECK(form_key(get(port, "/").body) != key);  // every form page its own key
+
+  const auto first = post_form(port, "/api/v1/reports", text + "&formulier=" + key);
+  const auto second = post_form(port, "/api/v1/reports", text + "&formulier=" + key);
+  REQUIRE(first.status == 303);
+  REQUIRE(second.status == 303);
+  CHECK(second.header("location") == first.header("location"));  // the same tracking link
+  CHECK(count() == 1);
+
+  // The same key with other text (a form page a proxy served to two people) is a report of its own.
+  const auto other = post_form(port, "/api/v1/reports", "impact=Anders.&" + text + "&formulier=" + key);
+  REQUIRE(other.status == 303);
+  CHECK(other.header("location") != first.header("location"));
+  CHECK(count() == 2);
+  // Without a key (or with a made-up one) every form is a report, as before.
+  CHECK(post_form(port, "/api/v1/reports", text).status == 303);
+  CHECK(post_form(port, "/api/v1/reports", text + "&formulier=kort").status == 303);
+  CHECK(count() == 4);
+
+  // A refused form keeps its key, so the corrected form sent twice is one report as well.
+  const auto fresh = form_key(get(port, "/").body);
+  const auto refused = post_form(port, "/api/v1/reports", "title=&procedure=P&formulier=" + fresh);
+  REQUIRE(refused.status == 422);
+  CHECK(form_key(refused.body) == fresh);
+  const auto corrected = post_form(port, "/api/v1/reports", text + "&formulier=" + fresh);
+  CHECK(post_form(port, "/api/v1/reports", text + "&formulier=" + fresh).header("location") ==
+        corrected.header("location"));
+  CHECK(count() == 5);
+}
+
 TEST_CASE("an invalid form gives a Dutch page that names each problem", "[reporter][form]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"));

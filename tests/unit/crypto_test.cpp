@@ -178,3 +178,19 @@ TEST_CASE("token_hash is BLAKE2b-256: 32 bytes, deterministic, different per tok
   CHECK(hex(util::token_hash("")) == "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
   CHECK(hex(util::token_hash("abc")) == "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 }
+
+TEST_CASE("seal and open_sealed: only the same key opens, and a changed seal opens for nobody", "[crypto][seal]") {
+  util::init_crypto();
+  const std::string secret = util::new_tracking_token(std::chrono::system_clock::now());
+  const auto key = util::random_token(16);
+  const auto sealed = util::seal(secret, key);
+  CHECK(sealed.find(secret) == std::string::npos);  // the secret is not in the seal
+  CHECK(util::open_sealed(sealed, key) == secret);
+  CHECK(util::seal(secret, key) != sealed);  // a fresh nonce every time
+  CHECK_FALSE(util::open_sealed(sealed, util::random_token(16)));
+  auto changed = sealed;
+  changed.back() = static_cast<char>(changed.back() ^ 1);
+  CHECK_FALSE(util::open_sealed(changed, key));
+  CHECK_FALSE(util::open_sealed(sealed.substr(0, 20), key));
+  CHECK_FALSE(util::open_sealed("", key));
+}

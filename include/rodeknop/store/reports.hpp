@@ -27,6 +27,22 @@ struct created_report {
 created_report insert_report(connection& c, const domain::report_submission& s, std::string_view tracking_key,
                              domain::sys_seconds now);
 
+/// A report form sent before (sql/0007): the report it made, what that report said (a hash) and
+/// its tracking token, sealed under the form's key.
+struct form_submission {
+  created_report report;
+  std::string content_hash;
+  std::string sealed_token;
+};
+
+/// The report made with the form key whose hash is `key_hash`, if any.
+std::optional<form_submission> find_form_submission(connection& c, std::string_view key_hash);
+
+/// Notes that the form key hashed to `key_hash` made report `report_id`, and forgets the notes
+/// of a day ago. In the writer's transaction, with the report.
+void insert_form_submission(connection& c, std::string_view key_hash, std::string_view content_hash,
+                            std::int64_t report_id, std::string_view sealed_token, domain::sys_seconds now);
+
 /// "RK-2026-00042".
 std::string format_reference(int year, std::int64_t number);
 /// The reference a text names, written as format_reference writes it ("rk-2026-12 " →

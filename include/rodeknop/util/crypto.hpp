@@ -27,6 +27,13 @@ bool plausible_token(std::string_view token, std::size_t bytes = 32);
 /// The time is there for the database, not for security: see tracking_key.
 std::string new_tracking_token(std::chrono::system_clock::time_point now);
 
+/// `secret` sealed (XSalsa20-Poly1305, libsodium's secretbox, a random nonce in front) under a
+/// key derived from `key`; open_sealed gives it back, or nullopt when it was sealed under another
+/// key or changed. For a secret kept only for whoever holds `key` (a form's key: its report's
+/// tracking token).
+std::string seal(std::string_view secret, std::string_view key);
+std::optional<std::string> open_sealed(std::string_view sealed, std::string_view key);
+
 /// The key a report is stored and found under for its tracking token, or nullopt for a string
 /// that is no tracking token. For a token of new_tracking_token: its 6 time bytes followed by
 /// the token's BLAKE2b-256 (38 bytes), so that reports made one after another sit side by side

@@ -24,7 +24,12 @@ void register_page_routes(http::router& r, services& s);
 /// user name single sign-on gives the reporter (the form then says that the team sees it).
 http::response report_form_page(services& s, http::status status, const domain::report_submission* values,
                                 const domain::field_errors* errors, std::string_view problem = {},
-                                std::string_view known_as = {});
+                                std::string_view known_as = {}, std::string_view form_key = {});
+
+/// The random key of one report form (`formulier`; sql/0007): the same form sent twice makes one
+/// report. 16 bytes, base64url.
+std::string new_form_key();
+bool plausible_form_key(std::string_view key);
 
 struct tracking_page_state {
   bool just_submitted = false;
