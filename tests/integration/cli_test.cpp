@@ -346,7 +346,7 @@ TEST_CASE("retention leaves no copy of the erased values in the database's files
   REQUIRE(srv.stop() == 0);
 }
 
-TEST_CASE("--db beats RODEKNOP_DB in every command, and a bad value from the environment is named by its variable",
+TEST_CASE("the flag --db beats RODEKNOP_DB in every command, and a bad value from the environment is named by its variable",
           "[cli]") {
   temp_dir dir;
   const auto from_env = dir.file("omgeving.db");
