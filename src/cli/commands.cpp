@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "rodeknop/app.hpp"
 #include "rodeknop/cli/accounts.hpp"
@@ -279,20 +280,16 @@ std::string attribute_to_environment(const CLI::App& app, std::span<char* const>
     return word == flag || word.starts_with(flag + "=");
   });
   if (given) return message;
-  const CLI::App* command = &app;
+  // The command on the command line and the commands above it: where the flag can be.
+  std::vector<const CLI::App*> chain{&app};
   for (const char* w : words) {
+    const auto named = chain.back()->get_subcommands([w](const CLI::App* sub) { return sub->get_name() == w; });
+    if (named.empty()) break;
+    chain.push_back(named.front());
+  }
+  for (const auto* command : chain)
     if (const auto* opt = command->get_option_no_throw(flag); opt && !opt->get_envname().empty())
       return opt->get_envname() + " (environment)" + message.substr(flag.size());
-    const CLI::App* sub = nullptr;
-    try {
-      sub = command->get_subcommand(w);
-    } catch (const CLI::OptionNotFound&) {
-    }
-    if (!sub) break;
-    command = sub;
-  }
-  if (const auto* opt = command->get_option_no_throw(flag); opt && !opt->get_envname().empty())
-    return opt->get_envname() + " (environment)" + message.substr(flag.size());
   return message;
 }
 
