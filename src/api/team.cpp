@@ -326,8 +326,8 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
       problems["q"] = "must be valid text of at most 200 characters";
     else if (auto r = store::parse_reference(*v))
       q.reference = std::move(*r);  // a reference finds its report (references are not in the text index)
-    else if (auto m = store::fts_expression(*v))
-      q.match = std::move(*m);
+    else if (store::has_search_words(*v))
+      q.search = *v;
     else
       nothing_to_find = true;  // only punctuation: no report can match
   }
@@ -359,7 +359,7 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
     throw http::api_error(http::status::unprocessable_entity, "validation_failed", "one or more parameters are not acceptable",
                           std::move(problems));
 
-  if (q.match) co_await catch_up_search(s);
+  if (q.search) co_await catch_up_search(s);
   store::list_page page;
   if (!nothing_to_find) page = read(s, [&q](store::connection& c) { return store::list_reports(c, q); });
   const bool identity = sees_identity(ctx);

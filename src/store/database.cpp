@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "rodeknop/store/migrations.hpp"
+#include "rodeknop/store/search_text.hpp"
 
 namespace rodeknop::store {
 
@@ -38,6 +39,7 @@ std::string checked_synchronous(const std::string& s) {
 connection::connection(const db_options& options, bool writer)
     : db_(options.path, open_flags(writer), options.busy_timeout_ms) {
   db_.exec("PRAGMA foreign_keys = ON");
+  register_search_functions(db_.getHandle());
   if (writer) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = " + checked_synchronous(options.synchronous));

@@ -149,20 +149,62 @@ struct list_sql {
   bool department, category, match, created, after;
 };
 
-std::string filters(const list_query& q) {
+/// What a search asks of the two indexes: every word of three or more characters as a run of
+/// characters anywhere (the substring index, so `vergunning` finds `kapvergunning`), shorter
+/// words as whole words (the word index; a trigram index cannot find them).
+struct search_terms {
+  std::optional<std::string> substrings;  // FTS5 expression for reports_substrings
+  std::optional<std::string> words;       // FTS5 expression for reports_fts
+  bool nothing = false;                   // the text has no word at all: no report matches
+};
+
+search_terms terms_of(connection& c, std::string_view text) {
+  search_terms t;
+  // The words as both indexes hold them: unicode61's tokens, lower case, without diacritics.
+  auto& st = c.prepare("SELECT rk_fold(?1)");
+  st.bind(1, std::string(text));
+  std::string folded;
+  if (st.executeStep()) folded = st.getColumn(0).getString();
+  st.reset();
+  std::size_t count = 0;
+  for (std::size_t at = 0; at < folded.size() && count < 16;) {
+    auto end = folded.find(' ', at);
+    if (end == std::string::npos) end = folded.size();
+    auto size = std::min<std::size_t>(end - at, 100);
+    while (size < end - at && (static_cast<unsigned char>(folded[at + size]) & 0xC0) == 0x80) --size;  // whole characters
+    auto word = folded.substr(at, size);
+    at = end + 1;
+    if (word.empty()) continue;
+    ++count;
+    // Tokens hold letters and digits only; a quote would still be doubled.
+    std::string quoted = "\"";
+    for (char ch : word) {
+      if (ch == '"') quoted += '"';
+      quoted += ch;
+    }
+    quoted += '"';
+    auto& into = code_points(word) >= 3 ? t.substrings : t.words;
+    into = into ? *into + " " + quoted : quoted;
+  }
+  t.nothing = count == 0;
+  return t;
+}
+
+std::string filters(const list_query& q, const search_terms& terms) {
   std::string w;
   if (q.department) w += " AND department = :department";
   if (q.category) w += " AND category = :category";
-  if (q.match) w += " AND id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH :match)";
+  if (terms.substrings) w += " AND id IN (SELECT rowid FROM reports_substrings WHERE reports_substrings MATCH :substrings)";
+  if (terms.words) w += " AND id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH :words)";
   if (q.reference) w += " AND reference = :reference";
   if (q.created) w += " AND created_at >= :created_from AND created_at < :created_to";
   if (q.after) w += q.oldest_first ? " AND (created_at, id) > (:after_at, :after_id)" : " AND (created_at, id) < (:after_at, :after_id)";
   return w;
 }
 
-const char* build_list_sql(const list_query& q) {
+const char* build_list_sql(const list_query& q, const search_terms& terms) {
   const std::string order = q.oldest_first ? " ORDER BY created_at, id" : " ORDER BY created_at DESC, id DESC";
-  const std::string where = filters(q);
+  const std::string where = filters(q, terms);
   std::string sql;
   if (q.statuses.size() <= 1) {
     sql = "SELECT " RK_REPORT_COLUMNS " FROM reports WHERE 1";
@@ -305,10 +347,13 @@ constexpr const char* decisions_sql =
 
 }  // namespace
 
-std::int64_t index_pending_reports(connection& c, std::int64_t max) {
-  auto& upto_st = c.prepare(
-      "SELECT s.indexed_through, (SELECT max(id) FROM (SELECT id FROM reports WHERE id > s.indexed_through "
-      "ORDER BY id LIMIT ?1)) FROM search_index_state s WHERE s.id = 1");
+namespace {
+
+// Adds up to `max` reports beyond an index's high-water mark (`through_sql` reads it,
+// `insert_sql` indexes ids in (?1, ?2], `update_sql` moves the mark); returns how many.
+std::int64_t index_range(connection& c, std::int64_t max, const char* through_sql, const char* insert_sql,
+                         const char* update_sql) {
+  auto& upto_st = c.prepare(through_sql);
   upto_st.bind(1, max);
   if (!upto_st.executeStep()) return 0;
   const auto from = upto_st.getColumn(0).getInt64();
@@ -316,16 +361,34 @@ std::int64_t index_pending_reports(connection& c, std::int64_t max) {
   const auto upto = none ? from : upto_st.getColumn(1).getInt64();
   upto_st.reset();
   if (none) return 0;
-  auto& ins = c.prepare(
-      "INSERT INTO reports_fts (rowid, title, procedure, description, suggestion) "
-      "SELECT id, title, procedure, description, suggestion FROM reports WHERE id > ?1 AND id <= ?2 ORDER BY id");
+  auto& ins = c.prepare(insert_sql);
   ins.bind(1, from);
   ins.bind(2, upto);
   const auto added = ins.exec();
-  auto& st = c.prepare("UPDATE search_index_state SET indexed_through = ?1 WHERE id = 1");
+  auto& st = c.prepare(update_sql);
   st.bind(1, upto);
   st.exec();
   return added;
+}
+
+}  // namespace
+
+std::int64_t index_pending_reports(connection& c, std::int64_t max) {
+  const auto words = index_range(
+      c, max,
+      "SELECT s.indexed_through, (SELECT max(id) FROM (SELECT id FROM reports WHERE id > s.indexed_through "
+      "ORDER BY id LIMIT ?1)) FROM search_index_state s WHERE s.id = 1",
+      "INSERT INTO reports_fts (rowid, title, procedure, description, suggestion) "
+      "SELECT id, title, procedure, description, suggestion FROM reports WHERE id > ?1 AND id <= ?2 ORDER BY id",
+      "UPDATE search_index_state SET indexed_through = ?1 WHERE id = 1");
+  const auto substrings = index_range(
+      c, max,
+      "SELECT s.substrings_through, (SELECT max(id) FROM (SELECT id FROM reports WHERE id > s.substrings_through "
+      "ORDER BY id LIMIT ?1)) FROM search_index_state s WHERE s.id = 1",
+      "INSERT INTO reports_substrings (rowid, body) "
+      "SELECT id, rk_fold(title, procedure, description, suggestion) FROM reports WHERE id > ?1 AND id <= ?2 ORDER BY id",
+      "UPDATE search_index_state SET substrings_through = ?1 WHERE id = 1");
+  return std::max(words, substrings);
 }
 
 search_indexer::search_indexer(class writer& w, std::chrono::milliseconds interval)
@@ -438,13 +501,21 @@ std::optional<std::string> fts_expression(std::string_view text, bool any_word, 
   return out;
 }
 
+bool has_search_words(std::string_view text) { return !words_of(text).empty(); }
+
 list_page list_reports(connection& c, const list_query& q) {
-  const char* sql = build_list_sql(q);
+  search_terms terms;
+  if (q.search) {
+    terms = terms_of(c, *q.search);
+    if (terms.nothing) return {};
+  }
+  const char* sql = build_list_sql(q, terms);
   auto& st = c.prepare(sql);
   for (std::size_t i = 0; i < q.statuses.size(); ++i) st.bind((":status" + std::to_string(i)).c_str(), q.statuses[i]);
   if (q.department) st.bind(":department", *q.department);
   if (q.category) st.bind(":category", *q.category);
-  if (q.match) st.bind(":match", *q.match);
+  if (terms.substrings) st.bind(":substrings", *terms.substrings);
+  if (terms.words) st.bind(":words", *terms.words);
   if (q.reference) st.bind(":reference", *q.reference);
   if (q.created) {
     st.bind(":created_from", seconds(q.created->begin));

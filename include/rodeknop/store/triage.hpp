@@ -120,11 +120,17 @@ std::optional<list_cursor> decode_cursor(std::string_view text);
 /// nullopt when the text has no word at all.
 std::optional<std::string> fts_expression(std::string_view text, bool any_word = false, bool prefixes = true);
 
+/// False when `text` has no letter or digit at all (then no report can match it).
+bool has_search_words(std::string_view text);
+
 struct list_query {
   std::vector<std::string> statuses;  // empty: all
   std::optional<std::string> department;
   std::optional<std::string> category;
-  std::optional<std::string> match;  // an fts_expression
+  /// What the user typed in the search field: every word must occur in the report's title,
+  /// procedure, description or suggestion, regardless of case and diacritics; a word of three or
+  /// more characters anywhere (also inside a longer word), a shorter one as a whole word.
+  std::optional<std::string> search;
   std::optional<std::string> reference;  // the report with this reference (as format_reference writes it)
   std::optional<domain::time_range> created;
   bool oldest_first = false;
