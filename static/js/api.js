@@ -371,6 +371,42 @@ export function clearPageAlert() {
   document.getElementById('rk-alerts')?.replaceChildren();
 }
 
+// ------------------------------------------------------------------------------ drafts
+
+// Unposted comments and unsaved decisions are kept in this tab (sessionStorage: decide.js,
+// team-report.js) so that text survives a session that ended while typing: after logging in
+// again the form has it back. It belongs to whoever typed it: `rk-drafts-owner` names that
+// account, and a page of another account (someone else logged in on the same tab after a
+// session ended) forgets them before anything is restored. This runs when a team page loads
+// this module, before its own scripts read their drafts.
+const DRAFT_PREFIXES = ['rk-comment-draft:', 'rk-decision-draft:'];
+const DRAFTS_OWNER = 'rk-drafts-owner';
+
+function dropDrafts() {
+  try {
+    for (const key of Object.keys(sessionStorage))
+      if (DRAFT_PREFIXES.some((p) => key.startsWith(p))) sessionStorage.removeItem(key);
+    sessionStorage.removeItem(DRAFTS_OWNER);
+  } catch {
+    // storage off: nothing was kept
+  }
+}
+
+function claimDrafts() {
+  const user = document.querySelector('.rk-usernav')?.dataset.user;
+  if (!user) return;  // no one logged in on this page: nothing is restored here
+  try {
+    if (sessionStorage.getItem(DRAFTS_OWNER) !== user) {
+      dropDrafts();
+      sessionStorage.setItem(DRAFTS_OWNER, user);
+    }
+  } catch {
+    // storage off: nothing was kept
+  }
+}
+
+claimDrafts();
+
 /**
  * The logout button in the header is a plain form (POST /logout) that works without script;
  * with script it becomes DELETE /api/v1/session with the CSRF header, then the login page.
@@ -394,12 +430,7 @@ export function setupLogout() {
     }
     // Unposted comments and unsaved decisions kept for a session that ended stay with nobody
     // after a logout.
-    try {
-      for (const key of Object.keys(sessionStorage))
-        if (key.startsWith('rk-comment-draft:') || key.startsWith('rk-decision-draft:')) sessionStorage.removeItem(key);
-    } catch {
-      // storage off: nothing was kept
-    }
+    dropDrafts();
     location.assign(`${LOGIN_PATH}?reden=uitgelogd`);
   });
 }

@@ -382,6 +382,35 @@ test('a comment typed when the session ended is kept through the new login', asy
   await context.close();
 });
 
+test('text kept when a session ended is not shown to someone else who logs in on that tab', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Verhuizing vraagt een handtekening op papier');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+  const textarea = page.locator('.rk-comment-form textarea');
+  await textarea.fill('Intern: eerst met de teamleider van Burgerzaken bespreken.');
+  await page.locator('#besluit .rk-decide__button[data-to="rejected"]').click();
+  await page.locator('#besluit textarea[name="note"]').fill('Concept van Anna');
+
+  // Anna's session ends; Bram logs in on the same tab (the shared laptop in the weekly meeting).
+  await context.clearCookies();
+  await Promise.all([page.waitForURL(/\/login\?next=/), page.getByRole('button', { name: 'Opmerking plaatsen' }).click()]);
+  await page.fill('#field-username', 'bram');
+  await page.fill('#field-password', USERS.bram);
+  await Promise.all([page.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), page.keyboard.press('Enter')]);
+  await page.locator('#besluit .rk-decide__button').first().waitFor();
+  await textarea.waitFor();
+  assert.equal(await textarea.inputValue(), '', "Anna's comment is not in Bram's form");
+  assert.equal(await page.locator('.rk-draft-note').count(), 0);
+  assert.equal(await page.locator('#besluit form').count(), 0, "Anna's decision does not open for Bram");
+  assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => /^rk-(comment|decision)-draft:/.test(k))), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a decision being written when the session ended opens again after the new login', async () => {
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
