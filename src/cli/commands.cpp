@@ -233,6 +233,18 @@ void add_retention(CLI::App& app, retention_options& o, std::function<int()>& ac
       } else if (*before) {
         const auto date = domain::parse_date(o.closed_before);
         if (!date) throw std::runtime_error("--closed-before must be a date YYYY-MM-DD");
+        // A later day erases no more than tomorrow does (every report closed so far), and is
+        // most often a typing error (2062 for 2026) in a command that cannot be undone.
+        const auto today = domain::to_amsterdam(domain::now()).date;
+        const std::chrono::year_month_day tomorrow{std::chrono::sys_days{today} + std::chrono::days{1}};
+        if (*date > tomorrow) {
+          char day[16];
+          std::snprintf(day, sizeof day, "%04d-%02u-%02u", static_cast<int>(tomorrow.year()),
+                        static_cast<unsigned>(tomorrow.month()), static_cast<unsigned>(tomorrow.day()));
+          throw std::runtime_error("--closed-before " + o.closed_before +
+                                   " lies beyond tomorrow: a typing error? Give a day up to " + day +
+                                   " (which erases from every report closed until now)");
+        }
         cutoff = domain::amsterdam_midnight(*date);
       } else if (const char* env = std::getenv("RODEKNOP_RETENTION_MONTHS"); env && *env) {
         const auto n = months_from_environment(env);

@@ -13,8 +13,23 @@
 #include <string>
 
 #include "harness.hpp"
+#include "rodeknop/domain/calendar.hpp"
 
 using namespace rk_test;
+
+namespace {
+
+/// YYYY-MM-DD of the day `days` after today in Europe/Amsterdam (as retention counts days).
+std::string amsterdam_day_after_today(int days) {
+  const auto today = rodeknop::domain::to_amsterdam(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())).date;
+  const std::chrono::year_month_day d{std::chrono::sys_days{today} + std::chrono::days{days}};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return text;
+}
+
+}  // namespace
 
 TEST_CASE("serve creates the database and its schema when missing", "[cli]") {
   temp_dir dir;
@@ -192,13 +207,14 @@ TEST_CASE("retention erases the reporter's personal data of closed reports only"
   const auto etag_before = before.header("etag");
   const auto updated_before = before.json().at("updated_at").get<std::string>();
 
-  // A cut-off in the future: every report closed so far counts.
-  const std::chrono::year_month_day later{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
-                                          std::chrono::days{2}};
-  char cutoff_text[16];
-  std::snprintf(cutoff_text, sizeof cutoff_text, "%04d-%02u-%02u", static_cast<int>(later.year()),
-                static_cast<unsigned>(later.month()), static_cast<unsigned>(later.day()));
-  const std::string cutoff = cutoff_text;
+  // Tomorrow as the cut-off: every report closed so far counts. A later day is refused (a typing
+  // error in a command that cannot be undone), and erases nothing.
+  const auto cutoff = amsterdam_day_after_today(1);
+  const auto too_late = run_command({"retention", "--db", db, "--closed-before", amsterdam_day_after_today(2)});
+  CHECK(too_late.exit_status != 0);
+  CHECK(too_late.err.find("lies beyond tomorrow") != std::string::npos);
+  CHECK(too_late.err.find(cutoff) != std::string::npos);  // names the last day it takes
+  CHECK(run_command({"retention", "--db", db, "--closed-before", "2062-01-01"}).exit_status != 0);
   const auto dry = run_command({"retention", "--db", db, "--closed-before", cutoff, "--dry-run"});
   INFO(dry.err);
   REQUIRE(dry.exit_status == 0);
@@ -333,7 +349,7 @@ TEST_CASE("retention leaves no copy of the erased values in the database's files
   }
   REQUIRE(erased.size() > 10);
   server_process srv(db);  // a running server holds the database open
-  REQUIRE(run_command({"retention", "--db", db, "--closed-before", "2999-01-01"}).exit_status == 0);
+  REQUIRE(run_command({"retention", "--db", db, "--closed-before", amsterdam_day_after_today(1)}).exit_status == 0);
   const auto bytes = [](const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
