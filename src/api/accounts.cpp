@@ -211,7 +211,7 @@ net::awaitable<http::response> create_token(services& s, http::request_context& 
     return store::insert_token(c, name, role, hash, now);
   };
   if (!co_await s.writer.async_run<std::optional<std::int64_t>>(std::move(job)))
-    throw unprocessable({{"name", "is already taken"}});
+    throw unprocessable({{"name", "is already taken (names are never reused, also not in other capitals)"}});
   log::event(log::level::info, "auth.token_created", {{"name", *name}, {"role", *role}, {"actor", actor(ctx)}});
   auto out = token_json({0, *name, *role, now, std::nullopt, std::nullopt});
   out["token"] = secret;  // shown once: the database keeps only its hash

@@ -171,8 +171,10 @@ std::int64_t expire_sessions(connection& c, domain::sys_seconds idle_before, dom
 std::optional<std::int64_t> insert_token(connection& c, std::string_view name, std::string_view role,
                                          std::string_view token_hash, domain::sys_seconds now) {
   auto& st = c.prepare(
-      "INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT (name) DO NOTHING");
+      // Names are never reused, also not in other capitals: the history names a token's actor
+      // by it (token:powerbi and token:POWERBI would read as one).
+      "INSERT INTO api_tokens (name, role, token_hash, created_at) SELECT ?1, ?2, ?3, ?4 "
+      "WHERE NOT EXISTS (SELECT 1 FROM api_tokens WHERE lower(name) = lower(?1)) ON CONFLICT (name) DO NOTHING");
   bind_view(st, 1, name);
   bind_view(st, 2, role);
   bind_blob(st, 3, token_hash);

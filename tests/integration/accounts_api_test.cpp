@@ -180,6 +180,14 @@ TEST_CASE("an admin creates and revokes API tokens, the secret is shown once", "
   // A revoked token's name stays taken (the list keeps it, with its revocation).
   require_error(post_json(port, "/api/v1/tokens", {{"name", "powerbi-maandcijfers"}, {"role", "manager"}}, admin), 422,
                 "validation_failed");
+  // Also in other capitals: the history would show token:POWERBI-… beside token:powerbi-….
+  const auto capitals = post_json(port, "/api/v1/tokens", {{"name", "POWERBI-Maandcijfers"}, {"role", "triager"}}, admin);
+  require_error(capitals, 422, "validation_failed");
+  CHECK(capitals.json().at("error").at("fields").contains("name"));
+  const auto cli = run_command({"token", "create", "--db", db, "--name", "PowerBI-maandcijfers", "--role", "manager"});
+  CHECK(cli.exit_status != 0);
+  CHECK(cli.err.find("exists already") != std::string::npos);
+  CHECK(get(port, "/api/v1/tokens", admin).json().at("items").size() == 2);  // beheer and powerbi-maandcijfers
 }
 
 TEST_CASE("the account and token endpoints answer every mistake with the contract's error", "[accounts][errors]") {
