@@ -113,6 +113,51 @@ bool has_direction_controls(std::string_view s) {
   return false;
 }
 
+namespace {
+
+// Characters that show nothing (zero-width space and joiners, word joiner, soft hyphen, byte
+// order mark, Mongolian vowel separator, left-to-right and right-to-left marks): in a list's
+// label they only make two entries that look the same.
+bool has_invisible_characters(std::string_view s) {
+  static constexpr std::string_view invisible[] = {"\xC2\xAD",     "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
+                                                   "\xE2\x80\x8E", "\xE2\x80\x8F", "\xE2\x81\xA0", "\xEF\xBB\xBF",
+                                                   "\xE1\xA0\x8E"};
+  return std::any_of(std::begin(invisible), std::end(invisible),
+                     [&](std::string_view c) { return s.find(c) != std::string_view::npos; });
+}
+
+// The UTF-8 length of a space character at s[i] (ASCII space or tab, no-break space, the
+// typographic spaces U+2000..U+200A, narrow no-break, medium mathematical, ideographic), else 0.
+std::size_t space_at(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0U; };
+  if (b(0) == ' ' || b(0) == '\t') return 1;
+  if (b(0) == 0xC2 && b(1) == 0xA0) return 2;
+  if (b(0) == 0xE2 && b(1) == 0x80 && ((b(2) >= 0x80 && b(2) <= 0x8A) || b(2) == 0xAF)) return 3;
+  if (b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;
+  if (b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;
+  return 0;
+}
+
+// Every run of spaces (of any kind) becomes one plain space; none at either end.
+void collapse_spaces(std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  bool pending = false;
+  for (std::size_t i = 0; i < s.size();) {
+    if (const auto n = space_at(s, i)) {
+      pending = true;
+      i += n;
+      continue;
+    }
+    if (pending && !out.empty()) out += ' ';
+    pending = false;
+    out += s[i++];
+  }
+  s = std::move(out);
+}
+
+}  // namespace
+
 bool is_status(std::string_view s) { return contains(statuses, s); }
 bool is_closed_status(std::string_view s) { return contains(closed_statuses, s); }
 bool is_priority(std::string_view s) { return contains(priorities, s); }
@@ -182,8 +227,10 @@ field_errors validate_list_entry(list_entry_change& e, bool adding) {
   }
   if (e.label) {
     const auto before = errors.size();
+    // "Dienst  Publiekszaken" or one with a no-break space is "Dienst Publiekszaken".
+    collapse_spaces(*e.label);
     check_text(errors, "label", *e.label, max_list_label, true, false);
-    if (errors.size() == before && has_direction_controls(*e.label))
+    if (errors.size() == before && (has_direction_controls(*e.label) || has_invisible_characters(*e.label)))
       errors.push_back({"label", field_problem::invalid_text, 0});
   } else if (adding)
     errors.push_back({"label", field_problem::required, 0});

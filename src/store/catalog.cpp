@@ -53,7 +53,9 @@ const list_sql& sql_for(list_kind kind) {
       "SELECT count(*) FROM departments WHERE active = 1 AND key <> ?1",
       "UPDATE departments SET position = position + 1 WHERE position >= ?1 AND position < ?2 AND key <> ?3",
       "UPDATE departments SET position = position - 1 WHERE position > ?1 AND position <= ?2 AND key <> ?3",
-      "SELECT key FROM departments WHERE lower(label) = lower(?1) AND key <> ?2 LIMIT 1",
+      // Labels compare as the search folds them (store/search_text): regardless of case,
+      // diacritics and punctuation between words, so no two entries read alike.
+      "SELECT key FROM departments WHERE rk_fold(label) = rk_fold(?1) AND key <> ?2 LIMIT 1",
   };
   static const list_sql categories{
       "SELECT key, label, position, active FROM categories ORDER BY position, key",
@@ -65,7 +67,7 @@ const list_sql& sql_for(list_kind kind) {
       "SELECT count(*) FROM categories WHERE active = 1 AND key <> ?1",
       "UPDATE categories SET position = position + 1 WHERE position >= ?1 AND position < ?2 AND key <> ?3",
       "UPDATE categories SET position = position - 1 WHERE position > ?1 AND position <= ?2 AND key <> ?3",
-      "SELECT key FROM categories WHERE lower(label) = lower(?1) AND key <> ?2 LIMIT 1",
+      "SELECT key FROM categories WHERE rk_fold(label) = rk_fold(?1) AND key <> ?2 LIMIT 1",
   };
   return kind == list_kind::departments ? departments : categories;
 }

@@ -83,7 +83,8 @@ TEST_CASE("an entry can be read at the address its creation gives, and two entri
 
   // The form, the filters and the statistics could not tell two "Bestuursdienst"s apart: not
   // when adding, not when relabelling, also not in other capitals.
-  for (const std::string label : {"Bestuursdienst", "BESTUURSDIENST"}) {
+  // Nor with other accents or punctuation.
+  for (const std::string label : {"Bestuursdienst", "BESTUURSDIENST", "B\u00E9stuursdi\u00CBnst", "Bestuursdienst."}) {
     const auto twin = post_json(port, "/api/v1/departments", {{"key", "bsd-2"}, {"label", label}}, bearer(admin));
     INFO(twin.body);
     require_error(twin, 422, "validation_failed");
@@ -96,7 +97,17 @@ TEST_CASE("an entry can be read at the address its creation gives, and two entri
   // A direction override would turn the pages' own text around it.
   require_error(post_json(port, "/api/v1/departments", {{"key", "omgekeerd"}, {"label", "Dienst \u202Eomgekeerd"}}, bearer(admin)),
                 422, "validation_failed");
-  CHECK(get(port, "/api/v1/departments", bearer(admin)).json().at("items").size() == 6);
+  // Nor with a no-break or double space, or an invisible character (refused in any label).
+  for (const std::string label : {"Dienst\u00A0Publiekszaken", "Dienst  Publiekszaken", "Dienst, Publiekszaken",
+                                  "Dienst Publiekszaken\u200B", "Dienst Publieks\u00ADzaken", "Nieuw\u200Bloket"})
+    require_error(post_json(port, "/api/v1/departments", {{"key", "dpz-2"}, {"label", label}}, bearer(admin)), 422,
+                  "validation_failed");
+  // Spaces of any kind are one plain space in a label that is taken.
+  const auto spaced = post_json(port, "/api/v1/departments", {{"key", "dsz"}, {"label", "Dienst\u00A0 Sociale\u2009Zaken "}}, bearer(admin));
+  INFO(spaced.body);
+  REQUIRE(spaced.status == 201);
+  CHECK(spaced.json().at("label") == "Dienst Sociale Zaken");
+  CHECK(get(port, "/api/v1/departments", bearer(admin)).json().at("items").size() == 7);
   // The command line says the same.
   const auto cli = run_command({"department", "add", "--db", db, "--key", "bsd-3", "--label", "Bestuursdienst"});
   CHECK(cli.exit_status != 0);
