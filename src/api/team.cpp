@@ -468,7 +468,20 @@ net::awaitable<http::response> patch_report(services& s, http::request_context& 
     throw http::api_error(http::status::unprocessable_entity, "nothing_to_change",
                           "send at least one of status, priority, assignee, owner_department, duplicate_of, outcome, note");
   const auto catalog = s.catalog();
-  if (auto errors = domain::check_change(change, catalog->keys); !errors.empty()) {
+  auto errors = domain::check_change(change, catalog->keys);
+  // A department no longer in use stays on the reports it owns: sending it back unchanged (a tool
+  // that PATCHes the whole report) changes nothing, as for any other field.
+  if (const auto retired = std::find_if(errors.begin(), errors.end(),
+                                        [](const auto& e) { return e.field == "owner_department"; });
+      retired != errors.end() && change.owner_department && *change.owner_department &&
+      catalog->known.departments.contains(**change.owner_department)) {
+    const auto current = read(s, [&](store::connection& c) { return store::find_report(c, *id); });
+    if (!current) throw not_found();
+    if (current->owner_department == **change.owner_department &&
+        std::find(versions->begin(), versions->end(), current->version) != versions->end())
+      errors.erase(retired);
+  }
+  if (!errors.empty()) {
     // Name every offending field at once: also what the workflow refuses (the report as it is now).
     const auto workflow = read(s, [&](store::connection& c) { return store::workflow_errors(c, *id, change); });
     if (!workflow) throw not_found();

@@ -125,6 +125,14 @@ TEST_CASE("a deactivated entry is refused for new reports but old reports keep i
   const auto old = post_json(port, "/api/v1/reports", report_in("dsb", "formulier_brief"));
   REQUIRE(old.status == 201);
   const auto id = std::to_string(old.json().at("id").get<long>());
+  const auto other = std::to_string(post_json(port, "/api/v1/reports", report_in("szw")).json().at("id").get<long>());
+  const auto session = login(port, "anna");
+  const auto if_match = [&](const std::string& report) {
+    auto h = session.headers();
+    h.emplace_back("If-Match", get(port, "/api/v1/reports/" + report, session.headers()).header("etag"));
+    return h;
+  };
+  REQUIRE(patch_json(port, "/api/v1/reports/" + id, R"({"owner_department":"dsb"})", if_match(id)).status == 200);
 
   const auto off = patch_json(port, "/api/v1/departments/dsb", R"({"active":false})", bearer(admin));
   INFO(off.body);
@@ -144,11 +152,22 @@ TEST_CASE("a deactivated entry is refused for new reports but old reports keep i
   const auto refused = post_json(port, "/api/v1/reports", report_in("dsb"));
   require_error(refused, 422, "validation_failed");
   REQUIRE(refused.json().at("error").at("fields").contains("department"));
-  const auto session = login(port, "anna");
-  auto headers = session.headers();
-  headers.emplace_back("If-Match", get(port, "/api/v1/reports/" + id, session.headers()).header("etag"));
-  const auto owner = patch_json(port, "/api/v1/reports/" + id, R"({"owner_department":"dsb"})", headers);
+  const auto owner = patch_json(port, "/api/v1/reports/" + other, R"({"owner_department":"dsb"})", if_match(other));
   require_error(owner, 422, "validation_failed");
+  REQUIRE(owner.json().at("error").at("fields").contains("owner_department"));
+
+  // A report that it owns keeps it, and a tool sending the report's fields back unchanged gets
+  // 200 (the same version), also beside a real change.
+  const auto unchanged = patch_json(port, "/api/v1/reports/" + id, R"({"owner_department":"dsb"})", if_match(id));
+  INFO(unchanged.body);
+  REQUIRE(unchanged.status == 200);
+  REQUIRE(unchanged.json().at("owner_department") == "dsb");
+  const auto version = unchanged.header("etag");
+  const auto beside = patch_json(port, "/api/v1/reports/" + id, R"({"owner_department":"dsb","priority":"high"})", if_match(id));
+  REQUIRE(beside.status == 200);
+  REQUIRE(beside.json().at("priority") == "high");
+  REQUIRE(beside.json().at("owner_department") == "dsb");
+  REQUIRE(beside.header("etag") != version);
 
   // The old report still carries it, and the team and managers can still filter on it.
   REQUIRE(get(port, "/api/v1/reports/" + id, session.headers()).json().at("department") == "dsb");
