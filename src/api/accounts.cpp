@@ -1,8 +1,11 @@
 #include "rodeknop/api/accounts.hpp"
 
+#include <charconv>
+
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/auth/passwords.hpp"
 #include "rodeknop/log.hpp"
+#include "rodeknop/store/audit.hpp"
 #include "rodeknop/store/identity.hpp"
 #include "rodeknop/util/crypto.hpp"
 
@@ -112,7 +115,10 @@ net::awaitable<http::response> add_user(services& s, http::request_context& ctx)
   auto hash = co_await s.gate.hash_new_password(*password);
   const auto now = domain::now();
   store::user_record record{*username, *role, std::move(hash), false, now, now};
-  auto job = [record](store::connection& c) { return store::insert_user(c, record); };
+  auto job = [record, who = actor(ctx)](store::connection& c) {
+    const store::actor_scope acting(c, who);
+    return store::insert_user(c, record);
+  };
   if (!co_await s.writer.async_run<bool>(std::move(job)))
     throw unprocessable({{"username", "is already taken (also when only the case differs)"}});
   log::event(log::level::info, "auth.user_added", {{"username", record.username}, {"role", record.role}, {"actor", actor(ctx)}});
@@ -146,7 +152,8 @@ net::awaitable<http::response> change_user(services& s, http::request_context& c
   std::string hash;
   if (password) hash = co_await s.gate.hash_new_password(*password);
   const auto now = domain::now();
-  auto job = [username, role, disabled, hash, now](store::connection& c) {
+  auto job = [username, role, disabled, hash, now, who = actor(ctx)](store::connection& c) {
+    const store::actor_scope acting(c, who);
     user_change_result out;
     const auto before = store::find_user(c, username);
     if (!before) return out;
@@ -207,7 +214,8 @@ net::awaitable<http::response> create_token(services& s, http::request_context& 
 
   const auto secret = "rk_" + util::random_token();
   const auto now = domain::now();
-  auto job = [name = *name, role = *role, hash = util::token_hash(secret), now](store::connection& c) {
+  auto job = [name = *name, role = *role, hash = util::token_hash(secret), now, who = actor(ctx)](store::connection& c) {
+    const store::actor_scope acting(c, who);
     return store::insert_token(c, name, role, hash, now);
   };
   if (!co_await s.writer.async_run<std::optional<std::int64_t>>(std::move(job)))
@@ -220,13 +228,52 @@ net::awaitable<http::response> create_token(services& s, http::request_context& 
 
 net::awaitable<http::response> revoke_token(services& s, http::request_context& ctx) {
   const std::string name(ctx.param("name"));
-  auto job = [name, now = domain::now()](store::connection& c) { return store::revoke_token(c, name, now); };
+  auto job = [name, now = domain::now(), who = actor(ctx)](store::connection& c) {
+    const store::actor_scope acting(c, who);
+    return store::revoke_token(c, name, now);
+  };
   if (!co_await s.writer.async_run<bool>(std::move(job)))
     throw http::api_error(http::status::not_found, "not_found", "no active token has this name");
   log::event(log::level::info, "auth.token_revoked", {{"name", name}, {"actor", actor(ctx)}});
   http::response res{http::status::no_content, 11};
   res.set(http::field::cache_control, "no-store");
   co_return res;
+}
+
+// --- the administrator's log ----------------------------------------------------------------
+
+/// A whole number from 1 to max in the query, or 422 naming the parameter.
+std::optional<std::int64_t> query_number(const http::request_context& ctx, const char* name, std::int64_t max) {
+  const auto* v = given(ctx.target.query, name);
+  if (!v) return std::nullopt;
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc{} || end != v->data() + v->size() || n < 1 || n > max || v->front() == '0')
+    throw unprocessable({{name, "must be a whole number from 1 to " + std::to_string(max)}});
+  return n;
+}
+
+net::awaitable<http::response> admin_log(services& s, const http::request_context& ctx) {
+  require_known_params(ctx.target.query, {"limit", "cursor"});
+  const auto limit = static_cast<std::size_t>(query_number(ctx, "limit", 500).value_or(100));
+  const auto before = query_number(ctx, "cursor", INT64_MAX);
+  std::vector<store::admin_event> events;
+  {
+    auto conn = s.readers.acquire();
+    events = store::list_admin_events(*conn, before, limit + 1);
+  }
+  const bool more = events.size() > limit;
+  if (more) events.pop_back();
+  json items = json::array();
+  for (const auto& e : events)
+    items.push_back({{"id", e.id},
+                     {"at", iso(e.at)},
+                     {"actor", e.actor},
+                     {"action", e.action},
+                     {"subject", e.subject},
+                     {"detail", json::parse(e.detail, nullptr, false)}});
+  json next = more ? json(std::to_string(events.back().id)) : json(nullptr);
+  co_return no_store(http::json_response(http::status::ok, {{"items", std::move(items)}, {"next_cursor", std::move(next)}}));
 }
 
 }  // namespace
@@ -241,6 +288,7 @@ void register_account_routes(http::router& r, services& s) {
   r.add(http::verb::get, "/api/v1/tokens", access::administer, [&s](ctx_t&) { return list_tokens(s); });
   r.add(http::verb::post, "/api/v1/tokens", access::administer, [&s](ctx_t& c) { return create_token(s, c); });
   r.add(http::verb::delete_, "/api/v1/tokens/{name}", access::administer, [&s](ctx_t& c) { return revoke_token(s, c); });
+  r.add(http::verb::get, "/api/v1/audit", access::administer, [&s](ctx_t& c) { return admin_log(s, c); });
 }
 
 }  // namespace rodeknop::api

@@ -2,6 +2,7 @@
 
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/log.hpp"
+#include "rodeknop/store/audit.hpp"
 #include "rodeknop/store/catalog.hpp"
 
 namespace rodeknop::api {
@@ -98,7 +99,8 @@ net::awaitable<http::response> one(services& s, const list_route& route, const h
 
 net::awaitable<http::response> add(services& s, const list_route& route, http::request_context& ctx) {
   auto entry = read_entry(ctx.req, true);
-  auto job = [kind = route.kind, entry = std::move(entry)](store::connection& c) {
+  auto job = [kind = route.kind, entry = std::move(entry), who = actor(ctx)](store::connection& c) {
+    const store::actor_scope acting(c, who);
     return store::add_list_item(c, kind, entry);
   };
   const auto result = co_await s.writer.async_run<store::list_change_result>(std::move(job));
@@ -114,7 +116,8 @@ net::awaitable<http::response> add(services& s, const list_route& route, http::r
 net::awaitable<http::response> change(services& s, const list_route& route, http::request_context& ctx) {
   const std::string key(ctx.param("key"));
   auto entry = read_entry(ctx.req, false);
-  auto job = [kind = route.kind, key, entry = std::move(entry)](store::connection& c) {
+  auto job = [kind = route.kind, key, entry = std::move(entry), who = actor(ctx)](store::connection& c) {
+    const store::actor_scope acting(c, who);
     return store::change_list_item(c, kind, key, entry);
   };
   const auto result = co_await s.writer.async_run<store::list_change_result>(std::move(job));

@@ -15,6 +15,7 @@
 #include "rodeknop/auth/passwords.hpp"
 #include "rodeknop/domain/calendar.hpp"
 #include "rodeknop/store/database.hpp"
+#include "rodeknop/store/audit.hpp"
 #include "rodeknop/store/identity.hpp"
 #include "rodeknop/util/crypto.hpp"
 
@@ -194,10 +195,11 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
   list->callback([&o, &action, db = &list_db] {
     action = [&o, db] {
       auto c = open_existing(*db);
-      std::cout << "name\trole\tstatus\tcreated_at\tlast_used_at\n";
+      std::cout << "name\trole\tstatus\tcreated_at\tlast_used_at\trevoked_at\n";
       for (const auto& t : store::list_tokens(*c))
-        std::cout << t.name << '\t' << t.role << '\t' << (t.revoked_at ? "revoked " + iso(*t.revoked_at) : "active")
-                  << '\t' << iso(t.created_at) << '\t' << (t.last_used_at ? iso(*t.last_used_at) : "never") << '\n';
+        std::cout << t.name << '\t' << t.role << '\t' << (t.revoked_at ? "revoked" : "active") << '\t' << iso(t.created_at)
+                  << '\t' << (t.last_used_at ? iso(*t.last_used_at) : "never") << '\t'
+                  << (t.revoked_at ? iso(*t.revoked_at) : "-") << '\n';
       return 0;
     };
   });
@@ -216,12 +218,34 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
   });
 }
 
+struct audit_options {
+  std::size_t limit = 100;
+};
+
+void add_audit_command(CLI::App& app, audit_options& o, std::function<int()>& action) {
+  auto* audit = app.add_subcommand(
+      "audit", "The administrator's log: who changed accounts, tokens and the lists, or erased personal data, newest first");
+  auto& db = add_db_option(*audit);
+  audit->add_option("--limit", o.limit, "Entries at most")->check(CLI::Range(1, 100000));
+  audit->callback([&o, &action, db = &db] {
+    action = [&o, db] {
+      auto c = open_existing(*db);
+      std::cout << "at\tactor\taction\tsubject\tdetail\n";
+      for (const auto& e : store::list_admin_events(*c, std::nullopt, o.limit))
+        std::cout << iso(e.at) << '\t' << e.actor << '\t' << e.action << '\t' << e.subject << '\t' << e.detail << '\n';
+      return 0;
+    };
+  });
+}
+
 }  // namespace
 
 void add_account_commands(CLI::App& app, std::function<int()>& action) {
   static account_options options;  // outlives parsing and the action
+  static audit_options audit;
   add_user_commands(app, options, action);
   add_token_commands(app, options, action);
+  add_audit_command(app, audit, action);
 }
 
 }  // namespace rodeknop::cli

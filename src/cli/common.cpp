@@ -2,9 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <stdexcept>
+
+#include <pwd.h>
+#include <unistd.h>
 
 #include "rodeknop/util/crypto.hpp"
 
@@ -17,11 +21,28 @@ std::string& add_db_option(CLI::App& cmd, const std::string& help) {
   return db;
 }
 
+namespace {
+
+std::string command_line_actor() {
+  std::string who;
+  if (const auto* pw = getpwuid(geteuid())) who = pw->pw_name;
+  if (who.empty()) who = "uid " + std::to_string(geteuid());
+  // An operator working through sudo is named, not only root.
+  if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo && who != sudo) who += " (sudo by " + std::string(sudo) + ")";
+  return "cli:" + who;
+}
+
+}  // namespace
+
 std::unique_ptr<store::connection> open(const std::string& db) {
   util::init_crypto();
   const store::db_options options{db};
   store::initialise_database(options);
-  return std::make_unique<store::connection>(options, true);
+  auto c = std::make_unique<store::connection>(options, true);
+  // Every change a command makes to accounts, tokens or the lists goes into the administrator's
+  // log under this name (store/audit).
+  c->set_actor(command_line_actor());
+  return c;
 }
 
 std::unique_ptr<store::connection> open_existing(const std::string& db) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "rodeknop/store/audit.hpp"
 #include "rodeknop/store/migrations.hpp"
 #include "rodeknop/store/search_text.hpp"
 
@@ -40,6 +41,7 @@ connection::connection(const db_options& options, bool writer)
     : db_(options.path, open_flags(writer), options.busy_timeout_ms) {
   db_.exec("PRAGMA foreign_keys = ON");
   register_search_functions(db_.getHandle());
+  register_actor_function(db_.getHandle(), actor_.get());
   if (writer) {
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = " + checked_synchronous(options.synchronous));

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "rodeknop/domain/calendar.hpp"
+#include "rodeknop/store/audit.hpp"
 #include "rodeknop/store/catalog.hpp"
 #include "rodeknop/store/migrations.hpp"
 #include "rodeknop/store/reports.hpp"
@@ -638,7 +639,11 @@ std::int64_t erase_reporter_identities(connection& c, std::chrono::sys_seconds c
   st.bind(1, static_cast<std::int64_t>(closed_before.time_since_epoch().count()));
   if (!dry_run) {
     st.bind(2, static_cast<std::int64_t>(now.time_since_epoch().count()));
-    return st.exec();
+    const auto erased = st.exec();
+    record_admin_event(c, "retention.erased", "",
+                       "{\"closed_before\":\"" + domain::format_rfc3339(closed_before) + "\",\"reports\":" +
+                           std::to_string(erased) + "}");
+    return erased;
   }
   st.executeStep();
   const auto n = st.getColumn(0).getInt64();

@@ -3,6 +3,12 @@
 // every mistake gets the contract's error.
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/Database.h>
+
+#include <regex>
+#include <string>
+#include <vector>
+
 #include "harness.hpp"
 
 using namespace rk_test;
@@ -230,4 +236,73 @@ TEST_CASE("the account and token endpoints answer every mistake with the contrac
 
   // Passwords and secrets never reach the log.
   REQUIRE(srv.output().find(test_password) == std::string::npos);
+}
+
+TEST_CASE("every change to accounts, tokens and lists is in the administrator's log, with who made it", "[accounts][audit]") {
+  admin_server s;  // "beheer" was added by the command line: the log's first entry
+  const auto port = s.port;
+  const auto& admin = s.admin;
+  const auto password = std::string(test_password);
+
+  REQUIRE(post_json(port, "/api/v1/users", {{"username", "anna"}, {"role", "triager"}, {"password", password}}, admin).status == 201);
+  REQUIRE(patch_json(port, "/api/v1/users/anna", {{"role", "manager"}}, admin).status == 200);
+  REQUIRE(patch_json(port, "/api/v1/users/anna", {{"password", password + "-nieuw"}}, admin).status == 200);
+  REQUIRE(patch_json(port, "/api/v1/users/anna", {{"disabled", true}}, admin).status == 200);
+  REQUIRE(patch_json(port, "/api/v1/users/anna", {{"disabled", true}}, admin).status == 200);  // no change: no entry
+  REQUIRE(post_json(port, "/api/v1/tokens", {{"name", "powerbi"}, {"role", "manager"}}, admin).status == 201);
+  REQUIRE(request(port, http::verb::delete_, "/api/v1/tokens/powerbi", {}, admin).status == 204);
+  REQUIRE(post_json(port, "/api/v1/departments", {{"key", "ict"}, {"label", "Dienst ICT"}}, admin).status == 201);
+  REQUIRE(patch_json(port, "/api/v1/departments/ict", {{"label", "Dienst Informatie"}}, admin).status == 200);
+  REQUIRE(patch_json(port, "/api/v1/departments/ict", {{"position", 1}}, admin).status == 200);  // a move: no entry
+  // The command line, on the running server's database.
+  REQUIRE(run_command({"category", "disable", "--db", s.db, "--key", "anders"}).exit_status == 0);
+  REQUIRE(run_command({"retention", "--db", s.db, "--months", "1"}).exit_status == 0);
+
+  const auto log = get(port, "/api/v1/audit", admin);
+  INFO(log.body);
+  REQUIRE(log.status == 200);
+  REQUIRE(log.header("cache-control") == "no-store");
+  REQUIRE(log.body.find("argon2") == std::string::npos);  // never a password hash
+  const auto items = log.json().at("items");
+  std::vector<std::string> actions;
+  for (const auto& e : items) actions.push_back(e.at("action").get<std::string>() + " " + e.at("subject").get<std::string>());
+  const std::vector<std::string> expected{"retention.erased ",       "category.changed anders",  "department.changed ict",
+                                          "department.added ict",    "token.revoked powerbi",    "token.created powerbi",
+                                          "user.disabled anna",      "user.password_set anna",   "user.role_changed anna",
+                                          "user.added anna",         "user.added beheer"};
+  CHECK(actions == expected);
+  CHECK(items[0].at("actor").get<std::string>().rfind("cli:", 0) == 0);  // the command line, by the system user
+  CHECK(items[0].at("detail").at("reports") == 0);
+  CHECK(items[1].at("detail").at("active") == json({{"from", true}, {"to", false}}));
+  CHECK(items[2].at("actor") == "beheer");
+  CHECK(items[2].at("detail").at("label") == json({{"from", "Dienst ICT"}, {"to", "Dienst Informatie"}}));
+  CHECK(items[8].at("detail") == json({{"from", "triager"}, {"to", "manager"}}));
+  CHECK(items[10].at("actor").get<std::string>().rfind("cli:", 0) == 0);
+  CHECK(items[10].at("detail").at("role") == "admin");
+  CHECK(std::regex_match(items[0].at("at").get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+
+  // Pages, newest first.
+  const auto first = get(port, "/api/v1/audit?limit=4", admin).json();
+  REQUIRE(first.at("items").size() == 4);
+  REQUIRE(first.at("next_cursor").is_string());
+  const auto second = get(port, "/api/v1/audit?limit=100&cursor=" + first.at("next_cursor").get<std::string>(), admin).json();
+  REQUIRE(second.at("items").size() == 7);
+  CHECK(second.at("items")[0].at("action") == "token.revoked");
+  CHECK(second.at("next_cursor").is_null());
+  require_error(get(port, "/api/v1/audit?limit=0", admin), 422, "validation_failed");
+  require_error(get(port, "/api/v1/audit?since=2026-01-01", admin), 422, "validation_failed");
+  // Only for admins.
+  add_user(s.db, "bram", "triager");
+  require_error(get(port, "/api/v1/audit", login(port, "bram").headers()), 403, "forbidden");
+
+  // The command line shows the same log, and no one can rewrite it.
+  const auto cli = run_command({"audit", "--db", s.db, "--limit", "2"});
+  INFO(cli.err);
+  REQUIRE(cli.exit_status == 0);
+  CHECK(cli.out.find("\tuser.added\tbram\t{\"role\":\"triager\",\"disabled\":false}\n") != std::string::npos);
+  CHECK(cli.out.find("retention.erased") != std::string::npos);
+  CHECK(cli.out.find("category.changed") == std::string::npos);  // --limit 2
+  SQLite::Database raw(s.db, SQLite::OPEN_READWRITE);
+  CHECK_THROWS(raw.exec("UPDATE admin_events SET actor = 'iemand anders'"));
+  CHECK_THROWS(raw.exec("DELETE FROM admin_events"));
 }

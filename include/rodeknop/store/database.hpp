@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -42,6 +43,8 @@ class connection {
   connection(const db_options& options, bool writer);
 
   SQLite::Database& db() { return db_; }
+  /// Who acts through this connection, for the administrator's log (store/audit: actor_scope).
+  void set_actor(std::optional<std::string> actor) { *actor_ = std::move(actor); }
   /// A prepared statement for `sql` (a string literal), reset and with bindings cleared.
   SQLite::Statement& prepare(const char* sql);
   /// Resets every cached statement, ending any read transaction a half-stepped query holds
@@ -49,6 +52,8 @@ class connection {
   void reset_statements() noexcept;
 
  private:
+  // Before db_: rk_actor() reads it until the database is closed.
+  std::unique_ptr<std::optional<std::string>> actor_ = std::make_unique<std::optional<std::string>>();
   SQLite::Database db_;
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements_;
 };
