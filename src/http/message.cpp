@@ -41,6 +41,49 @@ response redirect_response(std::string location, unsigned version) {
   return res;
 }
 
+std::string imf_fixdate(std::time_t t) {
+  // Written out by hand: strftime's %a and %b follow the locale, HTTP's names do not.
+  static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  const auto two = [](std::string& out, int v) {
+    out += static_cast<char>('0' + v / 10 % 10);
+    out += static_cast<char>('0' + v % 10);
+  };
+  std::string out;
+  out.reserve(29);
+  out += days[tm.tm_wday % 7];
+  out += ", ";
+  two(out, tm.tm_mday);
+  out += ' ';
+  out += months[tm.tm_mon % 12];
+  out += ' ';
+  out += std::to_string(tm.tm_year + 1900);
+  out += ' ';
+  two(out, tm.tm_hour);
+  out += ':';
+  two(out, tm.tm_min);
+  out += ':';
+  two(out, tm.tm_sec);
+  out += " GMT";
+  return out;
+}
+
+std::string_view date_header() {
+  // One clock read per response (time() is no system call on Linux); the text is made again once
+  // a second.
+  thread_local std::time_t made_for = -1;
+  thread_local std::string line;
+  const auto now = std::time(nullptr);
+  if (now != made_for) {
+    line = "Date: " + imf_fixdate(now) + "\r\n";
+    made_for = now;
+  }
+  return line;
+}
+
 const std::string& security_headers() {
   static const std::string block = std::string("Content-Security-Policy: ") + content_security_policy +
                                    "\r\n"

@@ -104,7 +104,9 @@ bool serialise(const response& res, std::string_view body, bool keep_alive, unsi
   out += "\r\n";
   for (const auto& f : res) {
     const auto name = f.name();
-    if (name == field::content_length || name == field::connection || name == field::transfer_encoding) continue;
+    if (name == field::content_length || name == field::connection || name == field::transfer_encoding ||
+        name == field::date)
+      continue;
     const auto n = f.name_string();
     const auto v = f.value();
     out.append(n.data(), n.size());
@@ -113,6 +115,7 @@ bool serialise(const response& res, std::string_view body, bool keep_alive, unsi
     out += "\r\n";
   }
   out += security_headers();
+  out += date_header();  // RFC 9110 6.6.1: an origin server with a clock sends Date
   if (!keep_alive)
     out += "Connection: close\r\n";
   else if (request_version < 11)

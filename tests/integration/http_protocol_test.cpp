@@ -2,8 +2,10 @@
 // security headers, health, logs and a graceful stop.
 #include <catch2/catch.hpp>
 
+#include <ctime>
 #include <fstream>
 #include <iterator>
+#include <regex>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -245,4 +247,44 @@ TEST_CASE("a request in flight during SIGTERM is finished before the server exit
   REQUIRE(exit_status == 0);
   REQUIRE(answer.rfind("HTTP/1.1 201", 0) == 0);
   REQUIRE(answer.find("Connection: close") != std::string::npos);
+}
+
+namespace {
+
+/// Whether `value` is an IMF-fixdate (RFC 9110 5.6.7) within a few seconds of now.
+bool recent_imf_fixdate(const std::string& value) {
+  static const std::regex format(
+      "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} "
+      "[0-9]{2}:[0-9]{2}:[0-9]{2} GMT");
+  if (!std::regex_match(value, format)) return false;
+  std::tm tm{};
+  if (!::strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return false;
+  const auto sent = ::timegm(&tm);
+  const auto now = std::time(nullptr);
+  return sent <= now + 1 && sent >= now - 5;
+}
+
+}  // namespace
+
+TEST_CASE("every response carries a Date header as an IMF-fixdate", "[http][date]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto css = get(srv.port(), "/css/rodeknop.css");
+  for (const auto& r : {get(srv.port(), "/healthz"), get(srv.port(), "/nope"), css,
+                        get(srv.port(), "/css/rodeknop.css", {{"If-None-Match", css.header("etag")}}),
+                        post_json(srv.port(), "/api/v1/reports", valid_report()),
+                        post_json(srv.port(), "/api/v1/reports", nlohmann::json::object()),
+                        get(srv.port(), "/api/v1/reports")}) {
+    INFO(r.status);
+    REQUIRE(recent_imf_fixdate(r.header("date")));
+  }
+  // Also on an answer from the protocol checks, and only once on each response.
+  const auto refused = raw_exchange(srv.port(), "GET /healthz HTTP/1.1\r\n\r\n");
+  REQUIRE(refused.rfind("HTTP/1.1 400", 0) == 0);
+  const auto at = refused.find("\r\nDate: ");
+  REQUIRE(at != std::string::npos);
+  REQUIRE(recent_imf_fixdate(refused.substr(at + 8, refused.find("\r\n", at + 8) - at - 8)));
+  const auto both = raw_exchange(srv.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  REQUIRE(both.find("\r\nDate: ") != std::string::npos);
+  REQUIRE(both.find("\r\nDate: ", both.find("\r\nDate: ") + 1) == std::string::npos);
 }

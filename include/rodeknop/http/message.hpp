@@ -6,9 +6,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <nlohmann/json.hpp>
 
+#include <ctime>
 #include <exception>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -54,6 +56,13 @@ response redirect_response(std::string location, unsigned version = 11);
 /// Content-Security-Policy and friends as serialised header lines ("Name: value\r\n"...);
 /// the server writes them on every response.
 const std::string& security_headers();
+
+/// The `Date` header line ("Date: Tue, 01 Dec 2026 09:15:00 GMT\r\n", RFC 9110 6.6.1) for now,
+/// formatted at most once a second per thread; the server writes it on every response.
+std::string_view date_header();
+
+/// A time as an IMF-fixdate (RFC 9110 5.6.7): "Tue, 01 Dec 2026 09:15:00 GMT".
+std::string imf_fixdate(std::time_t t);
 
 /// The Content-Security-Policy every page is served with.
 extern const char* const content_security_policy;
