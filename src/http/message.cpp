@@ -1,5 +1,7 @@
 #include "rodeknop/http/message.hpp"
 
+#include <boost/range/iterator_range.hpp>
+
 namespace rodeknop::http {
 
 const char* const content_security_policy =
@@ -31,6 +33,37 @@ response html_response(status s, std::string body, unsigned version) {
   res.body() = std::move(body);
   res.prepare_payload();
   return res;
+}
+
+namespace {
+
+/// An entity tag without its weakness: `W/"x"` → `"x"` (the weak comparison of RFC 9110 8.8.3.2).
+std::string_view opaque_tag(std::string_view tag) {
+  if (tag.size() >= 2 && tag[0] == 'W' && tag[1] == '/') tag.remove_prefix(2);
+  return tag;
+}
+
+}  // namespace
+
+bool none_match_fails(const request& req, std::string_view etag) {
+  const auto mine = opaque_tag(etag);
+  // A list of entity tags, on one line or several (RFC 9110 5.3): `"a", W/"b"` or `*`. A tag may
+  // hold a comma, so the list is read tag by tag, not split at commas.
+  for (const auto& line : boost::make_iterator_range(req.equal_range(field::if_none_match))) {
+    std::string_view rest = line.value();
+    for (;;) {
+      while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t' || rest.front() == ',')) rest.remove_prefix(1);
+      if (rest.empty()) break;
+      if (rest.front() == '*') return true;
+      const std::size_t start = rest.starts_with("W/") ? 2u : 0u;
+      if (rest.size() <= start || rest[start] != '"') break;  // not a list of tags: nothing matches
+      const auto close = rest.find('"', start + 1);
+      if (close == std::string_view::npos) break;
+      if (opaque_tag(rest.substr(0, close + 1)) == mine) return true;
+      rest.remove_prefix(close + 1);
+    }
+  }
+  return false;
 }
 
 response redirect_response(std::string location, unsigned version) {

@@ -114,7 +114,7 @@ std::optional<response> static_files::serve(std::string_view path, const request
   res.set(field::etag, e.etag);
   // Vendored packages change only with package-lock.json; our own files are revalidated.
   res.set(field::cache_control, is_vendor ? "public, max-age=86400" : "no-cache");
-  if (req[field::if_none_match] == e.etag) {
+  if (none_match_fails(req, e.etag)) {
     res.result(status::not_modified);
     return res;
   }

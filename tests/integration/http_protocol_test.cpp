@@ -288,3 +288,30 @@ TEST_CASE("every response carries a Date header as an IMF-fixdate", "[http][date
   REQUIRE(both.find("\r\nDate: ") != std::string::npos);
   REQUIRE(both.find("\r\nDate: ", both.find("\r\nDate: ") + 1) == std::string::npos);
 }
+
+TEST_CASE("If-None-Match compares weakly, takes a list of tags or *, and answers 304", "[http][static]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto css = get(srv.port(), "/css/rodeknop.css");
+  REQUIRE(css.status == 200);
+  const auto etag = css.header("etag");
+  REQUIRE(etag.size() > 2);
+  for (const std::string& tags : {"W/" + etag, "\"other\", " + etag, "\"a,b\",W/\"x\" ,  " + etag + " , \"z\"",
+                                  std::string("*"), "W/\"other\", W/" + etag}) {
+    INFO(tags);
+    const auto r = get(srv.port(), "/css/rodeknop.css", {{"If-None-Match", tags}});
+    REQUIRE(r.status == 304);
+    REQUIRE(r.header("etag") == etag);
+    REQUIRE(r.body.empty());
+  }
+  // The list may come on several lines.
+  const auto lines = raw_exchange(srv.port(), "GET /css/rodeknop.css HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"other\"\r\n"
+                                              "If-None-Match: " + etag + "\r\nConnection: close\r\n\r\n");
+  REQUIRE(lines.rfind("HTTP/1.1 304", 0) == 0);
+  for (const std::string& tags : {std::string("\"other\""), std::string("\"x\", W/\"y\""), etag.substr(1, etag.size() - 2)}) {
+    INFO(tags);
+    const auto r = get(srv.port(), "/css/rodeknop.css", {{"If-None-Match", tags}});
+    REQUIRE(r.status == 200);
+    REQUIRE(r.body == css.body);
+  }
+}

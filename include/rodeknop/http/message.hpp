@@ -53,6 +53,11 @@ response html_response(status s, std::string body, unsigned version = 11);
 /// 303 See Other to a local path.
 response redirect_response(std::string location, unsigned version = 11);
 
+/// Whether a GET or HEAD with this request's If-None-Match is answered 304 for a representation
+/// with entity tag `etag` (RFC 9110 13.1.2): `*`, or any tag of the list (on one line or
+/// several) that matches `etag` in the weak comparison. False without If-None-Match.
+bool none_match_fails(const request& req, std::string_view etag);
+
 /// Content-Security-Policy and friends as serialised header lines ("Name: value\r\n"...);
 /// the server writes them on every response.
 const std::string& security_headers();
