@@ -533,7 +533,8 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     }
 
     if (!parser.is_done()) {
-      if (beast::iequals(parser.get()[field::expect], "100-continue")) {
+      // RFC 9110 10.1.1: an HTTP/1.0 client's expectation is ignored (it knows no 1xx).
+      if (parser.get().version() >= 11 && beast::iequals(parser.get()[field::expect], "100-continue")) {
         bhttp::response<bhttp::empty_body> cont{status::continue_, 11};
         c->expires_after(options.write_timeout);
         auto [cec, cn] = co_await bhttp::async_write(c->socket, cont, use_tuple);

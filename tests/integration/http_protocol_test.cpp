@@ -315,3 +315,20 @@ TEST_CASE("If-None-Match compares weakly, takes a list of tags or *, and answers
     REQUIRE(r.body == css.body);
   }
 }
+
+TEST_CASE("Expect: 100-continue gets 100 Continue on HTTP/1.1 and is ignored on HTTP/1.0", "[http][continue]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto body = valid_report("Met Expect verstuurd").dump();
+  const auto post = [&](const std::string& version) {
+    return raw_exchange(srv.port(), "POST /api/v1/reports " + version + "\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+                                        std::to_string(body.size()) + "\r\n\r\n" + body);
+  };
+  const auto http11 = post("HTTP/1.1");
+  REQUIRE(http11.rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201", 0) == 0);
+  // RFC 9110 15.2: never a 1xx to an HTTP/1.0 client.
+  const auto http10 = post("HTTP/1.0");
+  REQUIRE(http10.rfind("HTTP/1.1 201", 0) == 0);
+  REQUIRE(http10.find(" 100 ") == std::string::npos);
+}
