@@ -1,7 +1,10 @@
 #include "rodeknop/http/request_check.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/ip/address_v6.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -51,6 +54,66 @@ bool too_large(boost::system::error_code ec) {
 
 }  // namespace
 
+namespace {
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+/// RFC 3986 reg-name: unreserved, pct-encoded and sub-delims (an IPv4 address is one too).
+bool valid_reg_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (c == '%') {
+      if (i + 2 >= name.size() || !is_hex(name[i + 1]) || !is_hex(name[i + 2])) return false;
+      i += 2;
+    } else if (!is_alpha(c) && !is_digit(c) && std::string_view("-._~!$&'()*+,;=").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool valid_port(std::string_view port) {
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), is_digit)) return false;
+  unsigned value = 0;
+  for (const char c : port) value = value * 10 + static_cast<unsigned>(c - '0');
+  return value >= 1 && value <= 65535;
+}
+
+}  // namespace
+
+bool valid_host(std::string_view host) {
+  std::string_view port;
+  bool has_port = false;
+  if (!host.empty() && host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    const auto literal = host.substr(1, close - 1);
+    // Hex digits, colons and dots (an embedded IPv4 address) only: no zone, no IPvFuture.
+    if (literal.empty() || !std::all_of(literal.begin(), literal.end(), [](char c) { return is_hex(c) || c == ':' || c == '.'; }))
+      return false;
+    boost::system::error_code ec;
+    net::ip::make_address_v6(std::string(literal), ec);
+    if (ec) return false;
+    const auto rest = host.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return false;
+      has_port = true;
+      port = rest.substr(1);
+    }
+  } else {
+    const auto colon = host.find(':');
+    if (!valid_reg_name(host.substr(0, colon))) return false;
+    if (colon != std::string_view::npos) {
+      has_port = true;
+      port = host.substr(colon + 1);
+    }
+  }
+  return !has_port || valid_port(port);
+}
+
 api_error body_too_large(std::size_t body_limit) {
   return {status::payload_too_large, "body_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes"};
 }
@@ -67,9 +130,13 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
   // Beast checked the Content-Length against the largest body any request may send.
   if (const auto length = parser.content_length(); length && *length > limits.body_limit_for(parser.get()))
     return body_too_large(limits.body_limit_for(parser.get()));
-  // RFC 9112, 3.2: an HTTP/1.1 request without a Host header, or with more than one, is 400.
-  if (parser.get().version() >= 11 && parser.get().count(field::host) != 1)
+  // RFC 9112, 3.2: an HTTP/1.1 request without a Host header, or any request with more than one
+  // or with an invalid one, is 400 (HTTP/1.0 may go without).
+  const auto hosts = parser.get().count(field::host);
+  if ((parser.get().version() >= 11 && hosts != 1) || hosts > 1)
     return api_error(status::bad_request, "bad_request", "an HTTP/1.1 request needs exactly one Host header");
+  if (hosts == 1 && !valid_host(parser.get()[field::host]))
+    return api_error(status::bad_request, "bad_request", "the Host header is not a valid host name or address with an optional port");
   return std::nullopt;
 }
 

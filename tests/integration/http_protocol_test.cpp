@@ -332,3 +332,39 @@ TEST_CASE("Expect: 100-continue gets 100 Continue on HTTP/1.1 and is ignored on 
   REQUIRE(http10.rfind("HTTP/1.1 201", 0) == 0);
   REQUIRE(http10.find(" 100 ") == std::string::npos);
 }
+
+TEST_CASE("an invalid Host header is 400 and never makes a tracking link, a missing one only on HTTP/1.1",
+          "[http][host]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto body = valid_report("Met een vreemde Host").dump();
+  const auto create = [&](const std::string& version, const std::string& host_line) {
+    return raw_exchange(srv.port(), "POST /api/v1/reports " + version + "\r\n" + host_line +
+                                        "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                                        std::to_string(body.size()) + "\r\n\r\n" + body);
+  };
+  for (const std::string host : {"[::1", "x:99999", "a b", "evil.com/<script>", "x:0", "x:", "x:8o", "[::1]x",
+                                  "[fe80::1%25eth0]", "[zz::1]", "a@b", "", "x:80:80", "%zz"}) {
+    INFO("Host: " << host);
+    const auto answer = create("HTTP/1.1", "Host: " + host + "\r\n");
+    REQUIRE(answer.rfind("HTTP/1.1 400", 0) == 0);
+    const auto json = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
+    REQUIRE(json.at("error").at("code") == "bad_request");
+    REQUIRE(answer.find("tracking_url") == std::string::npos);
+  }
+  const auto missing = create("HTTP/1.1", "");
+  REQUIRE(missing.rfind("HTTP/1.1 400", 0) == 0);
+  REQUIRE(missing.find("\"bad_request\"") != std::string::npos);
+  // Valid names, addresses and ports are taken, and HTTP/1.0 may go without a Host.
+  for (const std::string host : {"localhost:8080", "127.0.0.1", "[::1]:65535", "[::ffff:10.0.0.1]",
+                                  "rodeknop.intranet.denhaag.nl", "xn--rd-knop-5za.nl:443"}) {
+    INFO("Host: " << host);
+    const auto answer = create("HTTP/1.1", "Host: " + host + "\r\n");
+    REQUIRE(answer.rfind("HTTP/1.1 201", 0) == 0);
+    const auto json = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
+    REQUIRE(json.at("tracking_url").get<std::string>().rfind("http://" + host + "/volg/", 0) == 0);
+  }
+  REQUIRE(create("HTTP/1.0", "").rfind("HTTP/1.1 201", 0) == 0);
+  REQUIRE(raw_exchange(srv.port(), "GET /healthz HTTP/1.0\r\n\r\n").rfind("HTTP/1.1 200", 0) == 0);
+  REQUIRE(create("HTTP/1.0", "Host: a b\r\n").rfind("HTTP/1.1 400", 0) == 0);
+}

@@ -62,6 +62,18 @@ TEST_CASE("an HTTP/1.1 request needs exactly one Host header (400 otherwise) and
   REQUIRE(refused_status("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") == 400);
   REQUIRE(parse("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").result == outcome::complete);
   REQUIRE(parse("GET /healthz HTTP/1.0\r\n\r\n").result == outcome::complete);
+  REQUIRE(refused_status("GET /healthz HTTP/1.1\r\nHost: x:99999\r\n\r\n") == 400);
+  REQUIRE(refused_status("GET /healthz HTTP/1.0\r\nHost: a b\r\n\r\n") == 400);
+}
+
+TEST_CASE("valid Host values: a reg-name, IPv4 or bracketed IPv6 with an optional port 1-65535", "[unit][http][host]") {
+  using rodeknop::http::valid_host;
+  for (const char* ok : {"x", "localhost:8080", "127.0.0.1", "[::1]", "[::1]:1", "[::ffff:10.0.0.1]:65535",
+                         "rodeknop.intranet.denhaag.nl", "a_b~c%20d", "x:080"})
+    CHECK(valid_host(ok));
+  for (const char* bad : {"", "[::1", "::1", "[::1]x", "[::1]:", "[]", "[fe80::1%eth0]", "[v1.x]", "x:", "x:0",
+                          "x:65536", "x:99999", "x:-1", "a b", "evil.com/<script>", "a@b", "x:80:80", "%zz", "%4"})
+    CHECK_FALSE(valid_host(bad));
 }
 
 TEST_CASE("limits: 431 for headers, 413 for bodies, before the body is there", "[unit][http][limits]") {

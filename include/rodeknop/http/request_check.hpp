@@ -64,6 +64,11 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
 std::optional<api_error> body_problem(const request_parser& parser, boost::system::error_code ec, bool timed_out,
                                       const request_limits& limits);
 
+/// Whether a Host header value is valid (RFC 9112 3.2, RFC 3986 3.2.2): a reg-name, an IPv4
+/// address or a bracketed IPv6 literal, with an optional port 1-65535. Empty is not: every
+/// target of this server is an `http` URI, which has a host (RFC 9110 4.2.1).
+bool valid_host(std::string_view host);
+
 /// The request line of a refused request as far as it was read, for the access log and the
 /// metrics: its method when known (never throws, also when the line was not understood).
 request refused_request(const request_parser& parser);
