@@ -48,6 +48,19 @@ std::optional<std::string_view> cookie_value(std::string_view header, std::strin
   return std::nullopt;
 }
 
+/// The credentials of `Bearer <token>`: the scheme in any case, then one or more spaces (RFC 9110
+/// 11.4, RFC 6750 2.1); nothing when it is another scheme or has no token.
+std::optional<std::string_view> bearer_credentials(std::string_view authorization) {
+  constexpr std::string_view scheme = "Bearer";
+  if (authorization.size() <= scheme.size() || !boost::beast::iequals(authorization.substr(0, scheme.size()), scheme) ||
+      authorization[scheme.size()] != ' ')
+    return std::nullopt;
+  auto token = authorization.substr(scheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  if (token.empty()) return std::nullopt;
+  return token;
+}
+
 bool is_safe_method(http::verb v) { return v == http::verb::get || v == http::verb::head || v == http::verb::options; }
 
 /// "https://host:port" → "host:port".
@@ -243,9 +256,9 @@ bool gate::admit_at_once(http::request_context& ctx, access needs) const {
 }
 
 std::function<bool()> gate::recheck(const http::request_context& ctx, access needs) {
-  const std::string_view authorization = ctx.req[http::field::authorization];
-  if (ctx.who && ctx.who->via == method::token && authorization.size() > 7) {
-    const auto hash = util::token_hash(authorization.substr(7));
+  const auto token = bearer_credentials(ctx.req[http::field::authorization]);
+  if (ctx.who && ctx.who->via == method::token && token) {
+    const auto hash = util::token_hash(*token);
     return [this, hash, needs] {
       const auto t = find_token(hash);
       return t && principal{"token:" + t->name, parse_role(t->role), method::token, {}}.has(needs);
@@ -304,9 +317,9 @@ net::awaitable<void> gate::admit(http::request_context& ctx, access needs) {
     throw http::api_error(http::status::bad_request, "bad_request", "send one Authorization header, not several");
   const std::string_view authorization = req[http::field::authorization];
   if (!authorization.empty()) {
-    if (authorization.size() < 8 || !boost::beast::iequals(authorization.substr(0, 7), "Bearer "))
-      throw unauthenticated("unauthenticated", "the Authorization header must be \"Bearer <token>\"");
-    ctx.who = from_token(authorization.substr(7), ctx);
+    const auto token = bearer_credentials(authorization);
+    if (!token) throw unauthenticated("unauthenticated", "the Authorization header must be \"Bearer <token>\"");
+    ctx.who = from_token(*token, ctx);
     if (!ctx.who) throw unauthenticated("invalid_token", "the API token is unknown or revoked");
   } else {
     ctx.who = from_session(ctx, expired);

@@ -484,6 +484,21 @@ TEST_CASE("API tokens work as Bearer and a revoked token is refused at once", "[
   require_error(get(srv.port(), "/api/v1/session", bearer(token + "x")), 401, "invalid_token");
   require_error(get(srv.port(), "/api/v1/session", {{"Authorization", "Basic YTpi"}}), 401, "unauthenticated");
   CHECK(get(srv.port(), "/api/v1/session", {}).header("www-authenticate").find("Bearer") == 0);
+  // RFC 9110 11.4: the scheme in any case, then one or more spaces.
+  for (const std::string& value : {"Bearer  " + token, "bearer " + token, "BEARER   " + token}) {
+    INFO(value);
+    REQUIRE(get(srv.port(), "/api/v1/session", {{"Authorization", value}}).status == 200);
+  }
+  for (const std::string& value : {"Bearer" + token, "Bearer\t" + token, std::string("Bearer  "), "Bearerx " + token}) {
+    INFO(value);
+    require_error(get(srv.port(), "/api/v1/session", {{"Authorization", value}}), 401, "unauthenticated");
+  }
+  // An event stream rechecks the token it was opened with, however it was spelled.
+  {
+    const auto stream = raw_exchange(srv.port(), "GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer   " +
+                                                     token + "\r\n\r\n", std::chrono::milliseconds(3000));
+    REQUIRE(stream.rfind("HTTP/1.1 200", 0) == 0);
+  }
 
   const auto list = run_command({"token", "list", "--db", db});
   REQUIRE(list.exit_status == 0);
