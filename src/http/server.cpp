@@ -173,7 +173,11 @@ struct server::impl {
   std::uint64_t next_id = 0;
   std::unordered_map<std::uint64_t, std::weak_ptr<connection>> connections;
 
+  /// Refused connections still lingering (see refuse()).
+  std::atomic<std::size_t> lingering{0};
+
   net::awaitable<void> accept_loop();
+  void refuse(socket_type socket);
   net::awaitable<void> session(std::shared_ptr<connection> c, std::uint64_t id);
   net::awaitable<bool> send(connection& c, const response& res, exchange& ex, bool keep_alive,
                             std::chrono::steady_clock::time_point started);
@@ -291,6 +295,67 @@ void server::impl::finish_if_drained() {
   });
 }
 
+namespace {
+
+/// At most this many refused connections linger at a time (each holds a descriptor), each for
+/// at most `refusal_linger`; beyond that a refused client is answered and closed at once.
+constexpr std::size_t max_lingering = 32;
+constexpr auto refusal_linger = std::chrono::seconds(1);
+
+/// A refused connection while it lingers.
+struct refusal {
+  explicit refusal(socket_type&& s) : socket(std::move(s)), timer(socket.get_executor()) {}
+  socket_type socket;
+  net::steady_timer timer;
+  std::array<char, 2048> scratch{};
+};
+
+/// Reads and drops what the client sends until it closes (or the timer closes the socket):
+/// closing a socket with unread input resets the connection, which can discard the answer at
+/// the client before it was read. At most 64 KiB are read.
+net::awaitable<void> linger(std::shared_ptr<refusal> r) {
+  std::size_t dropped = 0;
+  while (dropped < 64 * 1024) {
+    auto [ec, n] = co_await r->socket.async_read_some(net::buffer(r->scratch), use_tuple);
+    if (ec) break;
+    dropped += n;
+  }
+  r->timer.cancel();
+  boost::system::error_code ignored;
+  r->socket.close(ignored);
+}
+
+}  // namespace
+
+void server::impl::refuse(socket_type socket) {
+  // A short answer instead of a reset, so that the client knows to come back: written without
+  // reading the request, and without waiting (a new socket's send buffer takes it whole).
+  const auto res = error_response(api_error(status::service_unavailable, "too_many_connections",
+                                            "the server has too many open connections; try again shortly")
+                                      .with_header(field::retry_after, "5"));
+  std::string out;
+  serialise(res, res.body(), false, 11, false, out);
+  boost::system::error_code ec;
+  socket.non_blocking(true, ec);
+  if (!ec) socket.write_some(net::buffer(out), ec);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  if (lingering.fetch_add(1, std::memory_order_relaxed) >= max_lingering) {
+    lingering.fetch_sub(1, std::memory_order_relaxed);
+    socket.close(ec);
+    return;
+  }
+  auto r = std::make_shared<refusal>(std::move(socket));
+  r->timer.expires_after(refusal_linger);
+  r->timer.async_wait([r](const boost::system::error_code& timer_ec) {
+    if (timer_ec) return;
+    boost::system::error_code ignored;
+    r->socket.close(ignored);
+  });
+  auto ex = r->socket.get_executor();
+  net::co_spawn(ex, linger(std::move(r)),
+                [this](std::exception_ptr) { lingering.fetch_sub(1, std::memory_order_relaxed); });
+}
+
 net::awaitable<void> server::impl::accept_loop() {
   std::uint64_t failed_accepts = 0;
   for (;;) {
@@ -315,8 +380,7 @@ net::awaitable<void> server::impl::accept_loop() {
       stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
       connection_refused_log.event(log::level::warn, "connection_refused",
                                    {{"reason", "max_connections"}, {"max_connections", options.max_connections}});
-      boost::system::error_code ignored;
-      socket.close(ignored);
+      refuse(std::move(socket));
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);

@@ -89,6 +89,25 @@ class raw_socket {
     }
   }
 
+  /// Everything the server sends until it closes the connection (or `wait` passes).
+  std::string read_until_closed(std::chrono::milliseconds wait) {
+    const auto deadline = clock_type::now() + wait;
+    std::string out;
+    char buf[16384];
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now());
+      if (left.count() <= 0) return out;
+      pollfd p{fd_, POLLIN | POLLRDHUP, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      const auto n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+      if (n > 0) {
+        out.append(buf, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return out;
+    }
+  }
+
   /// True once the server has closed the connection, found without reading anything (so
   /// that a client that never reads stays one): a reset or end of stream arrived, or the
   /// server's end is no longer ESTABLISHED (its FIN may wait behind responses this client
@@ -318,7 +337,8 @@ TEST_CASE("out of file descriptors, the server keeps accepting once clients leav
   REQUIRE(srv.stop() == 0);
 }
 
-TEST_CASE("connections over --max-connections are refused and the log says so, once a second", "[http][hostile]") {
+TEST_CASE("connections over --max-connections are answered 503 and closed, and the log says so, once a second",
+          "[http][hostile]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"), {"--max-connections", "4"});
   const auto port = srv.port();
@@ -334,11 +354,21 @@ TEST_CASE("connections over --max-connections are refused and the log says so, o
   std::vector<raw_socket> refused;
   for (int i = 0; i < 20; ++i) {
     refused.emplace_back(port);
-    refused.back().send_all(healthz_request);
+    if (i % 2 == 0) refused.back().send_all(healthz_request);  // the others send nothing: answered all the same
   }
-  // Each is taken from the backlog and closed unanswered while the four stay open (freeing a
-  // slot before then would let the server serve the rest).
-  for (auto& c : refused) REQUIRE(c.closed_within(10s));
+  // Each is taken from the backlog, answered 503 without its request being read, and closed
+  // while the four stay open (freeing a slot before then would let the server serve the rest).
+  for (auto& c : refused) {
+    const auto answer = c.read_until_closed(10s);
+    INFO(answer);
+    REQUIRE(answer.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0) == 0);
+    REQUIRE(answer.find("\r\nRetry-After: ") != std::string::npos);
+    REQUIRE(answer.find("\r\nConnection: close\r\n") != std::string::npos);
+    REQUIRE(answer.find("\r\nDate: ") != std::string::npos);
+    const auto body = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
+    REQUIRE(body.at("error").at("code") == "too_many_connections");
+    REQUIRE(answer.find("HTTP/1.1", 5) == std::string::npos);  // nothing was served
+  }
   REQUIRE(srv.wait_for_output("\"connection_refused\""));
   // One of the four kept-open connections asks for the count.
   idle.front().read_responses(1);  // the /healthz answer from the start
@@ -352,6 +382,17 @@ TEST_CASE("connections over --max-connections are refused and the log says so, o
   for (auto at = out.find("\"connection_refused\""); at != std::string::npos; at = out.find("\"connection_refused\"", at + 1))
     ++lines;
   CHECK(lines <= 5);
+
+  // Refused clients that neither send nor read nor close do not pile up in the server: each is
+  // closed within a bounded time (and at most a few linger at once).
+  std::this_thread::sleep_for(1500ms);  // the refusals above have stopped lingering
+  const auto fds_before = open_fds(srv.pid());
+  std::vector<raw_socket> silent;
+  for (int i = 0; i < 100; ++i) silent.emplace_back(port);
+  for (auto& c : silent) REQUIRE(c.dropped_within(10s));
+  const auto deadline = clock_type::now() + 5s;
+  while (open_fds(srv.pid()) > fds_before && clock_type::now() < deadline) std::this_thread::sleep_for(50ms);
+  REQUIRE(open_fds(srv.pid()) <= fds_before);
   REQUIRE(srv.stop() == 0);
 }
 
