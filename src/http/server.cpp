@@ -53,8 +53,11 @@ using clock_type = std::chrono::steady_clock;
 // A connection's state. Deadlines are plain values that a watchdog checks once a second, so
 // a request costs no timer operations.
 struct connection {
-  explicit connection(socket_type&& s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
+  connection(socket_type&& s, net::ip::address p) : socket(std::move(s)), peer(p), watchdog(socket.get_executor()) {}
   socket_type socket;
+  // The client's address as accept() gave it: asked of the socket later, it is gone once the
+  // client has reset the connection (and would read as 0.0.0.0).
+  net::ip::address peer;
   net::steady_timer watchdog;
   clock_type::time_point deadline = clock_type::time_point::max();
   bool timed_out = false;     // the watchdog cancelled an operation
@@ -360,7 +363,8 @@ net::awaitable<void> server::impl::accept_loop() {
   std::uint64_t failed_accepts = 0;
   for (;;) {
     auto target = contexts[next_context++ % contexts.size()]->get_executor();
-    auto [ec, socket] = co_await acceptor.async_accept(target, use_tuple);
+    tcp::endpoint peer;
+    auto [ec, socket] = co_await acceptor.async_accept(target, peer, use_tuple);
     if (stopping || ec == net::error::operation_aborted || !acceptor.is_open()) break;
     if (ec) {
       // Out of file descriptors or a similar passing condition: wait a little, keep accepting
@@ -384,7 +388,7 @@ net::awaitable<void> server::impl::accept_loop() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto c = std::make_shared<connection>(std::move(socket));
+    auto c = std::make_shared<connection>(std::move(socket), peer.address());
     std::uint64_t id = 0;
     {
       std::lock_guard lock(connections_mutex);
@@ -563,11 +567,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
                               options.encoded_body_allowed};
   beast::flat_buffer buffer(limits.buffer_limit());
   exchange ex;
-  {
-    boost::system::error_code ec;
-    const auto remote = c->socket.remote_endpoint(ec);
-    if (!ec) ex.peer = remote.address();
-  }
+  ex.peer = c->peer;
   for (std::size_t served = 0;; ++served) {
     if (c->close_requested || stopping) break;
     request_parser parser;  // a fresh parser for every request

@@ -511,3 +511,46 @@ TEST_CASE("a request line the server cannot read is answered 400 and its connect
   REQUIRE(out.find("connection_failed") == std::string::npos);
   REQUIRE(srv.stop() == 0);
 }
+
+TEST_CASE("a client that resets its connection before it is served is logged under its own address",
+          "[http][hostile][peer]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const auto port = srv.port();
+  REQUIRE(get(port, "/healthz").status == 200);
+
+  // No descriptor to spare: the connection waits in the listen queue while the client sends a
+  // failing login and resets it.
+  rlimit old{};
+  REQUIRE(::prlimit(srv.pid(), RLIMIT_NOFILE, nullptr, &old) == 0);
+  const rlimit none{3, old.rlim_max};  // below every descriptor it has open but the standard three
+  REQUIRE(::prlimit(srv.pid(), RLIMIT_NOFILE, &none, nullptr) == 0);
+  {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
+    const std::string body = R"({"username":"anna","password":"not her password"})";
+    const std::string login = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    REQUIRE(::send(fd, login.data(), login.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(login.size()));
+    const linger reset{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    ::close(fd);  // RST
+  }
+  REQUIRE(srv.wait_for_output("\"accept_failed\""));
+  REQUIRE(::prlimit(srv.pid(), RLIMIT_NOFILE, &old, nullptr) == 0);
+  REQUIRE(srv.wait_for_output("\"auth.login_failed\"", 10s));
+  const auto out = srv.output();
+  const auto at = out.find("\"auth.login_failed\"");
+  const auto line = out.substr(out.rfind('\n', at) + 1, out.find('\n', at) - out.rfind('\n', at) - 1);
+  INFO(line);
+  REQUIRE(line.find("\"address\":\"127.0.0.1\"") != std::string::npos);
+  REQUIRE(get(port, "/healthz").status == 200);
+  REQUIRE(srv.stop() == 0);
+}
