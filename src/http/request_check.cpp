@@ -114,6 +114,22 @@ bool valid_host(std::string_view host) {
   return !has_port || valid_port(port);
 }
 
+void to_origin_form(request& req) {
+  const std::string_view t = req.target();
+  const auto separator = t.find("://");
+  if (separator == std::string_view::npos || t.front() == '/') return;
+  const auto scheme = t.substr(0, separator);
+  if (!beast::iequals(scheme, "http") && !beast::iequals(scheme, "https")) return;
+  const auto rest = t.substr(separator + 3);
+  const auto end = rest.find_first_of("/?#");
+  const auto authority = rest.substr(0, end);
+  // No host, or a user name in it (RFC 9110 4.2.4): left as it is, to be refused as malformed.
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return;
+  std::string origin = end == std::string_view::npos ? std::string() : std::string(rest.substr(end));
+  if (origin.empty() || origin.front() != '/') origin.insert(0, "/");  // "http://x" and "http://x?q" ask for "/"
+  req.target(origin);
+}
+
 api_error body_too_large(std::size_t body_limit) {
   return {status::payload_too_large, "body_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes"};
 }
@@ -200,6 +216,7 @@ parsed_request parse_request(std::string_view bytes, const request_limits& limit
   auto ec = feed(parser, bytes, used, limits, [&] { return parser.is_header_done(); });
   out.consumed = used;
   if (ec == bhttp::error::end_of_stream) return out;
+  if (!ec) to_origin_form(parser.get());
   if (auto problem = header_problem(parser, ec, limits)) {
     out.result = parsed_request::outcome::refused;
     out.error = std::move(problem);

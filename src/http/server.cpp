@@ -587,6 +587,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
 
     // A protocol error is answered and the connection closed. (The response is built in a
     // named variable: GCC 12 mishandles non-trivial temporaries in co_await expressions.)
+    if (!ec) to_origin_form(parser.get());  // RFC 9112 3.2.2: absolute-form is accepted
     auto protocol_error = header_problem(parser, ec, limits);
     if (protocol_error) {
       ex.route = "(protocol)";

@@ -368,3 +368,27 @@ TEST_CASE("an invalid Host header is 400 and never makes a tracking link, a miss
   REQUIRE(raw_exchange(srv.port(), "GET /healthz HTTP/1.0\r\n\r\n").rfind("HTTP/1.1 200", 0) == 0);
   REQUIRE(create("HTTP/1.0", "Host: a b\r\n").rfind("HTTP/1.1 400", 0) == 0);
 }
+
+TEST_CASE("an absolute-form request target is served by its path and query", "[http][target]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const auto health = raw_exchange(srv.port(), "GET http://x/healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  REQUIRE(health.rfind("HTTP/1.1 200", 0) == 0);
+  REQUIRE(health.find("{\"status\":\"ok\"}") != std::string::npos);
+  REQUIRE(raw_exchange(srv.port(), "GET HTTPS://rodeknop.example:8443/css/rodeknop.css HTTP/1.1\r\nHost: x\r\n"
+                                   "Connection: close\r\n\r\n")
+              .rfind("HTTP/1.1 200", 0) == 0);
+  REQUIRE(raw_exchange(srv.port(), "GET http://x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").rfind("HTTP/1.1 200", 0) == 0);
+  const auto body = valid_report("Met een absoluut adres").dump();
+  const auto created = raw_exchange(srv.port(), "POST http://x/api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                                "application/json\r\nConnection: close\r\nContent-Length: " +
+                                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+  REQUIRE(created.rfind("HTTP/1.1 201", 0) == 0);
+  REQUIRE(created.find("\r\nLocation: /api/v1/reports/1\r\n") != std::string::npos);
+  // Other schemes and user names in the address are not ours.
+  for (const std::string target : {"ftp://x/healthz", "http://user@x/healthz", "http:///healthz"}) {
+    INFO(target);
+    REQUIRE(raw_exchange(srv.port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .rfind("HTTP/1.1 400", 0) == 0);
+  }
+}

@@ -64,6 +64,10 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
 std::optional<api_error> body_problem(const request_parser& parser, boost::system::error_code ec, bool timed_out,
                                       const request_limits& limits);
 
+/// An absolute-form target (`http://host/path?query`, RFC 9112 3.2.2) turned into the origin-form
+/// the rest of the server reads (`/path?query`); other targets stay as they are.
+void to_origin_form(request& req);
+
 /// Whether a Host header value is valid (RFC 9112 3.2, RFC 3986 3.2.2): a reg-name, an IPv4
 /// address or a bracketed IPv6 literal, with an optional port 1-65535. Empty is not: every
 /// target of this server is an `http` URI, which has a host (RFC 9110 4.2.1).
