@@ -114,6 +114,19 @@ bool valid_host(std::string_view host) {
   return !has_port || valid_port(port);
 }
 
+std::size_t leading_empty_lines(std::string_view bytes) {
+  std::size_t skip = 0;
+  for (int lines = 0; lines < 4; ++lines) {
+    if (bytes.substr(skip, 2) == "\r\n")
+      skip += 2;
+    else if (bytes.substr(skip, 1) == "\n")
+      skip += 1;
+    else
+      break;
+  }
+  return skip;
+}
+
 void to_origin_form(request& req) {
   const std::string_view t = req.target();
   const auto separator = t.find("://");
@@ -209,11 +222,19 @@ boost::system::error_code feed(request_parser& parser, std::string_view bytes, s
 
 parsed_request parse_request(std::string_view bytes, const request_limits& limits) {
   parsed_request out;
-  request_parser parser;
-  apply_limits(parser, limits);
+  std::optional<request_parser> fresh;
   std::size_t used = 0;
-
-  auto ec = feed(parser, bytes, used, limits, [&] { return parser.is_header_done(); });
+  boost::system::error_code ec;
+  // Empty lines before the request line are skipped, and the request read again, once.
+  for (bool first = true;; first = false) {
+    fresh.emplace();
+    apply_limits(*fresh, limits);
+    ec = feed(*fresh, bytes, used, limits, [&] { return fresh->is_header_done(); });
+    if (!ec || !first) break;
+    used = leading_empty_lines(bytes);
+    if (used == 0) break;
+  }
+  auto& parser = *fresh;
   out.consumed = used;
   if (ec == bhttp::error::end_of_stream) return out;
   if (!ec) to_origin_form(parser.get());

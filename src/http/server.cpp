@@ -570,11 +570,23 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
   ex.peer = c->peer;
   for (std::size_t served = 0;; ++served) {
     if (c->close_requested || stopping) break;
-    request_parser parser;  // a fresh parser for every request
-    apply_limits(parser, limits);
+    std::optional<request_parser> fresh;  // a fresh parser for every request
     c->busy = false;
     c->expires_after(options.header_timeout);
-    auto [ec, n] = co_await bhttp::async_read_header(c->socket, buffer, parser, use_tuple);
+    boost::system::error_code ec;
+    for (bool first = true;; first = false) {
+      fresh.emplace();
+      apply_limits(*fresh, limits);
+      auto [rec, rn] = co_await bhttp::async_read_header(c->socket, buffer, *fresh, use_tuple);
+      ec = rec;
+      // RFC 9112 2.2: empty lines before the request line (a stray CRLF after a body) are skipped.
+      // Beast refuses them as a request line; then the request is read again without them, once.
+      if (!ec || !first || ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) break;
+      const auto skip = leading_empty_lines({static_cast<const char*>(buffer.data().data()), buffer.size()});
+      if (skip == 0) break;
+      buffer.consume(skip);
+    }
+    auto& parser = *fresh;
     if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
         ec == net::error::connection_reset || ec == net::error::eof)
       break;

@@ -392,3 +392,42 @@ TEST_CASE("an absolute-form request target is served by its path and query", "[h
                 .rfind("HTTP/1.1 400", 0) == 0);
   }
 }
+
+TEST_CASE("empty lines before a request line are skipped, also a stray CRLF after a body", "[http][keepalive]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const auto leading = raw_exchange(srv.port(), "\r\n" + health + "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  REQUIRE(leading.rfind("HTTP/1.1 200", 0) == 0);
+  REQUIRE(leading.find("HTTP/1.1 200", 5) != std::string::npos);
+  REQUIRE(raw_exchange(srv.port(), "\n" + health).rfind("HTTP/1.1 200", 0) == 0);
+
+  const auto body = valid_report("Met een losse regel erna").dump();
+  const std::string post = "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body;
+  // The CRLF that some clients add after a body, in the same write and on its own.
+  const auto after = raw_exchange(srv.port(), post + "\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  REQUIRE(after.rfind("HTTP/1.1 201", 0) == 0);
+  REQUIRE(after.find("HTTP/1.1 200", 5) != std::string::npos);
+  namespace net = boost::asio;
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect({net::ip::make_address("127.0.0.1"), srv.port()});
+  net::write(socket, net::buffer(post));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  net::write(socket, net::buffer(std::string("\r\n")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  net::write(socket, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
+  std::string answer;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (;;) {
+    const auto n = socket.read_some(net::buffer(buf), ec);
+    if (ec) break;
+    answer.append(buf, n);
+  }
+  REQUIRE(answer.rfind("HTTP/1.1 201", 0) == 0);
+  REQUIRE(answer.find("HTTP/1.1 200", 5) != std::string::npos);
+  // More than a few empty lines are not a request.
+  REQUIRE(raw_exchange(srv.port(), std::string(40, '\n') + health).rfind("HTTP/1.1 400", 0) == 0);
+}

@@ -64,6 +64,10 @@ std::optional<api_error> header_problem(const request_parser& parser, boost::sys
 std::optional<api_error> body_problem(const request_parser& parser, boost::system::error_code ec, bool timed_out,
                                       const request_limits& limits);
 
+/// How many bytes of empty lines (CRLF, or a bare LF) lead `bytes` and are skipped before a
+/// request line (RFC 9112 2.2: at least one; up to four are, more are the parser's to refuse).
+std::size_t leading_empty_lines(std::string_view bytes);
+
 /// An absolute-form target (`http://host/path?query`, RFC 9112 3.2.2) turned into the origin-form
 /// the rest of the server reads (`/path?query`); other targets stay as they are.
 void to_origin_form(request& req);
