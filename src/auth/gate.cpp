@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/range/iterator_range.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <sodium.h>
 
@@ -35,7 +36,7 @@ bool same_bytes(std::string_view a, std::string_view b) {
 }
 
 /// The value of one cookie in a Cookie header, if present.
-std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name) {
+std::optional<std::string_view> cookie_value_in(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     const auto end = header.find(';');
     auto item = header.substr(0, end);
@@ -59,6 +60,14 @@ std::optional<std::string_view> bearer_credentials(std::string_view authorizatio
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   if (token.empty()) return std::nullopt;
   return token;
+}
+
+/// The value of one cookie in the request's Cookie header lines (a client sends one, but a gateway
+/// from HTTP/2 may split it into several), if present.
+std::optional<std::string_view> cookie_value(const http::request& req, std::string_view name) {
+  for (const auto& line : boost::make_iterator_range(req.equal_range(http::field::cookie)))
+    if (auto value = cookie_value_in(line.value(), name)) return value;
+  return std::nullopt;
 }
 
 bool is_safe_method(http::verb v) { return v == http::verb::get || v == http::verb::head || v == http::verb::options; }
@@ -176,7 +185,7 @@ bool gate::session_alive(const store::session_record& s, domain::sys_seconds now
 }
 
 std::optional<principal> gate::from_session(const http::request_context& ctx, bool& expired) {
-  const auto cookie = cookie_value(ctx.req[http::field::cookie], session_cookie);
+  const auto cookie = cookie_value(ctx.req, session_cookie);
   if (!cookie) return std::nullopt;
   if (!util::plausible_token(*cookie)) {
     expired = true;
@@ -265,7 +274,7 @@ std::function<bool()> gate::recheck(const http::request_context& ctx, access nee
     };
   }
   if (ctx.who && ctx.who->via == method::session) {
-    const auto cookie = cookie_value(ctx.req[http::field::cookie], session_cookie);
+    const auto cookie = cookie_value(ctx.req, session_cookie);
     if (!cookie) return [] { return false; };
     const auto hash = util::token_hash(*cookie);
     return [this, hash, needs] {
@@ -418,7 +427,7 @@ net::awaitable<login_outcome> gate::login(std::string username, std::string pass
   login_outcome out{principal{user->username, parse_role(user->role), method::session, util::random_token()},
                     util::random_token(), cfg_.session_absolute};
   std::string old_hash;
-  if (const auto old = cookie_value(ctx.req[http::field::cookie], session_cookie); old && util::plausible_token(*old))
+  if (const auto old = cookie_value(ctx.req, session_cookie); old && util::plausible_token(*old))
     old_hash = util::token_hash(*old);
   const auto now = domain::now();
   auto job = [id_hash = util::token_hash(out.session_id), name = user->username, csrf = out.who.csrf_token, old_hash,
@@ -436,7 +445,7 @@ net::awaitable<login_outcome> gate::login(std::string username, std::string pass
 }
 
 net::awaitable<void> gate::logout(const http::request_context& ctx) {
-  const auto cookie = cookie_value(ctx.req[http::field::cookie], session_cookie);
+  const auto cookie = cookie_value(ctx.req, session_cookie);
   if (!ctx.who || ctx.who->via != method::session || !cookie) co_return;
   const auto now = domain::now();
   auto job = [hash = util::token_hash(*cookie), now](store::connection& c) {

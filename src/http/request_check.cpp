@@ -7,6 +7,8 @@
 #include <boost/asio/ip/address_v6.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/range/iterator_range.hpp>
 
 namespace rodeknop::http {
 
@@ -112,6 +114,18 @@ bool valid_host(std::string_view host) {
     }
   }
   return !has_port || valid_port(port);
+}
+
+bool keep_alive(const request& req) {
+  // Beast's own keep_alive() reads the first Connection line only.
+  bool close = false, keep = false;
+  for (const auto& line : boost::make_iterator_range(req.equal_range(field::connection)))
+    for (const auto option : bhttp::token_list(line.value())) {
+      if (beast::iequals(option, "close")) close = true;
+      if (beast::iequals(option, "keep-alive")) keep = true;
+    }
+  if (close) return false;
+  return req.version() >= 11 || keep;
 }
 
 std::size_t leading_empty_lines(std::string_view bytes) {

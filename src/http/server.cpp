@@ -647,7 +647,7 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
       co_await send_stream(c, res, ex, started);
       break;
     }
-    const bool keep_alive = ex.req.keep_alive() && !stopping && !c->close_requested &&
+    const bool keep_alive = http::keep_alive(ex.req) && !stopping && !c->close_requested &&
                             served + 1 < options.max_requests_per_connection;
     if (!co_await send(*c, res, ex, keep_alive, started)) break;
   }

@@ -431,3 +431,34 @@ TEST_CASE("empty lines before a request line are skipped, also a stray CRLF afte
   // More than a few empty lines are not a request.
   REQUIRE(raw_exchange(srv.port(), std::string(40, '\n') + health).rfind("HTTP/1.1 400", 0) == 0);
 }
+
+TEST_CASE("every Connection and Cookie header line counts, not only the first", "[http][keepalive]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db);
+  const std::string next = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const auto count = [](const std::string& answer) {
+    std::size_t n = 0;
+    for (auto at = answer.find("HTTP/1.1 200"); at != std::string::npos; at = answer.find("HTTP/1.1 200", at + 1)) ++n;
+    return n;
+  };
+  // RFC 9112 9.6: after `close` the connection closes, on whichever line it came.
+  const auto closed = raw_exchange(srv.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: foo\r\nConnection: close\r\n\r\n" + next);
+  REQUIRE(count(closed) == 1);
+  REQUIRE(closed.find("\r\nConnection: close\r\n") != std::string::npos);
+  REQUIRE(count(raw_exchange(srv.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: foo, close\r\n\r\n" + next)) == 1);
+  // HTTP/1.0 keeps the connection with keep-alive on a later line.
+  const auto kept = raw_exchange(srv.port(), "GET /healthz HTTP/1.0\r\nConnection: foo\r\nConnection: keep-alive\r\n\r\n" +
+                                                 std::string("GET /healthz HTTP/1.0\r\n\r\n"));
+  REQUIRE(count(kept) == 2);
+  REQUIRE(kept.find("\r\nConnection: keep-alive\r\n") != std::string::npos);
+
+  // The session cookie in a second Cookie line (as a gateway from HTTP/2 may send it).
+  const auto s = login(srv.port(), "anna");
+  const auto two_lines = raw_exchange(srv.port(), "GET /api/v1/session HTTP/1.1\r\nHost: x\r\nCookie: theme=dark\r\nCookie: " +
+                                                      s.cookie + "\r\nConnection: close\r\n\r\n");
+  INFO(two_lines);
+  REQUIRE(two_lines.rfind("HTTP/1.1 200", 0) == 0);
+  REQUIRE(two_lines.find("\"username\":\"anna\"") != std::string::npos);
+}

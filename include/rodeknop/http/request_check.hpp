@@ -77,6 +77,10 @@ void to_origin_form(request& req);
 /// target of this server is an `http` URI, which has a host (RFC 9110 4.2.1).
 bool valid_host(std::string_view host);
 
+/// Whether the connection stays open after this request: HTTP/1.1 unless a `close` option, HTTP/1.0
+/// only with `keep-alive` — every Connection header line counts (RFC 9112 9.3, 9.6).
+bool keep_alive(const request& req);
+
 /// The request line of a refused request as far as it was read, for the access log and the
 /// metrics: its method when known (never throws, also when the line was not understood).
 request refused_request(const request_parser& parser);
