@@ -419,8 +419,10 @@ net::awaitable<void> server::impl::accept_loop() {
 net::awaitable<bool> server::impl::send(connection& c, const response& res, exchange& ex, bool keep_alive,
                                         std::chrono::steady_clock::time_point started) {
   const std::string_view body = ex.shared_body ? std::string_view(*ex.shared_body) : std::string_view(res.body());
-  const bool body_apart =
-      serialise(res, body, keep_alive, ex.req.version() ? ex.req.version() : 11, ex.req.method() == verb::head, c.out);
+  // HEAD of a stream: the headers a GET would get, without a Content-Length (its body has none).
+  const bool open_ended = ex.streamer && res.result() == status::ok;
+  const bool body_apart = serialise(res, body, keep_alive, ex.req.version() ? ex.req.version() : 11,
+                                    ex.req.method() == verb::head, c.out, open_ended);
   const auto status_code = res.result_int();
   c.expires_after(options.write_timeout);
   const std::array<net::const_buffer, 2> parts{net::buffer(c.out), net::buffer(body.data(), body_apart ? body.size() : 0)};
@@ -649,7 +651,9 @@ net::awaitable<void> server::impl::session(std::shared_ptr<connection> c, std::u
     }
     const bool keep_alive = http::keep_alive(ex.req) && !stopping && !c->close_requested &&
                             served + 1 < options.max_requests_per_connection;
-    if (!co_await send(*c, res, ex, keep_alive, started)) break;
+    const bool more = co_await send(*c, res, ex, keep_alive, started);
+    ex.streamer = nullptr;  // (HEAD of a stream) its subscription ends with the answer
+    if (!more) break;
   }
 }
 

@@ -306,3 +306,23 @@ TEST_CASE("SIGTERM ends open streams and the server exits promptly with status 0
   CHECK(std::chrono::steady_clock::now() - t0 < 5s);
   CHECK(a.wait_closed(2000ms));
 }
+
+TEST_CASE("HEAD of the event stream has its headers without a Content-Length, and takes no stream's place",
+          "[events][sse][http]") {
+  stream_server s({"--max-streams", "1"});
+  const auto port = s.port();
+  // Two HEADs on one kept-alive connection, then a GET stream: the HEADs held no slot.
+  const std::string head = "HEAD /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.triager + "\r\n\r\n";
+  const auto answer = raw_exchange(port, head + head + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  INFO(answer);
+  REQUIRE(answer.rfind("HTTP/1.1 200", 0) == 0);
+  const auto first = answer.substr(0, answer.find("\r\n\r\n"));
+  REQUIRE(first.find("Content-Type: text/event-stream") != std::string::npos);
+  REQUIRE(first.find("Content-Length") == std::string::npos);
+  REQUIRE(answer.find("retry:") == std::string::npos);  // no body
+  std::size_t answers = 0;
+  for (auto at = answer.find("HTTP/1.1 200"); at != std::string::npos; at = answer.find("HTTP/1.1 200", at + 1)) ++answers;
+  REQUIRE(answers == 3);
+  sse_client stream(port, s.triager);
+  REQUIRE(stream.wait_for("retry:"));
+}
