@@ -214,6 +214,14 @@ std::optional<std::string_view> reply_token(std::string_view path) {
 
 net::awaitable<http::response> application::handle(http::exchange& ex) {
   auto& req = ex.req;
+  // RFC 9110 9.1: a method the server does not know at all is 501 on every path; 405 (with
+  // Allow) is for a known one that a resource does not take.
+  if (!http::recognised_method(req.method())) {
+    ex.route = "(method)";
+    const std::string_view name = req.method_string();
+    throw http::api_error(http::status::not_implemented, "not_implemented",
+                          "this server does not implement the method " + std::string(name.substr(0, 32)));
+  }
   auto target = util::parse_target(req.target());
   if (!target) {
     ex.route = "(invalid)";

@@ -45,6 +45,23 @@ std::map<std::string, std::string, std::less<>> params_of(const router::route& r
 
 }  // namespace
 
+bool recognised_method(verb method) {
+  switch (method) {
+    case verb::get:
+    case verb::head:
+    case verb::post:
+    case verb::put:
+    case verb::delete_:
+    case verb::connect:
+    case verb::options:
+    case verb::trace:
+    case verb::patch:
+      return true;
+    default:
+      return false;  // an unknown token (also `get` in lower case: methods are case-sensitive), WebDAV, ...
+  }
+}
+
 std::string_view request_context::param(std::string_view name) const {
   const auto it = params.find(name);
   return it == params.end() ? std::string_view{} : std::string_view{it->second};

@@ -462,3 +462,21 @@ TEST_CASE("every Connection and Cookie header line counts, not only the first", 
   REQUIRE(two_lines.rfind("HTTP/1.1 200", 0) == 0);
   REQUIRE(two_lines.find("\"username\":\"anna\"") != std::string::npos);
 }
+
+TEST_CASE("a method the server does not know is 501, a known one a resource does not take 405", "[http][routing]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  for (const std::string method : {"FOOBAR", "get", "PROPFIND", "BREW"}) {
+    for (const std::string path : {"/healthz", "/api/v1/reports", "/bestaat-niet"}) {
+      INFO(method << " " << path);
+      const auto answer = raw_exchange(srv.port(), method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      REQUIRE(answer.rfind("HTTP/1.1 501 Not Implemented\r\n", 0) == 0);
+      const auto json = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
+      REQUIRE(json.at("error").at("code") == "not_implemented");
+      REQUIRE(answer.find("\r\nAllow:") == std::string::npos);
+    }
+  }
+  const auto wrong = raw_exchange(srv.port(), "PUT /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  REQUIRE(wrong.rfind("HTTP/1.1 405", 0) == 0);
+  REQUIRE(wrong.find("\r\nAllow: GET, HEAD\r\n") != std::string::npos);
+}

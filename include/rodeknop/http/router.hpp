@@ -47,6 +47,10 @@ struct request_context {
 
 using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
 
+/// Whether the server knows the method at all (those of RFC 9110 and PATCH): others are 501, not
+/// 405 (RFC 9110 9.1), on every path.
+bool recognised_method(verb method);
+
 class router {
  public:
   struct route {
