@@ -262,6 +262,10 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
   std::int64_t last_open = 0;
   for (const auto& m : months)
     if (m.month <= this_month) last_open = m.open_at_end;
+  // A period that has not begun has no backlog yet (the API's open_at_end there is today's): the
+  // page says so instead of showing a figure. A period that runs into this month ends "now".
+  const bool not_begun = q.from > this_month;
+  const bool running_now = !not_begun && q.to >= this_month;
 
   // The period's figures per reporter's department, owning department and category.
   const auto period_label = month_label(q.from) + " tot en met " + month_label(q.to);
@@ -290,8 +294,12 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       {"departments", list_options(catalog->departments, q.department, &catalog->former_departments)},
       {"categories", list_options(catalog->categories, q.category, &catalog->former_categories)},
       // Nothing to show: say so, rather than a page of zeros and empty charts.
-      {"nothing_in_period", errors.empty() && total.received == 0 && total.decided == 0 && total.closed() == 0 &&
-                                last_open == 0},
+      {"nothing_in_period", errors.empty() && !not_begun && total.received == 0 && total.decided == 0 &&
+                                total.closed() == 0 && last_open == 0},
+      {"not_begun", errors.empty() && not_begun},
+      {"open_label", not_begun ? "Open aan het eind van de periode"
+                     : running_now ? "Nu open (de periode loopt nog)"
+                                   : "Open aan het eind van de periode"},
       {"filtered", !q.department.empty() || !q.category.empty()},
       {"has_errors", !errors.empty()},
       {"errors", errors},
@@ -302,7 +310,7 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
         {"abolished_or_changed", count_nl(outcomes[0] + outcomes[1])},
         {"abolished", count_nl(outcomes[0])},
         {"changed", count_nl(outcomes[1])},
-        {"open", count_nl(last_open)},
+        {"open", not_begun ? std::string("–") : count_nl(last_open)},
         {"median_decision", days_nl(period.to_decision)},
         {"median_close", days_nl(period.to_close)}}},
       {"months", std::move(rows)},

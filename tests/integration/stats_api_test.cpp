@@ -560,4 +560,11 @@ TEST_CASE("months that have not begun: the default period stops at this month, t
   CHECK(marked >= 2);  // two months, in each table of months
   CHECK(page.find("id=\"rk-figure-open\">1</dd>") != std::string::npos);
   CHECK(page.find("data-rk-value=\"\">–</td>") != std::string::npos);
+  CHECK(page.find("<dt>Nu open (de periode loopt nog)</dt>") != std::string::npos);
+
+  // A period that has not begun gives no backlog and says why, rather than "0 open".
+  const auto future = s.get_as(s.manager, "/stats?from=" + later(2) + "&to=" + later(4)).body;
+  CHECK(future.find("Deze periode is nog niet begonnen") != std::string::npos);
+  CHECK(future.find("id=\"rk-figure-open\">–</dd>") != std::string::npos);
+  CHECK(future.find("geen melding open") == std::string::npos);
 }
