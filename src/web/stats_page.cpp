@@ -268,7 +268,9 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
   const bool running_now = !not_begun && q.to >= this_month;
 
   // The period's figures per reporter's department, owning department and category.
-  const auto period_label = month_label(q.from) + " tot en met " + month_label(q.to);
+  // One month is named once ("november 2026"), not "november 2026 tot en met november 2026".
+  const auto period_label =
+      q.from == q.to ? month_label(q.from) : month_label(q.from) + " tot en met " + month_label(q.to);
   json breakdowns = json::array();
   // `what` names the rows in a sentence ("per dienst van de melder"), `column` heads them.
   const auto add_breakdown = [&](const char* id, const std::string& what, const char* column,

@@ -42,7 +42,7 @@ function datasets(data, kind) {
 }
 
 const charts = {
-  flow: { type: 'bar', title: 'Ontvangen, besloten en afgehandelde meldingen per maand' },
+  flow: { type: 'bar', title: 'Ontvangen meldingen, besluiten en afgehandelde meldingen per maand' },
   backlog: { type: 'line', title: 'Meldingen die aan het eind van de maand open stonden' },
   outcomes: { type: 'bar', stacked: true, title: 'Opgeloste meldingen per maand, gestapeld naar uitkomst' },
   lead: { type: 'line', title: 'Mediane doorlooptijd in dagen, tot besluit en tot afhandeling' },

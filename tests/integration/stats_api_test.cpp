@@ -404,6 +404,12 @@ TEST_CASE("statistics page: figures, tables and downloads for the chosen period"
   CHECK(page.body.find("<caption") != std::string::npos);
   CHECK(page.body.find("<script>") == std::string::npos);
   CHECK(page.body.find("rk-stats-empty") == std::string::npos);
+  CHECK(page.body.find("Ontvangen meldingen, besluiten en afgehandelde meldingen per maand") != std::string::npos);
+  // One month is named once, in the title, the lead and the captions.
+  const auto one = s.get_as(s.manager, "/stats?from=2026-02&to=2026-02").body;
+  CHECK(one.find("<title>Maandcijfers februari 2026 ") != std::string::npos);
+  CHECK(one.find("Meldingen per categorie, februari 2026<") != std::string::npos);
+  CHECK(one.find("tot en met") == std::string::npos);
   // A period without any report says so, and points to the filter when one is set.
   const auto empty = s.get_as(s.manager, "/stats?from=2020-01&to=2020-03");
   REQUIRE(empty.status == 200);
