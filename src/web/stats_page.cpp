@@ -171,9 +171,19 @@ json breakdown_json(std::string id, std::string title, std::string caption, std:
           {"total", counts_json("", "Totaal", total)}};
 }
 
-std::string message_nl(const std::string& field) {
+// The Dutch message for a field the API refused, from its English reason (domain::read_stats_range):
+// the format and range of a month, or which rule of the period was broken.
+std::string message_nl(const std::string& field, const std::string& english) {
+  const auto has = [&english](std::string_view s) { return english.find(s) != std::string::npos; };
+  if ((field == "from" || field == "to") && has("YYYY-MM"))
+    return std::string("Schrijf de ") + (field == "from" ? "beginmaand" : "eindmaand") + " als jjjj-mm, bijvoorbeeld " +
+           (field == "from" ? "2026-01" : "2026-12") + ". Kies een maand van 1970-01 tot en met 9998-12.";
+  if (field == "to" && has("before")) return "De eindmaand ligt voor de beginmaand. Kies een eindmaand die niet voor de beginmaand ligt.";
+  if (field == "to" && has("longer"))
+    return "De periode is langer dan tien jaar. Kies een periode van hoogstens " +
+           std::to_string(domain::max_stats_months) + " maanden.";
   if (field == "from") return "Kies een geldige beginmaand.";
-  if (field == "to") return "Kies een eindmaand die niet voor de beginmaand ligt, en een periode van hoogstens tien jaar.";
+  if (field == "to") return "Kies een geldige eindmaand.";
   if (field == "department") return "Kies een dienst uit de lijst.";
   if (field == "category") return "Kies een categorie uit de lijst.";
   return "Deze keuze is niet geldig.";
@@ -189,8 +199,8 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
     request = api::read_stats_request(ctx, *catalog, current);
   } catch (const http::api_error& e) {
     for (const auto& [field, what] : e.fields) {
-      errors.push_back({{"field", field}, {"message", message_nl(field)}});
-      error[field] = message_nl(field);
+      errors.push_back({{"field", field}, {"message", message_nl(field, what)}});
+      error[field] = message_nl(field, what);
     }
     // Show the default period with the problems listed above it.
     std::map<std::string, std::string> ignored;

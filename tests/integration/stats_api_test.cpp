@@ -419,8 +419,22 @@ TEST_CASE("statistics page: figures, tables and downloads for the chosen period"
         std::string::npos);
   const auto wrong = s.get_as(s.manager, "/stats?from=2026-13");
   CHECK(wrong.status == 422);
-  CHECK(wrong.body.find("Kies een geldige beginmaand.") != std::string::npos);
+  CHECK(wrong.body.find("Schrijf de beginmaand als jjjj-mm, bijvoorbeeld 2026-01. Kies een maand van 1970-01 tot en met 9998-12.") !=
+        std::string::npos);
   CHECK(wrong.body.find("name=\"from\" value=\"2026-13\"") != std::string::npos);  // as typed
+  // Each refusal says what to do: the format and range of a month, or which rule of the period.
+  for (const char* target : {"/stats?from=1900-01", "/stats?from=2026-1"}) {
+    INFO(target);
+    CHECK(s.get_as(s.manager, target).body.find("Schrijf de beginmaand als jjjj-mm") != std::string::npos);
+  }
+  CHECK(s.get_as(s.manager, "/stats?from=2026-01&to=2026-1x").body.find("Schrijf de eindmaand als jjjj-mm") !=
+        std::string::npos);
+  const auto backwards = s.get_as(s.manager, "/stats?from=2026-06&to=2026-01").body;
+  CHECK(backwards.find("De eindmaand ligt voor de beginmaand.") != std::string::npos);
+  CHECK(backwards.find("tien jaar") == std::string::npos);
+  const auto too_long = s.get_as(s.manager, "/stats?from=2010-01&to=2026-01").body;
+  CHECK(too_long.find("De periode is langer dan tien jaar.") != std::string::npos);
+  CHECK(too_long.find("voor de beginmaand") == std::string::npos);
   // Past months are final; the month still running is marked as such (the default period ends with it).
   CHECK(page.body.find("(tot nu toe)") == std::string::npos);
   CHECK(s.get_as(s.manager, "/stats").body.find("(tot nu toe)") != std::string::npos);
