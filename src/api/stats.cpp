@@ -96,12 +96,12 @@ class answer_cache {
 
 net::awaitable<http::response> monthly(services& s, store::median_cache& medians, answer_cache& answers,
                                        http::request_context& ctx) {
-  require_known_params(ctx.target.query, {"from", "to", "department", "category", "format", "delimiter"});
+  require_known_params(ctx.target.query, {"from", "to", "department", "category", "format", "delimiter", "labels"});
   const auto catalog = s.catalog();
   const auto request = read_stats_request(ctx, *catalog, domain::amsterdam_month(domain::now()));
   const std::string key = domain::format_year_month(request.query.from) + "|" +
                           domain::format_year_month(request.query.to) + "|" + request.query.department + "|" +
-                          request.query.category + "|" + (request.csv ? std::string(1, request.delimiter) : "json");
+                          request.query.category + "|" + (request.csv ? std::string(1, request.delimiter) + (request.dutch ? "nl" : "") : "json");
   std::shared_ptr<const http::encoded_body> answer;
   {
     auto conn = s.readers.acquire();
@@ -110,7 +110,7 @@ net::awaitable<http::response> monthly(services& s, store::median_cache& medians
       std::int64_t changes = 0;
       const auto months = store::monthly_stats(*conn, request.query, breakdown_keys(*catalog), &medians, &changes);
       answer = std::make_shared<const http::encoded_body>(
-          request.csv ? stats_csv(months, *catalog, request.delimiter)
+          request.csv ? stats_csv(months, *catalog, request.delimiter, request.dutch)
                       : stats_json(request.query, months).dump(-1, ' ', false, json::error_handler_t::replace));
       answers.put(key, changes, catalog, answer);
     }
@@ -159,6 +159,12 @@ stats_request read_stats_request(const http::request_context& ctx, const store::
     else
       errors.emplace("delimiter", "must be comma or semicolon");
   }
+  if (const auto* l = given(ctx.target.query, "labels")) {
+    if (*l == "nl")
+      r.dutch = true;
+    else if (*l != "keys")
+      errors.emplace("labels", "must be keys or nl");
+  }
   if (!errors.empty())
     throw http::api_error(http::status::unprocessable_entity, "validation_failed",
                           "the statistics request is not acceptable", std::move(errors));
@@ -199,13 +205,30 @@ json stats_json(const domain::stats_query& q, const std::vector<domain::month_st
           {"months", std::move(list)}};
 }
 
-std::string stats_csv(const std::vector<domain::month_stats>& months, const store::catalog& catalog, char delimiter) {
+std::string stats_csv(const std::vector<domain::month_stats>& months, const store::catalog& catalog, char delimiter,
+                      bool dutch) {
   util::csv_writer out({.delimiter = delimiter});
-  out.row({"month", "breakdown", "key", "label", "received", "decided", "resolved", "wont_fix", "rejected",
-           "duplicates", "open_at_end", "median_days_to_decision", "median_days_to_close"});
+  if (dutch)
+    out.row({"maand", "uitsplitsing", "code", "naam", "ontvangen", "besluit genomen", "opgelost", "niet opgelost",
+             "afgewezen", "dubbele melding", "open aan het eind van de maand", "mediane dagen tot besluit",
+             "mediane dagen tot afhandeling"});
+  else
+    out.row({"month", "breakdown", "key", "label", "received", "decided", "resolved", "wont_fix", "rejected",
+             "duplicates", "open_at_end", "median_days_to_decision", "median_days_to_close"});
+  // The name of each breakdown: the key for tools, the page's words for people.
+  const auto breakdown_name = [dutch](const char* key) -> std::string {
+    if (!dutch) return key;
+    const std::string_view k = key;
+    if (k == "total") return "Totaal";
+    if (k == "department") return "Dienst van de melder";
+    if (k == "owner_department") return "Dienst die over de regel gaat";
+    if (k == "category") return "Categorie";
+    if (k == "outcome") return "Uitkomst";
+    return key;
+  };
   for (const auto& m : months) {
     const auto month = domain::format_year_month(m.month);
-    out.cell(month).cell("total").empty_cell().cell("Totaal");
+    out.cell(month).cell(breakdown_name("total")).empty_cell().cell("Totaal");
     counts_cells(out, m.total);
     out.cell(m.open_at_end);
     decimal_cell(out, m.median_days_to_decision, delimiter);
@@ -215,7 +238,7 @@ std::string stats_csv(const std::vector<domain::month_stats>& months, const stor
                                auto label_of) {
       for (const auto& [key, counts] : by) {
         const std::string* label = (catalog.*label_of)(key);  // former departments keep their label
-        out.cell(month).cell(name).cell(key).cell(label ? *label : key);
+        out.cell(month).cell(breakdown_name(name)).cell(key).cell(label ? *label : key);
         counts_cells(out, counts);
         out.empty_cell().empty_cell().empty_cell().end_row();
       }
@@ -225,7 +248,7 @@ std::string stats_csv(const std::vector<domain::month_stats>& months, const stor
     breakdown("category", m.by_category, &store::catalog::category_label);
     for (std::size_t o = 0; o < domain::outcome_count; ++o) {
       const std::string_view key = domain::outcomes[o];
-      out.cell(month).cell("outcome").cell(key).cell(domain::outcome_label_nl(key));
+      out.cell(month).cell(breakdown_name("outcome")).cell(key).cell(domain::outcome_label_nl(key));
       out.empty_cell().empty_cell().cell(m.by_outcome[o]);
       out.empty_cell().empty_cell().empty_cell().empty_cell().empty_cell().empty_cell().end_row();
     }

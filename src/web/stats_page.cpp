@@ -330,7 +330,7 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
       {"outcome_totals", std::move(outcome_totals)},
       {"breakdowns", std::move(breakdowns)},
       {"csv_comma", base + "&format=csv"},
-      {"csv_semicolon", base + "&format=csv&delimiter=semicolon"},
+      {"csv_semicolon", base + "&format=csv&delimiter=semicolon&labels=nl"},
       {"json_url", base},
       {"user", ctx.who ? user_json(*ctx.who) : json(nullptr)},
   };

@@ -103,9 +103,10 @@ test('a manager reads the monthly figures, changes the period and downloads the 
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#rk-csv-semicolon').click()]);
   assert.equal(download.suggestedFilename(), 'rodeknop-statistiek-2025-01-2025-06.csv');
   const csv = await readFile(await download.path(), 'utf8');
-  assert.ok(csv.startsWith('\uFEFFmonth;breakdown;key;label;received;'), csv.slice(0, 80));
+  // labels=nl: Dutch column names and breakdown names, for people.
+  assert.ok(csv.startsWith('\uFEFFmaand;uitsplitsing;code;naam;ontvangen;besluit genomen;'), csv.slice(0, 80));
   const rows = csv.trim().split('\r\n');
-  assert.equal(rows.filter((r) => r.split(';')[1] === 'total').length, 6);
+  assert.equal(rows.filter((r) => r.split(';')[1] === 'Totaal').length, 6);
 
   // Print: the controls go, the figures and tables stay.
   await page.emulateMedia({ media: 'print' });

@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -304,6 +305,7 @@ TEST_CASE("statistics: bad ranges and parameters are a 422 naming the field", "[
   check("from=2016-01&to=2026-01", "to");  // 121 months
   check("format=xml", "format");
   check("format=csv&delimiter=tab", "delimiter");
+  check("format=csv&labels=en", "labels");
   check("department=geen-dienst", "department");
   check("category=%3Cscript%3E", "category");
   check("from=2026-01&to=2026-02&month=2026-01", "month");  // not a parameter of this endpoint
@@ -358,6 +360,34 @@ TEST_CASE("statistics: CSV in both flavours, parsed back", "[integration][stats]
   CHECK(srows[0] == header);
   REQUIRE(srows[1][1] == "total");
   CHECK(srows[1][11] == "1,5");
+
+  // labels=nl (the page's download for Excel): Dutch column names and breakdown names, the same
+  // figures and keys; without it the file stays as the contract says.
+  const auto nl = s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-01&to=2026-01&format=csv&delimiter=semicolon&labels=nl");
+  REQUIRE(nl.status == 200);
+  CHECK(nl.header("content-disposition") == "attachment; filename=\"rodeknop-statistiek-2026-01-2026-01.csv\"");
+  const auto nrows = parse_csv(std::string_view(nl.body).substr(3), ';');
+  const std::vector<std::string> dutch_header{"maand", "uitsplitsing", "code", "naam", "ontvangen", "besluit genomen",
+                                              "opgelost", "niet opgelost", "afgewezen", "dubbele melding",
+                                              "open aan het eind van de maand", "mediane dagen tot besluit",
+                                              "mediane dagen tot afhandeling"};
+  CHECK(nrows[0] == dutch_header);
+  REQUIRE(nrows.size() == srows.size());
+  const std::map<std::string, std::string> names{{"total", "Totaal"},
+                                                 {"department", "Dienst van de melder"},
+                                                 {"owner_department", "Dienst die over de regel gaat"},
+                                                 {"category", "Categorie"},
+                                                 {"outcome", "Uitkomst"}};
+  for (std::size_t i = 1; i < nrows.size(); ++i) {
+    INFO(i);
+    REQUIRE(nrows[i].size() == srows[i].size());
+    CHECK(nrows[i][1] == names.at(srows[i][1]));
+    for (std::size_t c = 0; c < srows[i].size(); ++c)
+      if (c != 1) CHECK(nrows[i][c] == srows[i][c]);
+  }
+  CHECK(nrows[1][3] == "Totaal");
+  CHECK(s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-01&to=2026-01&format=csv&labels=keys").body ==
+        s.get_as(s.manager, "/api/v1/stats/monthly?from=2026-01&to=2026-01&format=csv").body);
 }
 
 TEST_CASE("statistics: CSV cells a spreadsheet would run are neutralised", "[integration][stats]") {
@@ -399,7 +429,7 @@ TEST_CASE("statistics page: figures, tables and downloads for the chosen period"
   const auto page = s.get_as(s.manager, "/stats?from=2026-01&to=2026-03&department=bsd");
   REQUIRE(page.status == 200);
   CHECK(page.body.find("januari 2026 tot en met maart 2026") != std::string::npos);
-  CHECK(page.body.find("/api/v1/stats/monthly?from=2026-01&amp;to=2026-03&amp;department=bsd&amp;format=csv&amp;delimiter=semicolon") !=
+  CHECK(page.body.find("/api/v1/stats/monthly?from=2026-01&amp;to=2026-03&amp;department=bsd&amp;format=csv&amp;delimiter=semicolon&amp;labels=nl") !=
         std::string::npos);
   CHECK(page.body.find("<caption") != std::string::npos);
   CHECK(page.body.find("<script>") == std::string::npos);

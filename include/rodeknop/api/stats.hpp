@@ -20,9 +20,10 @@ struct stats_request {
   domain::stats_query query;
   bool csv = false;
   char delimiter = ',';
+  bool dutch = false;  // labels=nl: Dutch column names and labels in the CSV, for people (Excel)
 };
 
-/// Reads from, to, department, category, format and delimiter (and the Accept header); throws
+/// Reads from, to, department, category, format, delimiter and labels (and the Accept header); throws
 /// http::api_error 422 naming each unacceptable parameter.
 stats_request read_stats_request(const http::request_context& ctx, const store::catalog& catalog,
                                  domain::year_month current);
@@ -35,8 +36,10 @@ nlohmann::json stats_json(const domain::stats_query& q, const std::vector<domain
 
 /// One header row, then per month a "total" row and one row per department, owning
 /// department, category and outcome. With ';' as delimiter, decimals get a comma (Excel with
-/// Dutch regional settings reads both as meant).
-std::string stats_csv(const std::vector<domain::month_stats>& months, const store::catalog& catalog, char delimiter);
+/// Dutch regional settings reads both as meant). `dutch` (labels=nl): Dutch column names and
+/// Dutch names of the breakdowns; the keys stay in their own column.
+std::string stats_csv(const std::vector<domain::month_stats>& months, const store::catalog& catalog, char delimiter,
+                      bool dutch = false);
 
 /// "rodeknop-statistiek-2026-01-2026-12.csv".
 std::string stats_csv_filename(const domain::stats_query& q);
