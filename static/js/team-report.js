@@ -429,7 +429,9 @@ function focusComment(form, id) {
 // ------------------------------------------------------------------------------ rendering
 
 function setTitle(r) {
-  titleEl.replaceChildren(h('span', { class: 'rk-ref' }, r.reference), ' ', userText(r.title));
+  // rk-nowrap: the reference stays whole, except on a narrow screen (320 px, text spacing) where
+  // it may wrap rather than make the page scroll sideways (rodeknop.css, as on /volg).
+  titleEl.replaceChildren(h('span', { class: 'rk-nowrap' }, r.reference), ' ', userText(r.title));
   document.title = `${r.reference}: ${isolated(r.title)} – Ontregelteam – Rode Knop`;
 }
 

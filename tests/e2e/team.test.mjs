@@ -493,6 +493,23 @@ test('filters and full-text search, kept in the address; Back restores the queue
   await context.close();
 });
 
+test('at 320 px with WCAG 1.4.12 text spacing the report page does not scroll sideways', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Parkeervergunning');
+  // (bypassCSP: the test adds the text spacing as a user style sheet would; the page's CSP forbids inline styles)
+  const context = await env.browser.newContext({ viewport: { width: 320, height: 800 }, bypassCSP: true });
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+  await page.locator('#rk-report-title', { hasText: created.reference }).waitFor();
+  await page.addStyleTag({ content: '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-block-end: 2em !important; }' });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the report page is ${overflow} px wider than a 320 px window`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a manager reads reports without reporter identity and without decision controls', async () => {
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
