@@ -616,12 +616,16 @@ export class Decisions {
       ),
     );
     if (prefill.outcome && form.elements.outcome) form.elements.outcome.value = prefill.outcome;
-    // "Uitgelegd, regel blijft" needs the explanation: the note's label says so as it is chosen.
+    // "Uitgelegd, regel blijft" needs the explanation: the note's label says so as it is chosen,
+    // and asks for what the reporter will read then.
     if (form.elements.outcome && !needs.noteRequired) {
       const showNoteRequired = () => {
         const required = form.elements.outcome.value === 'explained';
         const note = form.elements.note;
-        const marker = note.closest('.rk-field')?.querySelector('.rk-required');
+        const label = note.closest('.rk-field')?.querySelector('label');
+        if (label?.firstChild?.nodeType === Node.TEXT_NODE)
+          label.firstChild.textContent = required ? 'Uitleg aan de melder: waarom blijft de regel?' : noteLabel(to, needs.reopening);
+        const marker = label?.querySelector('.rk-required');
         if (marker) marker.textContent = required ? '(verplicht)' : '(niet verplicht)';
         if (required) note.setAttribute('aria-required', 'true');
         else note.removeAttribute('aria-required');

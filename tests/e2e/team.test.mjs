@@ -197,6 +197,11 @@ test('resolving with "Uitgelegd, regel blijft" asks for the explanation the repo
   assert.equal((await noteLabel.textContent()).trim(), '(niet verplicht)');
   await form.locator('select[name="outcome"]').selectOption('explained');
   assert.equal((await noteLabel.textContent()).trim(), '(verplicht)', 'the label says the note is needed now');
+  assert.equal((await form.locator('label[for$="-note"]').textContent()).trim(), 'Uitleg aan de melder: waarom blijft de regel? (verplicht)',
+    'the label asks for what the error message will ask for');
+  await form.locator('select[name="outcome"]').selectOption('rule_changed');
+  assert.equal((await form.locator('label[for$="-note"]').textContent()).trim(), 'Wat is er veranderd of afgesproken? (niet verplicht)');
+  await form.locator('select[name="outcome"]').selectOption('explained');
   assert.equal(await form.locator('textarea[name="note"]').getAttribute('aria-required'), 'true');
   await form.getByRole('button', { name: 'Besluit opslaan' }).click();
   await form.getByText('Schrijf de uitleg aan de melder op').first().waitFor();
