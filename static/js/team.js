@@ -575,7 +575,7 @@ function renderDecisions(list) {
   els.countDecisionsLabel.textContent = rows.length === 1 && !cut ? 'besluit' : 'besluiten';
   els.decisions.setAttribute('aria-busy', 'false');
   if (rows.length === 0) {
-    els.decisions.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, `Nog geen besluiten in week ${WEEK_NUMBER}.`));
+    els.decisions.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, PAST_WEEK ? `Geen besluiten in week ${WEEK_NUMBER}.` : `Nog geen besluiten in week ${WEEK_NUMBER}.`));
     return;
   }
   // On narrow screens each decision is a block with its labels (team.css); the explicit roles
@@ -636,7 +636,9 @@ function renderStale(list) {
   els.countStaleLabel.textContent = list.length === 1 && !cut ? 'blijft liggen' : 'blijven liggen';
   els.stale.setAttribute('aria-busy', 'false');
   if (list.length === 0) {
-    els.stale.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, 'Niets blijft liggen: bij alle lopende meldingen is de afgelopen vier weken iets gebeurd.'));
+    els.stale.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, PAST_WEEK
+      ? `Niets bleef liggen: bij alle lopende meldingen was in de vier weken voor het einde van week ${WEEK_NUMBER} iets gebeurd.`
+      : 'Niets blijft liggen: bij alle lopende meldingen is de afgelopen vier weken iets gebeurd.'));
     return;
   }
   els.stale.replaceChildren(

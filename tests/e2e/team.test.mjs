@@ -515,6 +515,21 @@ test('at 320 px with WCAG 1.4.12 text spacing the report page does not scroll si
   await context.close();
 });
 
+test('a past week speaks in the past tense', async () => {
+  ensureUsers();
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, '/team?week=2020-W10');
+  const decisions = page.locator('#besluiten');
+  assert.match(await decisions.locator('.rk-section__intro').textContent(), /^Wat het team in week 10 besloot\./);
+  await decisions.getByText('Geen besluiten in week 10.').waitFor();
+  await page.getByText('Niets bleef liggen: bij alle lopende meldingen was in de vier weken voor het einde van week 10 iets gebeurd.').waitFor();
+  assert.equal(await page.getByText(/deze week besloot|Nog geen besluiten|afgelopen vier weken/).count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a manager reads reports without reporter identity and without decision controls', async () => {
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
