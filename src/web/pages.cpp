@@ -158,7 +158,7 @@ http::response error_page(services& s, http::status status, std::string title, s
   json data = {{"status", static_cast<unsigned>(status)}, {"title", std::move(title)}, {"message", std::move(message)}};
   if (who && who->team_role) {
     data["user"] = user_json(*who);
-    data["back"] = who->has(auth::access::read_reports) ? json{{"href", "/team"}, {"label", "Naar het weekoverzicht"}}
+    data["back"] = who->has(auth::access::read_reports) ? json{{"href", "/team"}, {"label", "Naar het weekoverleg"}}
                                                         : json{{"href", "/stats"}, {"label", "Naar de statistiek"}};
   }
   return page(s, status, "error", data);

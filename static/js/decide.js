@@ -114,7 +114,7 @@ export function describeEvent(m, ev) {
     }
     case 'owner_department': {
       const to = value('to') ?? value('owner_department');
-      return to ? `Eigenaar van de regel: ${departmentLabel(m, to)}` : 'Eigenaar van de regel gewist';
+      return to ? `Dienst die over de regel gaat: ${departmentLabel(m, to)}` : 'Dienst die over de regel gaat: niet meer ingevuld';
     }
     case 'duplicate_of': {
       const to = value('to') ?? value('duplicate_of');
@@ -160,7 +160,7 @@ const FIELD_NL = {
   status: 'Status',
   priority: 'Prioriteit',
   assignee: 'Toegewezen aan',
-  owner_department: 'Eigenaar van de regel',
+  owner_department: 'Dienst die over de regel gaat',
   duplicate_of: 'Dubbel van',
   outcome: 'Uitkomst',
 };
@@ -718,7 +718,7 @@ export class Decisions {
       field({ name: 'assignee', label: 'Toegewezen aan', required: false, description: 'Wie pakt de melding op? Laat leeg als nog niemand. Namen die al bij andere meldingen staan, worden voorgesteld.', control: assignee }),
       suggestions,
       field({ name: 'priority', label: 'Prioriteit', required: false, control: priority }),
-      field({ name: 'owner_department', label: 'Dienst die over de regel gaat', required: false, control: owner }),
+      field({ name: 'owner_department', label: 'Dienst die over de regel gaat', required: false, description: 'De dienst die de regel of werkwijze kan veranderen. Telt mee in de maandcijfers.', control: owner }),
       h(
         'div',
         { class: 'rk-decide__buttons' },

@@ -265,7 +265,7 @@ function fillMeta(entry, report) {
   ];
   if (report.priority && report.priority !== 'normal') items.push(h('li', { class: `rk-card__fact rk-priority rk-priority--${/^[a-z]+$/.test(report.priority) ? report.priority : 'x'}` }, `Prioriteit: ${priorityLabel(m, report.priority)}`));
   if (report.assignee) items.push(h('li', { class: 'rk-card__fact' }, 'Toegewezen aan: ', userText(report.assignee)));
-  if (report.owner_department) items.push(h('li', { class: 'rk-card__fact' }, `Eigenaar: ${departmentLabel(m, report.owner_department)}`));
+  if (report.owner_department) items.push(h('li', { class: 'rk-card__fact' }, `Dienst die over de regel gaat: ${departmentLabel(m, report.owner_department)}`));
   entry.metaList.replaceChildren(...items);
   fillAnswered(entry, report);
   entry.report = report;
@@ -518,7 +518,7 @@ const refreshWeekSoon = debounce(async () => {
   try {
     await loadWeek();
   } catch (err) {
-    if (err instanceof ApiError && err.status !== 401) showPageAlert('Het weekoverzicht kon niet worden bijgewerkt', err.dutch, { focus: false });
+    if (err instanceof ApiError && err.status !== 401) showPageAlert('Het weekoverleg kon niet worden bijgewerkt', err.dutch, { focus: false });
   }
 }, 400);
 
@@ -867,11 +867,11 @@ function weekFailed(err) {
     [els.replies, null],
   ]) {
     if (el.getAttribute('aria-busy') !== 'true') continue;
-    el.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, 'Dit deel van het weekoverzicht kon niet worden geladen. Laad de pagina opnieuw om het nog eens te proberen.'));
+    el.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, 'Dit deel van het weekoverleg kon niet worden geladen. Laad de pagina opnieuw om het nog eens te proberen.'));
     el.setAttribute('aria-busy', 'false');
     if (count) count.textContent = '?';
   }
-  if (err.status !== 401) showPageAlert('Het weekoverzicht kon niet worden geladen', err.dutch, { focus: false });
+  if (err.status !== 401) showPageAlert('Het weekoverleg kon niet worden geladen', err.dutch, { focus: false });
 }
 
 function setupToolbar() {

@@ -812,6 +812,10 @@ TEST_CASE("team pages send a browser without a session to the login page and ref
   CHECK(missing.body.find("Melding niet gevonden") != std::string::npos);
   CHECK(missing.body.find("Ingelogd als <strong>mo</strong>") != std::string::npos);
   CHECK(missing.body.find("href=\"/team\"") != std::string::npos);
+  // The team's page has one name everywhere (WCAG 3.2.4): menu, back link and text.
+  CHECK(missing.body.find(">Weekoverleg</a>") != std::string::npos);
+  CHECK(missing.body.find("Naar het weekoverleg") != std::string::npos);
+  CHECK(missing.body.find("eekoverzicht") == std::string::npos);
 
   // A reference in the address leads to the report's page; an unknown one is the same 404.
   const auto created = post_json(port, "/api/v1/reports", valid_report());
