@@ -185,7 +185,7 @@ bool transition_allowed(std::string_view from, std::string_view to) {
 }
 
 std::string_view status_label_nl(std::string_view status) {
-  if (status == "new") return "Nieuw, wacht op beoordeling";
+  if (status == "new") return "Nieuw";
   if (status == "needs_info") return "Meer informatie nodig";
   if (status == "accepted") return "Geaccepteerd";
   if (status == "in_progress") return "In behandeling";

@@ -51,7 +51,7 @@ json filters(const services& s, const http::request_context& ctx) {
   json statuses = json::array();
   for (const auto st : domain::statuses)
     statuses.push_back({{"key", st},
-                        {"label", st == "new" ? std::string_view("Nieuw (de wachtrij)") : domain::status_label_nl(st)},
+                        {"label", domain::status_label_nl(st)},
                         {"selected", st == status}});
   const auto catalog = s.catalog();
   return {{"status_all", status.empty()},

@@ -240,7 +240,6 @@ const STATUS_NL = {
 const PRIORITY_NL = { low: 'Laag', normal: 'Normaal', high: 'Hoog', urgent: 'Urgent' };
 
 export function statusLabel(m, status) {
-  if (status === 'new') return 'Nieuw';
   return m?.labels?.statuses?.[status] ?? STATUS_NL[status] ?? status ?? '';
 }
 

@@ -155,7 +155,7 @@ test('keyboard only: red button, form, confirmation, tracking page and a reply',
   assert.equal(await page.getByText('Uw melding is ontvangen').count(), 0, 'the confirmation is gone');
   assert.equal((await page.locator('h1').textContent()).replace(/\s+/g, ' ').trim(), `Uw melding ${reference}`);
   assert.equal((await page.locator('.rk-facts__title').textContent()).trim(), title);
-  assert.equal((await page.locator('#rk-status').textContent()).trim(), 'Nieuw, wacht op beoordeling');
+  assert.equal((await page.locator('#rk-status').textContent()).trim(), 'Nieuw');
   const explanations = await page.locator('.rk-status-help__item').evaluateAll((items) =>
     items.filter((p) => p.checkVisibility()).map((p) => p.dataset.for),
   );
