@@ -222,7 +222,7 @@ std::string format_dutch_datetime(sys_seconds t) {
                                                       "september", "oktober", "november", "december"};
   const auto l = to_amsterdam(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%u %s %d, %02ld:%02ld", static_cast<unsigned>(l.date.day()),
+  std::snprintf(buf, sizeof buf, "%u %s %d om %02ld:%02ld", static_cast<unsigned>(l.date.day()),
                 months[static_cast<unsigned>(l.date.month()) - 1], static_cast<int>(l.date.year()),
                 static_cast<long>(l.time_of_day.hours().count()),
                 static_cast<long>(l.time_of_day.minutes().count()));

@@ -283,8 +283,10 @@ export function actorLabel(actor) {
 // ------------------------------------------------------------------------------ time
 
 const TZ = 'Europe/Amsterdam';
-const dateTimeFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: TZ, day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-const shortDateTimeFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: TZ, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+// Date and time are joined with "om" in every form, as the server's pages do (/volg): the
+// browser's own joining differs between the long form ("om") and the short one (",").
+const timeFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: TZ, hour: '2-digit', minute: '2-digit' });
+const shortDateFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: TZ, day: 'numeric', month: 'short' });
 const dateFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: TZ, day: 'numeric', month: 'long', year: 'numeric' });
 
 function parse(iso) {
@@ -295,12 +297,13 @@ function parse(iso) {
 /** "23 november 2026 om 10:15" in Amsterdam time. */
 export function formatDateTime(iso) {
   const d = parse(iso);
-  return d ? dateTimeFormat.format(d) : '';
+  return d ? `${dateFormat.format(d)} om ${timeFormat.format(d)}` : '';
 }
 
+/** "1 dec om 10:28" in Amsterdam time. */
 export function formatShortDateTime(iso) {
   const d = parse(iso);
-  return d ? shortDateTimeFormat.format(d) : '';
+  return d ? `${shortDateFormat.format(d)} om ${timeFormat.format(d)}` : '';
 }
 
 export function formatDate(iso) {

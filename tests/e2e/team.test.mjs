@@ -555,10 +555,18 @@ test('printing /team gives the minutes: the week and its decisions, no controls'
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
   await newReport(meta, 'Nog in de wachtrij bij het afdrukken');
+  const decided = await newReport(meta, 'Besloten voor het afdrukken');
+  const bram = await apiSession('bram');
+  const before = await bram('GET', `/api/v1/reports/${decided.id}`);
+  assert.equal((await bram('PATCH', `/api/v1/reports/${decided.id}`, { status: 'accepted' }, { 'if-match': before.etag })).status, 200);
   const context = await env.browser.newContext();
   const page = await context.newPage();
   await login(page);
   await page.locator('.rk-minutes').waitFor();
+  // Date and time joined with "om", as everywhere ("1 dec om 10:28").
+  const times = await page.locator('.rk-minutes__at time').allTextContents();
+  assert.ok(times.length > 0);
+  for (const t of times) assert.match(t.trim(), /^\d{1,2} \S+ om \d\d:\d\d$/);
   await page.emulateMedia({ media: 'print' });
   for (const selector of ['.rk-usernav', '.rk-week-nav', '#rk-filters', '#wachtrij', '#blijven-liggen', '.rk-toolbar', '.rk-footer']) {
     assert.equal(await page.locator(selector).first().isVisible(), false, `${selector} is not printed`);

@@ -315,13 +315,13 @@ TEST_CASE("parse_rfc3339 rejects impossible dates and incomplete times", "[calen
 }
 
 TEST_CASE("format_dutch_datetime shows local time in Dutch", "[calendar][dutch]") {
-  CHECK(domain::format_dutch_datetime(utc(2026, 11, 23, 9, 15)) == "23 november 2026, 10:15");
+  CHECK(domain::format_dutch_datetime(utc(2026, 11, 23, 9, 15)) == "23 november 2026 om 10:15");
   // Summer time: UTC+2.
-  CHECK(domain::format_dutch_datetime(utc(2026, 7, 1, 8, 5)) == "1 juli 2026, 10:05");
+  CHECK(domain::format_dutch_datetime(utc(2026, 7, 1, 8, 5)) == "1 juli 2026 om 10:05");
   // New year's night, local date and year.
-  CHECK(domain::format_dutch_datetime(utc(2026, 12, 31, 23, 30)) == "1 januari 2027, 00:30");
-  CHECK(domain::format_dutch_datetime(utc(2026, 3, 15, 13, 0)) == "15 maart 2026, 14:00");
-  CHECK(domain::format_dutch_datetime(utc(2026, 5, 3, 22, 0)) == "4 mei 2026, 00:00");
+  CHECK(domain::format_dutch_datetime(utc(2026, 12, 31, 23, 30)) == "1 januari 2027 om 00:30");
+  CHECK(domain::format_dutch_datetime(utc(2026, 3, 15, 13, 0)) == "15 maart 2026 om 14:00");
+  CHECK(domain::format_dutch_datetime(utc(2026, 5, 3, 22, 0)) == "4 mei 2026 om 00:00");
 }
 
 TEST_CASE("dates YYYY-MM-DD parse only when the day exists", "[calendar][retention]") {
