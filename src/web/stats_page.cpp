@@ -231,9 +231,11 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
     // backlog at its end yet (the API gives today's; the page shows none).
     const bool running = m.month == this_month;
     const bool to_come = m.month > this_month;
+    // The same words in the tables and the charts' axes.
+    const std::string marker = running ? " (tot nu toe)" : to_come ? " (nog niet begonnen)" : "";
     rows.push_back({{"month", domain::format_year_month(m.month)},
-                    {"label", month_label(m.month) + (running ? " (tot nu toe)" : to_come ? " (nog niet begonnen)" : "")},
-                    {"short", month_short_label(m.month) + (running ? " (lopend)" : to_come ? " (komt nog)" : "")},
+                    {"label", month_label(m.month) + marker},
+                    {"short", month_short_label(m.month) + marker},
                     {"received", m.total.received},
                     {"received_nl", count_nl(m.total.received)},
                     {"decided", m.total.decided},

@@ -467,7 +467,11 @@ TEST_CASE("statistics page: figures, tables and downloads for the chosen period"
   CHECK(too_long.find("voor de beginmaand") == std::string::npos);
   // Past months are final; the month still running is marked as such (the default period ends with it).
   CHECK(page.body.find("(tot nu toe)") == std::string::npos);
-  CHECK(s.get_as(s.manager, "/stats").body.find("(tot nu toe)") != std::string::npos);
+  const auto now_page = s.get_as(s.manager, "/stats").body;
+  CHECK(now_page.find("(tot nu toe)</th>") != std::string::npos);
+  // The charts' labels use the same words as the tables.
+  CHECK(now_page.find(" (tot nu toe)\"><th") != std::string::npos);
+  CHECK(now_page.find("(lopend)") == std::string::npos);
 }
 
 namespace {
@@ -608,6 +612,7 @@ TEST_CASE("months that have not begun: the default period stops at this month, t
   for (auto at = page.find("(nog niet begonnen)"); at != std::string::npos; at = page.find("(nog niet begonnen)", at + 1))
     ++marked;
   CHECK(marked >= 2);  // two months, in each table of months
+  CHECK(page.find("(komt nog)") == std::string::npos);
   CHECK(page.find("id=\"rk-figure-open\">1</dd>") != std::string::npos);
   CHECK(page.find("data-rk-value=\"\">–</td>") != std::string::npos);
   CHECK(page.find("<dt>Nu open (de periode loopt nog)</dt>") != std::string::npos);
