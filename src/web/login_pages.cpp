@@ -52,6 +52,8 @@ struct login_view {
   std::string problem;
   std::string detail;
   std::string notice;
+  std::string username_error;  // the message at an empty field
+  std::string password_error;
 };
 
 http::response login_page(services& s, http::status status, const login_view& v) {
@@ -59,7 +61,9 @@ http::response login_page(services& s, http::status status, const login_view& v)
                                                                        {"username", v.username},
                                                                        {"problem", v.problem},
                                                                        {"detail", v.detail},
-                                                                       {"notice", v.notice}}));
+                                                                       {"notice", v.notice},
+                                                                       {"username_error", v.username_error},
+                                                                       {"password_error", v.password_error}}));
   res.set(http::field::cache_control, "no-store");
   return res;
 }
@@ -93,11 +97,16 @@ net::awaitable<http::response> submit_login(services& s, http::request_context& 
     const auto* v = util::find_param(form, name);
     return v ? *v : std::string{};
   };
-  login_view v{get("next"), get("username"), {}, {}, {}};
+  login_view v{get("next"), get("username"), {}, {}, {}, {}, {}};
   if (!local_path(v.next)) v.next.clear();
   const auto password = get("password");
   if (v.username.empty() || password.empty() || v.username.size() > 64) {
-    v.problem = v.username.empty() || password.empty() ? "Vul uw gebruikersnaam en wachtwoord in."
+    // Each empty field gets its own message, at the field; the summary says the same.
+    if (v.username.empty()) v.username_error = "Vul uw gebruikersnaam in.";
+    if (password.empty()) v.password_error = "Vul uw wachtwoord in.";
+    v.problem = v.username.empty() && password.empty() ? "Vul uw gebruikersnaam en wachtwoord in."
+                : v.username.empty()                   ? v.username_error
+                : password.empty()                     ? v.password_error
                                                        : "Gebruikersnaam of wachtwoord is onjuist.";
     co_return login_page(s, http::status::unprocessable_entity, v);
   }

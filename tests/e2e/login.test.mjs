@@ -74,6 +74,35 @@ test('wrong credentials give a Dutch message that takes the focus', async () => 
   await context.close();
 });
 
+// (The login page has no script: this is the server's page, as browsers without JavaScript get it.)
+test('an empty field gets its own message at the field', async () => {
+  const { url } = env.server;
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${url}/login`);
+  await page.fill('#field-username', 'anna');
+  await Promise.all([page.waitForLoadState('load'), page.locator('#field-username').press('Enter')]);
+  await page.waitForSelector('#rk-error-summary');
+  assert.match(await page.locator('#rk-error-summary').textContent(), /Vul uw wachtwoord in\./);
+  const password = page.locator('#field-password');
+  assert.equal(await password.getAttribute('aria-invalid'), 'true');
+  const describedBy = await password.getAttribute('aria-describedby');
+  assert.equal((await page.locator(`#${describedBy}`).textContent()).trim(), 'Fout: Vul uw wachtwoord in.');
+  assert.equal(await page.locator('#field-username').getAttribute('aria-invalid'), null, 'the filled field is not marked');
+  assert.equal(await page.inputValue('#field-username'), 'anna');
+  await assertAccessible(page, '/login with an empty password');
+
+  // Both empty: a message at each field.
+  await page.fill('#field-username', '');
+  await Promise.all([page.waitForLoadState('load'), page.locator('#field-password').press('Enter')]);
+  await page.waitForSelector('#rk-error-summary');
+  assert.match(await page.locator('#rk-error-summary').textContent(), /Vul uw gebruikersnaam en wachtwoord in\./);
+  assert.equal((await page.locator('#field-username-error').textContent()).trim(), 'Fout: Vul uw gebruikersnaam in.');
+  assert.equal((await page.locator('#field-password-error').textContent()).trim(), 'Fout: Vul uw wachtwoord in.');
+  assert.equal(await page.locator('#field-username').getAttribute('aria-invalid'), 'true');
+  await context.close();
+});
+
 test('/login has no WCAG 2.1 AA violations, also with the session-expired notice', async () => {
   const { url } = env.server;
   const context = await env.browser.newContext();
