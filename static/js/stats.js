@@ -4,6 +4,52 @@
 
 const palette = ['#1261a3', '#b8141e', '#2f7d32', '#8a4f00', '#6b3fa0', '#00707a'];
 
+// Forced colours (Windows high contrast): the browser recolours the page but not what is drawn
+// on a canvas, so the charts take the system's colours themselves: text, axes and grid in
+// CanvasText, the series in the system's other foreground colours.
+const forcedColors = window.matchMedia('(forced-colors: active)');
+const SYSTEM_SERIES = ['Highlight', 'LinkText', 'CanvasText', 'VisitedText', 'ActiveText', 'GrayText'];
+
+// The colour a system colour keyword stands for now ("CanvasText" → "rgb(255, 255, 255)").
+function systemColor(keyword) {
+  const probe = document.createElement('span');
+  probe.style.color = keyword;
+  probe.hidden = true;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
+}
+
+// The colours of the text, grid and series: the page's own, or the system's in forced colours.
+function chartColors() {
+  // (Chart.js's own defaults: text #666, axis lines and grid in the grid's light grey)
+  if (!forcedColors.matches) return { text: '#666', grid: 'rgba(0, 0, 0, 0.1)', axis: 'rgba(0, 0, 0, 0.1)', series: palette };
+  const text = systemColor('CanvasText');
+  return { text, grid: text, axis: text, series: SYSTEM_SERIES.map(systemColor) };
+}
+
+// Applies the colours to a drawn chart (again when forced colours are switched on or off).
+function applyColors(chart) {
+  const colors = chartColors();
+  // (chart.config.options: the options as given, which update() resolves again)
+  const options = chart.config.options;
+  options.color = colors.text;
+  options.borderColor = colors.grid;
+  options.plugins.legend.labels.color = colors.text;
+  for (const scale of Object.values(options.scales ?? {})) {
+    scale.ticks = Object.assign(scale.ticks ?? {}, { color: colors.text });
+    scale.grid = Object.assign(scale.grid ?? {}, { color: colors.grid });
+    scale.border = Object.assign(scale.border ?? {}, { color: colors.axis });
+  }
+  chart.data.datasets.forEach((set, i) => {
+    const color = colors.series[i % colors.series.length];
+    set.backgroundColor = color;
+    set.borderColor = color;
+  });
+  chart.update('none');
+}
+
 // The series are the header cells marked data-rk-series; each row gives one value per series,
 // from the cell in that column (data-rk-value: the machine value, empty when undefined).
 function readTable(table) {
@@ -68,7 +114,7 @@ function draw(holder) {
   if (horizontal) holder.style.setProperty('--rk-chart-rows', String(data.labels.length));
   const counts = { stacked, beginAtZero: true, ticks: { precision: holder.dataset.rkChart === 'lead' ? undefined : 0 } };
   // eslint-disable-next-line no-undef
-  new Chart(canvas, {
+  const chart = new Chart(canvas, {
     type: spec.type,
     data: {
       labels: horizontal ? data.labels.map((l) => wrapLabel(l, holder.parentElement.clientWidth < 600 ? 16 : 32)) : data.labels,
@@ -80,17 +126,21 @@ function draw(holder) {
       animation: false,
       locale: 'nl-NL',
       interaction: { mode: 'index', intersect: false, axis: horizontal ? 'y' : 'x' },
-      plugins: { legend: { position: 'bottom' } },
+      plugins: { legend: { position: 'bottom', labels: {} } },
       indexAxis: horizontal ? 'y' : 'x',
       scales: horizontal ? { x: counts, y: { stacked, ticks: { autoSkip: false } } } : { x: { stacked }, y: counts },
     },
   });
+  applyColors(chart);
   holder.classList.add('rk-stats__canvas--drawn');
 }
 
 function start() {
   if (typeof window.Chart !== 'function') return;  // the tables are there in any case
   for (const holder of document.querySelectorAll('[data-rk-chart]')) draw(holder);
+  forcedColors.addEventListener('change', () => {
+    for (const id in window.Chart.instances) applyColors(window.Chart.instances[id]);
+  });
   // Print: let each chart fit the page width again.
   window.addEventListener('beforeprint', () => {
     for (const id in window.Chart.instances) window.Chart.instances[id].resize();

@@ -272,3 +272,44 @@ test('a manager compares diensten and categories over the period, also on a phon
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('in forced colours (Windows high contrast) selects keep an arrow, month inputs their calendar button, charts readable text', async () => {
+  const { url, dbPath } = env.server;
+  await addUser(dbPath, 'femke', 'manager');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await logIn(page, url, 'femke', undefined, '/stats');
+  await page.emulateMedia({ forcedColors: 'active', colorScheme: 'dark' });
+  await page.goto(`${url}/stats?from=2026-01&to=2026-03`);
+  await page.waitForFunction((n) => document.querySelectorAll('.rk-stats__canvas canvas').length === n, CHARTS);
+  const looks = await page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'CanvasText';
+    document.body.append(probe);
+    const canvasText = getComputedStyle(probe).color;
+    probe.remove();
+    const chart = window.Chart.getChart(document.querySelector('[data-rk-chart="flow"] canvas'));
+    return {
+      select: getComputedStyle(document.getElementById('field-department')).appearance,
+      month: getComputedStyle(document.getElementById('field-from')).colorScheme,
+      canvasText,
+      ticks: [chart.options.scales.x.ticks.color, chart.options.scales.y.ticks.color],
+      grid: chart.options.scales.y.grid.color,
+      legend: chart.options.plugins.legend.labels.color,
+    };
+  });
+  assert.equal(looks.select, 'auto', 'the select is drawn by the browser, with its arrow in system colours');
+  assert.equal(looks.month, 'light dark', 'the calendar button follows the system colours');
+  assert.deepEqual(looks.ticks, [looks.canvasText, looks.canvasText]);
+  assert.equal(looks.grid, looks.canvasText);
+  assert.equal(looks.legend, looks.canvasText);
+
+  // Without forced colours the page keeps its own look.
+  await page.emulateMedia({ forcedColors: 'none', colorScheme: 'light' });
+  await page.goto(`${url}/stats?from=2026-01&to=2026-03`);
+  await page.waitForFunction((n) => document.querySelectorAll('.rk-stats__canvas canvas').length === n, CHARTS);
+  assert.equal(await page.locator('#field-department').evaluate((el) => getComputedStyle(el).appearance), 'none');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
