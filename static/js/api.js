@@ -211,6 +211,48 @@ export async function api(method, path, options = {}) {
   return request(method, path, { ...options, csrf });
 }
 
+/** After this long without an answer, a save tells the user that the server has not answered yet. */
+export const SLOW_ANSWER_MS = 15_000;
+
+/**
+ * Calls `onSlow` once `ms` have passed, unless the returned `done()` was called first (when the
+ * answer came). Nothing is sent again: a request that reached a frozen or very busy server may
+ * still be carried out, and sending it twice would decide twice.
+ */
+export function whenSlow(onSlow, ms = SLOW_ANSWER_MS) {
+  const timer = window.setTimeout(onSlow, ms);
+  return () => window.clearTimeout(timer);
+}
+
+/**
+ * The warning for a save that has had no answer for a while: it may still be saved; reloading
+ * the page shows whether it was. `what`: "Uw besluit", "Uw wijziging", "Uw opmerking";
+ * `kept`: whether the typed text stays kept in this tab (it comes back after reloading when it
+ * was not saved).
+ */
+export function slowAnswerAlert(what, kept) {
+  const titleId = uid('rk-slow-title');
+  return h(
+    'div',
+    { class: 'utrecht-alert utrecht-alert--warning rk-alert rk-slow', role: 'alert', 'aria-labelledby': titleId },
+    h(
+      'div',
+      { class: 'utrecht-alert__content' },
+      h(
+        'div',
+        { class: 'utrecht-alert__message' },
+        h('p', { class: 'utrecht-paragraph rk-alert__title', id: titleId }, 'De server antwoordt nog niet'),
+        h(
+          'p',
+          { class: 'utrecht-paragraph' },
+          `${what} is verstuurd, maar de server heeft na ${SLOW_ANSWER_MS / 1000} seconden nog niet geantwoord. Misschien is het opslaan toch gelukt. Verstuur daarom niets opnieuw. Wacht nog even, of laad de pagina opnieuw: dan ziet u of het is opgeslagen.${kept ? ' Uw tekst blijft in dit tabblad bewaard.' : ''}`,
+        ),
+        h('div', { class: 'rk-alert__actions' }, h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => location.reload() }, 'Pagina opnieuw laden')),
+      ),
+    ),
+  );
+}
+
 /** The version in an ETag header ("12" or W/"12"), or null. */
 export function versionFromEtag(etag) {
   const m = /^(?:W\/)?"([^"]*)"$/.exec(etag ?? '');

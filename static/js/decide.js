@@ -20,6 +20,8 @@ import {
   h,
   isolated,
   outcomeLabel,
+  slowAnswerAlert,
+  whenSlow,
   priorityLabel,
   statusLabel,
   timeElement,
@@ -827,6 +829,12 @@ export class Decisions {
     const submit = form.querySelector('button[type="submit"]');
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
+    // No answer for a while (a frozen or overloaded server): say so, without sending again. A
+    // decision's text stays kept in this tab until it is saved (drafts above).
+    form.querySelector('.rk-slow')?.remove();
+    const done = whenSlow(() => {
+      form.querySelector(':scope > .rk-decide__buttons')?.before(slowAnswerAlert(info.kind === 'status' ? 'Uw besluit' : 'Uw wijziging', info.kind === 'status'));
+    });
     try {
       const res = await api('PATCH', `/api/v1/reports/${encodeURIComponent(this.report.id)}`, { body, ifMatch: this.report.version });
       const updated = res.data ?? {};
@@ -841,6 +849,8 @@ export class Decisions {
       if (err instanceof ApiError && err.status === 412) await this.showConflict(form, info);
       else this.showError(form, err);
     } finally {
+      done();
+      form.querySelector('.rk-slow')?.remove();
       submit.disabled = false;
       form.removeAttribute('aria-busy');
     }

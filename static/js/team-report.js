@@ -20,12 +20,14 @@ import {
   session,
   setupLogout,
   showPageAlert,
+  slowAnswerAlert,
   statusBadge,
   subscribe,
   timeElement,
   uid,
   userText,
   versionFromEtag,
+  whenSlow,
 } from './api.js';
 import { clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberAssignee, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
 
@@ -384,6 +386,9 @@ async function submitComment(form) {
   }
   const submit = form.querySelector('button[type="submit"]');
   submit.disabled = true;
+  // No answer for a while: say so, without sending again (the typed text stays kept in this tab).
+  form.querySelector('.rk-slow')?.remove();
+  const done = whenSlow(() => form.querySelector(':scope > .rk-decide__buttons')?.before(slowAnswerAlert('Uw opmerking', true)));
   try {
     // The comment makes a new version of the report; its live update must not be announced
     // as someone else's change, even when it arrives before this answer.
@@ -414,6 +419,8 @@ async function submitComment(form) {
       first?.focus();
     } else formError(form, err.dutch);
   } finally {
+    done();
+    form.querySelector('.rk-slow')?.remove();
     submit.disabled = false;
   }
 }

@@ -530,6 +530,41 @@ test('a past week speaks in the past tense', async () => {
   await context.close();
 });
 
+test('a decision without an answer from the server says so after 15 s, keeps the text and sends nothing again', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Server bevroren tijdens het besluit');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+  // The server takes the request but does not answer (as when it is stopped with SIGSTOP).
+  const held = [];
+  await page.route(`**/api/v1/reports/${created.id}`, (route) => {
+    if (route.request().method() === 'PATCH') held.push(route);
+    else route.continue();
+  });
+  await page.locator('#besluit').getByRole('button', { name: 'Afwijzen', exact: true }).click();
+  const form = page.locator('#besluit form[data-to="rejected"]');
+  await form.locator('textarea[name="note"]').fill('Valt buiten de gemeente.');
+  await form.getByRole('button', { name: 'Besluit opslaan' }).click();
+  const alert = form.locator('.rk-slow');
+  await alert.waitFor({ timeout: 20_000 });
+  assert.match(await alert.textContent(), /De server antwoordt nog niet/);
+  assert.match(await alert.textContent(), /Misschien is het opslaan toch gelukt/);
+  assert.equal(await alert.getAttribute('role'), 'alert');
+  assert.equal(await form.locator('textarea[name="note"]').inputValue(), 'Valt buiten de gemeente.', 'the text stays');
+  assert.equal(held.length, 1, 'nothing is sent again');
+  assert.ok(await form.getByRole('button', { name: 'Pagina opnieuw laden' }).isVisible());
+  await assertAccessible(page, '/team/reports/{id} with a save that has no answer yet');
+  // The answer comes after all: the decision is saved and the warning goes.
+  await held[0].continue();
+  await page.locator('#rk-live', { hasText: 'Besluit opgeslagen.' }).waitFor();
+  assert.equal(await page.locator('.rk-slow').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('a manager reads reports without reporter identity and without decision controls', async () => {
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
