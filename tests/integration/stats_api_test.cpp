@@ -3,6 +3,8 @@
 // rules, and who may read the statistics.
 #include <catch2/catch.hpp>
 
+#include <sqlite3.h>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -396,6 +398,11 @@ TEST_CASE("statistics: CSV cells a spreadsheet would run are neutralised", "[int
   write_known_histories(db);
   {
     SQLite::Database d(db, SQLite::OPEN_READWRITE);
+    // Written past the validation, as by hand; the administrator's log asks who (sql/0009).
+    sqlite3_create_function_v2(
+        d.getHandle(), "rk_actor", 0, SQLITE_UTF8, nullptr,
+        [](sqlite3_context* context, int, sqlite3_value**) { sqlite3_result_text(context, "test", -1, SQLITE_STATIC); },
+        nullptr, nullptr, nullptr);
     d.exec("UPDATE departments SET label = '=HYPERLINK(\"http://evil.example/\",\"klik\")' WHERE key = 'bsd'");
     d.exec("UPDATE departments SET label = '+SUM(A1:A9)' WHERE key = 'dpz'");
     d.exec("UPDATE departments SET label = '@cmd' WHERE key = 'dso'");
