@@ -15,6 +15,23 @@
 using namespace rk_test;
 namespace http = boost::beast::http;
 
+namespace {
+
+/// Everything the server sends until it closes the connection.
+std::string read_until_closed(boost::asio::ip::tcp::socket& socket) {
+  std::string answer;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (;;) {
+    const auto n = socket.read_some(boost::asio::buffer(buf), ec);
+    if (ec) break;
+    answer.append(buf, n);
+  }
+  return answer;
+}
+
+}  // namespace
+
 TEST_CASE("unknown paths are 404 and wrong methods 405 with Allow, as JSON errors", "[http][routing]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"));
@@ -235,14 +252,7 @@ TEST_CASE("a request in flight during SIGTERM is finished before the server exit
   std::thread stopper([&] { exit_status = srv.stop(); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   net::write(socket, net::buffer(body.substr(body.size() / 2)));
-  std::string answer;
-  boost::system::error_code ec;
-  char buf[4096];
-  for (;;) {
-    const auto n = socket.read_some(net::buffer(buf), ec);
-    if (ec) break;
-    answer.append(buf, n);
-  }
+  const auto answer = read_until_closed(socket);
   stopper.join();
   REQUIRE(exit_status == 0);
   REQUIRE(answer.rfind("HTTP/1.1 201", 0) == 0);
@@ -418,14 +428,7 @@ TEST_CASE("empty lines before a request line are skipped, also a stray CRLF afte
   net::write(socket, net::buffer(std::string("\r\n")));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   net::write(socket, net::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
-  std::string answer;
-  boost::system::error_code ec;
-  char buf[4096];
-  for (;;) {
-    const auto n = socket.read_some(net::buffer(buf), ec);
-    if (ec) break;
-    answer.append(buf, n);
-  }
+  const auto answer = read_until_closed(socket);
   REQUIRE(answer.rfind("HTTP/1.1 201", 0) == 0);
   REQUIRE(answer.find("HTTP/1.1 200", 5) != std::string::npos);
   // More than a few empty lines are not a request.
