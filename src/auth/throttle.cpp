@@ -11,12 +11,22 @@ std::chrono::seconds ceil_seconds(login_throttle::clock::duration d) {
   return std::chrono::ceil<std::chrono::seconds>(d);
 }
 
+std::string pair_key(std::string_view account, std::string_view address) {
+  std::string key;
+  key.reserve(account.size() + 1 + address.size());
+  key.append(account).push_back('\0');
+  key.append(address);
+  return key;
+}
+
 }  // namespace
 
 std::optional<std::chrono::seconds> login_throttle::wait(std::string_view account, std::string_view address,
                                                          clock::time_point now) {
   std::lock_guard lock(mutex_);
   clock::time_point until{};
+  if (auto it = pairs_.find(pair_key(account, address)); it != pairs_.end())
+    until = std::max(until, it->second.blocked_until);
   if (auto it = accounts_.find(std::string(account)); it != accounts_.end())
     until = std::max(until, it->second.blocked_until);
   if (auto it = addresses_.find(std::string(address)); it != addresses_.end())
@@ -58,6 +68,7 @@ void login_throttle::prune(std::unordered_map<std::string, record>& map, clock::
 
 void login_throttle::failed(std::string_view account, std::string_view address, clock::time_point now) {
   std::lock_guard lock(mutex_);
+  bump(pairs_, pair_key(account, address), policy_.free_pair_failures, now);
   bump(accounts_, account, policy_.free_account_failures, now);
   bump(addresses_, address, policy_.free_address_failures, now);
 }
@@ -65,6 +76,8 @@ void login_throttle::failed(std::string_view account, std::string_view address, 
 void login_throttle::succeeded(std::string_view account, clock::time_point) {
   std::lock_guard lock(mutex_);
   accounts_.erase(std::string(account));
+  const auto prefix = pair_key(account, {});
+  std::erase_if(pairs_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
 }
 
 }  // namespace rodeknop::auth

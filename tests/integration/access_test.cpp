@@ -415,6 +415,27 @@ TEST_CASE("failed logins are throttled per account and per address with 429 and 
                 "too_many_attempts");
 }
 
+TEST_CASE("someone guessing an account's password from one address does not lock its owner out elsewhere",
+          "[access][throttle]") {
+  temp_dir dir;
+  const auto db = dir.file("rk.db");
+  add_user(db, "anna", "triager");
+  server_process srv(db, {"--trusted-proxies", "127.0.0.1"});
+  const auto port = srv.port();
+  const auto login = [&](const std::string& address, const std::string& password) {
+    return post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", password}},
+                     {{"X-Forwarded-For", address}});
+  };
+  for (int i = 0; i < 5; ++i) require_error(login("10.6.6.6", "wrong password " + std::to_string(i)), 401, "invalid_credentials");
+  require_error(login("10.6.6.6", test_password), 429, "too_many_attempts");
+  // Anna at her own desk logs in.
+  CHECK(login("10.1.2.3", test_password).status == 200);
+
+  // Guessing spread over many addresses still makes the account wait (25 failures in all).
+  for (int i = 0; i < 25; ++i) login("10.7.0." + std::to_string(i), "wrong password!");
+  require_error(login("10.1.2.3", test_password), 429, "too_many_attempts");
+}
+
 TEST_CASE("a new password or enabling the account again lifts its login throttle", "[access][throttle]") {
   temp_dir dir;
   const auto db = dir.file("rk.db");

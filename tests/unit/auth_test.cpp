@@ -68,6 +68,7 @@ TEST_CASE("the decoy hash rejects every password", "[auth][passwords]") {
 
 TEST_CASE("failed logins are throttled per account and per address", "[auth][throttle]") {
   auth::throttle_policy policy;
+  policy.free_pair_failures = 2;
   policy.free_account_failures = 3;
   policy.free_address_failures = 5;
   auth::login_throttle t(policy);
@@ -90,6 +91,15 @@ TEST_CASE("failed logins are throttled per account and per address", "[auth][thr
     t.succeeded("anna", t0 + std::chrono::seconds(92));
     t.failed("anna", "10.0.0.4", t0 + std::chrono::seconds(93));
     CHECK_FALSE(t.wait("anna", "10.0.0.4", t0 + std::chrono::seconds(93)));
+  }
+  SECTION("guessing from one address does not lock the account's owner out at their own address") {
+    t.failed("anna", "10.6.6.6", t0);
+    t.failed("anna", "10.6.6.6", t0);
+    CHECK(t.wait("anna", "10.6.6.6", t0));
+    CHECK_FALSE(t.wait("anna", "10.0.0.1", t0));
+    // The owner logs in: the account's records go, the guesser's too.
+    t.succeeded("anna", t0);
+    CHECK_FALSE(t.wait("anna", "10.6.6.6", t0));
   }
   SECTION("one address trying many accounts waits too") {
     for (int i = 0; i < 5; ++i) t.failed("user" + std::to_string(i), "10.9.9.9", t0);

@@ -1,7 +1,12 @@
 #pragma once
-// Throttling of failed logins, per account and per client address, in memory. After a few
-// failures within a window each further attempt must wait, longer with every failure, up to
-// a cap; a success clears the account's record.
+// Throttling of failed logins, in memory, counted three ways: per account from one address,
+// per account from all addresses together, and per address. After a few failures within a
+// window each further attempt must wait, longer with every failure, up to a cap; a success
+// clears the account's records.
+//
+// The tight count is the one per account *and* address: someone guessing from one place waits
+// after a few tries without locking the account's owner out at their own desk. The account's
+// count over all addresses is looser, against guessing spread over many addresses.
 
 #include <chrono>
 #include <cstdint>
@@ -14,7 +19,8 @@
 namespace rodeknop::auth {
 
 struct throttle_policy {
-  unsigned free_account_failures = 5;    // failures per account before waiting starts
+  unsigned free_pair_failures = 5;       // failures per account from one address before waiting starts
+  unsigned free_account_failures = 25;   // failures per account from all addresses together
   // Per address much more than per account: behind a proxy or NAT without trusted-proxy
   // settings a whole office shares one address, and its typos must not lock everyone out.
   unsigned free_address_failures = 100;  // failures per address before waiting starts
@@ -50,6 +56,7 @@ class login_throttle {
 
   throttle_policy policy_;
   std::mutex mutex_;
+  std::unordered_map<std::string, record> pairs_;  // key: account, NUL, address
   std::unordered_map<std::string, record> accounts_;
   std::unordered_map<std::string, record> addresses_;
 };
