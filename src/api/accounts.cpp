@@ -1,6 +1,5 @@
 #include "rodeknop/api/accounts.hpp"
 
-#include <charconv>
 
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/auth/passwords.hpp"
@@ -242,21 +241,10 @@ net::awaitable<http::response> revoke_token(services& s, http::request_context& 
 
 // --- the administrator's log ----------------------------------------------------------------
 
-/// A whole number from 1 to max in the query, or 422 naming the parameter.
-std::optional<std::int64_t> query_number(const http::request_context& ctx, const char* name, std::int64_t max) {
-  const auto* v = given(ctx.target.query, name);
-  if (!v) return std::nullopt;
-  std::int64_t n = 0;
-  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc{} || end != v->data() + v->size() || n < 1 || n > max || v->front() == '0')
-    throw unprocessable({{name, "must be a whole number from 1 to " + std::to_string(max)}});
-  return n;
-}
-
 net::awaitable<http::response> admin_log(services& s, const http::request_context& ctx) {
   require_known_params(ctx.target.query, {"limit", "cursor"});
-  const auto limit = static_cast<std::size_t>(query_number(ctx, "limit", 500).value_or(100));
-  const auto before = query_number(ctx, "cursor", INT64_MAX);
+  const auto limit = static_cast<std::size_t>(query_number(ctx.target.query, "limit", 500).value_or(100));
+  const auto before = query_number(ctx.target.query, "cursor", INT64_MAX);
   std::vector<store::admin_event> events;
   {
     auto conn = s.readers.acquire();

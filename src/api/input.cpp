@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <set>
@@ -135,6 +136,19 @@ bool takes_page(const http::request& req) {
 const std::string* given(const util::param_list& query, std::string_view name) {
   const auto* v = util::find_param(query, name);
   return v && !v->empty() ? v : nullptr;
+}
+
+std::optional<std::int64_t> query_number(const util::param_list& query, std::string_view name, std::int64_t max) {
+  const auto* v = given(query, name);
+  if (!v) return std::nullopt;
+  std::int64_t n = 0;
+  const bool digits = v->size() <= 18 && v->find_first_not_of("0123456789") == std::string::npos;
+  if (digits) std::from_chars(v->data(), v->data() + v->size(), n);
+  if (!digits || n < 1 || n > max)
+    throw http::api_error(http::status::unprocessable_entity, "validation_failed",
+                          "one or more parameters are not acceptable",
+                          {{std::string(name), "must be a whole number from 1 to " + std::to_string(max)}});
+  return n;
 }
 
 void require_known_params(const util::param_list& query, std::initializer_list<std::string_view> known) {

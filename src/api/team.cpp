@@ -28,18 +28,13 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t max_list_limit = 200;
-constexpr std::size_t default_list_limit = 50;
-constexpr std::size_t max_week_limit = 1000;
+constexpr std::int64_t max_list_limit = 200;
+constexpr std::int64_t default_list_limit = 50;
+constexpr std::int64_t max_week_limit = 1000;
 // The week's lists are whole for any real week unless asked for fewer (the dashboard asks for 500).
-constexpr std::size_t default_week_limit = 500;
+constexpr std::int64_t default_week_limit = 500;
 
 // --- input ---------------------------------------------------------------------------------------
-
-http::api_error unprocessable(std::string field, std::string message) {
-  return {http::status::unprocessable_entity, "validation_failed", "one or more fields are not acceptable",
-          {{std::move(field), std::move(message)}}};
-}
 
 http::api_error validation_error(const domain::field_errors& errors) {
   std::map<std::string, std::string> fields;
@@ -63,15 +58,6 @@ std::optional<std::int64_t> parse_id(std::string_view s) {
 std::optional<std::int64_t> parse_path_id(std::string_view s) {
   if (!s.empty() && s.front() == '0') return std::nullopt;
   return parse_id(s);
-}
-
-std::size_t parse_limit(const http::request_context& ctx, std::size_t fallback, std::size_t max) {
-  const auto* v = given(ctx.target.query, "limit");
-  if (!v) return fallback;
-  const auto n = parse_id(*v);
-  if (!n || static_cast<std::size_t>(*n) > max)
-    throw unprocessable("limit", "must be a whole number from 1 to " + std::to_string(max));
-  return static_cast<std::size_t>(*n);
 }
 
 /// Before a search: adds the reports the full-text index does not hold yet (new ones are
@@ -344,7 +330,7 @@ net::awaitable<http::response> list_reports(services& s, http::request_context& 
       problems["sort"] = "must be newest or oldest";
   }
   try {
-    q.limit = parse_limit(ctx, default_list_limit, max_list_limit);
+    q.limit = static_cast<std::size_t>(query_number(ctx.target.query, "limit", max_list_limit).value_or(default_list_limit));
   } catch (const http::api_error& e) {
     problems.insert(e.fields.begin(), e.fields.end());
   }
@@ -578,7 +564,7 @@ struct week_request {
   bool csv = false;
   util::csv_options csv_options;
   bool dutch = false;  // labels=nl: Dutch column names and labels, for people (Excel), not tools
-  std::size_t limit = default_week_limit;
+  std::size_t limit = static_cast<std::size_t>(default_week_limit);
 };
 
 /// The week and the parameters of GET /api/v1/triage/{week}; a 422 names every one that is not
@@ -617,7 +603,7 @@ week_request read_week_request(const http::request_context& ctx) {
       problems.emplace("labels", "must be keys or nl");
   }
   try {
-    r.limit = parse_limit(ctx, default_week_limit, max_week_limit);
+    r.limit = static_cast<std::size_t>(query_number(ctx.target.query, "limit", max_week_limit).value_or(default_week_limit));
   } catch (const http::api_error& e) {
     merge(e);
   }

@@ -1,8 +1,10 @@
 #pragma once
 // Reading untrusted request bodies: media types, strict JSON objects, HTML forms.
 
+#include <cstdint>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,6 +49,10 @@ void require_known_params(const util::param_list& query, std::initializer_list<s
 /// A query parameter's value, or nullptr when it is absent or empty: `limit=&cursor=` asks for
 /// the defaults, as a form with empty fields does.
 const std::string* given(const util::param_list& query, std::string_view name);
+
+/// A whole number from 1 to `max` in the query (decimal digits only), nullopt when it is absent
+/// or empty; anything else is 422 naming the parameter.
+std::optional<std::int64_t> query_number(const util::param_list& query, std::string_view name, std::int64_t max);
 
 /// True when the client prefers an HTML page to JSON (browsers' navigation requests).
 bool wants_html(const http::request& req);
