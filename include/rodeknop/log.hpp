@@ -20,7 +20,7 @@ namespace rodeknop::log {
 
 namespace level = spdlog::level;
 
-/// Sets up the stdout logger; `min_level` is "debug", "info", "warn" or "error". Lines are held
+/// Sets up the stdout logger; `min_level` is "debug", "info", "warning" (or "warn") or "error". Lines are held
 /// until `announce`.
 void init(std::string_view min_level = "info");
 

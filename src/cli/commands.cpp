@@ -90,9 +90,9 @@ void add_serve(CLI::App& app, config& cfg, std::function<int()>& action) {
       ->envname("RODEKNOP_SYNCHRONOUS")
       ->check(CLI::IsMember({"FULL", "NORMAL", "full", "normal"}))
       ->capture_default_str();
-  serve->add_option("--log-level", cfg.log_level, "debug, info, warn or error")
+  serve->add_option("--log-level", cfg.log_level, "debug, info, warning (or warn) or error, as the lines name them")
       ->envname("RODEKNOP_LOG_LEVEL")
-      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->check(CLI::IsMember({"debug", "info", "warning", "warn", "error"}))
       ->capture_default_str();
   serve->add_option("--access-log", cfg.access_log, "One JSON line per request on stdout (true/false)")
       ->envname("RODEKNOP_ACCESS_LOG")

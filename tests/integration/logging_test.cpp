@@ -38,6 +38,21 @@ TEST_CASE("the first line on stdout is `listening on`, the log lines held until 
   CHECK(out.find("\"event\":\"stopped\"") != std::string::npos);
 }
 
+TEST_CASE("--log-level takes the level names the lines carry, and leaves out what is below it", "[operations][logging]") {
+  for (const char* level : {"warning", "warn"}) {
+    INFO(level);
+    temp_dir dir;
+    server_process srv(dir.file("rk.db"), {"--log-level", level});
+    REQUIRE(get(srv.port(), "/healthz").status == 200);
+    require_error(post_json(srv.port(), "/api/v1/session", {{"username", "nobody"}, {"password", "not the password"}}),
+                  401, "invalid_credentials");
+    REQUIRE(srv.stop() == 0);
+    const auto out = srv.output();
+    CHECK(out.find("\"event\":\"request\"") == std::string::npos);  // info
+    CHECK(out.find("\"event\":\"auth.login_failed\",\"level\":\"warning\"") != std::string::npos);
+  }
+}
+
 TEST_CASE("a stdout nobody reads drops log lines, while every request is answered, once read again, a line "
           "says how many were dropped, and SIGTERM still stops it",
           "[operations][logging]") {
