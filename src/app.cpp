@@ -163,12 +163,13 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
                 {"advice", "other users may read the database and its -wal and -shm files: chmod o-rwx them"}});
   writer_ = std::make_unique<store::writer>(db);
   readers_ = std::make_unique<store::read_pool>(db);
+  queries_ = std::make_unique<boost::asio::thread_pool>(std::max(2u, std::thread::hardware_concurrency()));
   templates_ = std::make_unique<web::template_set>(fs::path(cfg_.static_dir) / "templates");
   files_ = std::make_unique<http::static_files>(cfg_.static_dir);
   gate_ = std::make_unique<auth::gate>(cfg_, *writer_, *readers_);
   events_ = std::make_unique<live::hub>(live::hub_options{1024, cfg_.max_streams, 256});
   search_ = std::make_unique<store::search_indexer>(*writer_);
-  services_.reset(new services{cfg_, *writer_, *readers_, *templates_, metrics_, *gate_, *events_, *search_, nullptr,
+  services_.reset(new services{cfg_, *writer_, *readers_, *templates_, metrics_, *gate_, *events_, *search_, *queries_, nullptr,
                                catalog_});
   services_->reload_catalog();
 
@@ -190,6 +191,7 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
 }
 
 application::~application() {
+  if (queries_) queries_->join();
   if (search_) search_->stop();
   if (writer_) writer_->stop();
 }

@@ -3,9 +3,14 @@
 // request handler the HTTP server calls. Handlers live in api/ and web/.
 
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 
 #include "rodeknop/auth/gate.hpp"
 #include "rodeknop/config.hpp"
@@ -32,7 +37,22 @@ struct services {
   auth::gate& gate;
   live::hub& events;  // live updates for the team (GET /api/v1/events)
   store::search_indexer& search;  // keeps the full-text index up with new reports
+  boost::asio::thread_pool& query_threads;  // see query()
   const http::server_stats* server = nullptr;  // set while serving
+
+  /// Runs `fn(connection&)` with a reader connection on the query threads, never on an I/O
+  /// thread: a long query (a week long past on a long history, a search for a common word) then
+  /// holds up only other such queries, not the requests in flight beside it. Resumes on the
+  /// caller's executor; what `fn` throws is thrown here.
+  template <class Fn>
+  auto query(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, store::connection&>> {
+    using result = std::invoke_result_t<Fn&, store::connection&>;
+    auto task = [this, f = std::move(fn)]() mutable -> boost::asio::awaitable<result> {
+      auto conn = readers.acquire();
+      co_return f(*conn);
+    };
+    co_return co_await boost::asio::co_spawn(query_threads.get_executor(), std::move(task), boost::asio::use_awaitable);
+  }
 
   /// The departments and categories (cached). Reloaded at once after a change through the
   /// API, and looked at again every `catalog_refresh` for changes by the command line.
@@ -59,6 +79,7 @@ class application {
   config cfg_;
   std::unique_ptr<store::writer> writer_;
   std::unique_ptr<store::read_pool> readers_;
+  std::unique_ptr<boost::asio::thread_pool> queries_;  // after readers_: joined before they go
   std::unique_ptr<web::template_set> templates_;
   std::unique_ptr<http::static_files> files_;
   metrics metrics_;

@@ -155,11 +155,12 @@ void require_known_params(const util::param_list& query, std::initializer_list<s
   std::map<std::string, std::string> problems;
   std::string names;
   for (const auto k : known) names += (names.empty() ? "" : ", ") + std::string(k);
+  const std::string takes = names.empty() ? "it takes none" : "it takes " + names;
   for (std::size_t i = 0; i < query.size(); ++i) {
     const auto& name = query[i].first;
     if (problems.contains(name)) continue;
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      problems.emplace(name, "is not a parameter of this endpoint (it takes " + names + ")");
+      problems.emplace(name, "is not a parameter of this endpoint (" + takes + ")");
       continue;
     }
     for (std::size_t j = i + 1; j < query.size(); ++j)

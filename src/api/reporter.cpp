@@ -26,8 +26,11 @@ http::api_error validation_error(const domain::field_errors& errors) {
           std::move(fields)};
 }
 
+// A full disk fails every create: one line a second says so, with how many were left out.
+log::repeating unavailable_log;
+
 http::api_error unavailable(const std::exception& e) {
-  log::event(log::level::err, "storage_unavailable", {{"error", e.what()}});
+  unavailable_log.event(log::level::err, "storage_unavailable", {{"route", "/api/v1/reports"}, {"error", e.what()}});
   return http::api_error(http::status::service_unavailable, "storage_unavailable",
                          "the report could not be stored; please try again shortly")
       .with_header(http::field::retry_after, "5");

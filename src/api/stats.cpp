@@ -102,19 +102,19 @@ net::awaitable<http::response> monthly(services& s, store::median_cache& medians
   const std::string key = domain::format_year_month(request.query.from) + "|" +
                           domain::format_year_month(request.query.to) + "|" + request.query.department + "|" +
                           request.query.category + "|" + (request.csv ? std::string(1, request.delimiter) + (request.dutch ? "nl" : "") : "json");
-  std::shared_ptr<const http::encoded_body> answer;
-  {
-    auto conn = s.readers.acquire();
-    answer = answers.find(key, store::stats_changes(*conn), catalog);
+  auto job = [&](store::connection& c) {
+    auto answer = answers.find(key, store::stats_changes(c), catalog);
     if (!answer) {
       std::int64_t changes = 0;
-      const auto months = store::monthly_stats(*conn, request.query, breakdown_keys(*catalog), &medians, &changes);
+      const auto months = store::monthly_stats(c, request.query, breakdown_keys(*catalog), &medians, &changes);
       answer = std::make_shared<const http::encoded_body>(
           request.csv ? stats_csv(months, *catalog, request.delimiter, request.dutch)
                       : stats_json(request.query, months).dump(-1, ' ', false, json::error_handler_t::replace));
       answers.put(key, changes, catalog, answer);
     }
-  }
+    return answer;
+  };
+  const auto answer = co_await s.query(std::move(job));
   http::response res{http::status::ok, 11};
   res.set(http::field::cache_control, "no-store");
   res.set(http::field::vary, "Accept");  // JSON or CSV by the Accept header

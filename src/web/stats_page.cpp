@@ -208,13 +208,13 @@ net::awaitable<http::response> stats_page(services& s, store::median_cache& cach
   }
   const auto& q = request.query;
 
-  std::vector<domain::month_stats> months;
-  store::period_medians period;
-  {
-    auto conn = s.readers.acquire();
-    months = store::monthly_stats(*conn, q, api::breakdown_keys(*catalog), &cache);
-    period = store::range_medians(*conn, q, &cache);
-  }
+  auto job = [&](store::connection& c) {
+    auto months = store::monthly_stats(c, q, api::breakdown_keys(*catalog), &cache);
+    return std::pair{std::move(months), store::range_medians(c, q, &cache)};
+  };
+  const auto figures = co_await s.query(std::move(job));
+  const auto& months = figures.first;
+  const auto& period = figures.second;
 
   domain::stats_counts total;
   std::array<std::int64_t, domain::outcome_count> outcomes{};

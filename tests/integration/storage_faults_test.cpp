@@ -130,6 +130,8 @@ TEST_CASE("a full disk gives 503 with Retry-After, reads go on, writes resume on
   temp_dir dir;
   small_filesystem disk(dir, 8);
   const auto db = disk.file("rk.db");
+  const auto team = create_token(db, "team", "triager");
+  const header_list bearer{{"Authorization", "Bearer " + team}};
   std::vector<std::string> tokens;
   {
     server_process srv(db);
@@ -137,6 +139,11 @@ TEST_CASE("a full disk gives 503 with Retry-After, reads go on, writes resume on
 
     const auto filled = disk.fill("filler");
     REQUIRE(filled > 0);
+    // The team can still open reports and search, also when the search index had not taken the
+    // newest reports yet (opening a report or searching first adds those; with no writes the
+    // index stays as it is).
+    CHECK(get(srv.port(), "/api/v1/reports/1", bearer).status == 200);
+    CHECK(get(srv.port(), "/api/v1/reports?q=schijf", bearer).status == 200);
     for (int i = 0; i < 5; ++i) require_unavailable(post_json(srv.port(), "/api/v1/reports", valid_report("Vol")));
     // The HTML form gets the same refusal (never a 303 to a report that was not stored), as
     // the form page in Dutch with the reporter's text still in it.

@@ -146,6 +146,20 @@ TEST_CASE("GET /api/v1/reports refuses bad parameters with 422 naming each one",
   CHECK(get(port, "/api/v1/reports?limit=200", s.as_triager()).status == 200);
 }
 
+TEST_CASE("every team GET refuses a parameter it does not take with 422 naming it", "[triage][errors]") {
+  team_server s;
+  const auto port = s.port();
+  const auto report = submit(port, "Een melding om op te vragen");
+  const auto id = std::to_string(report.id);
+  for (const std::string& path : std::vector<std::string>{"/api/v1/reports/" + id, "/api/v1/session", "/api/v1/events"}) {
+    const auto r = get(port, path + "?status=new", s.as_triager());
+    INFO(path << ": " << r.body);
+    require_error(r, 422, "validation_failed");
+    CHECK(r.json().at("error").at("fields").contains("status"));
+  }
+  CHECK(get(port, "/api/v1/reports/" + id, s.as_triager()).status == 200);
+}
+
 TEST_CASE("full-text search ignores case and diacritics", "[triage][list][fts]") {
   team_server s;
   const auto port = s.port();
