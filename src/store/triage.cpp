@@ -378,15 +378,16 @@ std::int64_t index_pending_reports(connection& c, std::int64_t max) {
       c, max,
       "SELECT s.indexed_through, (SELECT max(id) FROM (SELECT id FROM reports WHERE id > s.indexed_through "
       "ORDER BY id LIMIT ?1)) FROM search_index_state s WHERE s.id = 1",
-      "INSERT INTO reports_fts (rowid, title, procedure, description, suggestion) "
-      "SELECT id, title, procedure, description, suggestion FROM reports WHERE id > ?1 AND id <= ?2 ORDER BY id",
+      "INSERT INTO reports_fts (rowid, title, procedure, description, impact, suggestion) "
+      "SELECT id, title, procedure, description, impact, suggestion FROM reports WHERE id > ?1 AND id <= ?2 ORDER BY id",
       "UPDATE search_index_state SET indexed_through = ?1 WHERE id = 1");
   const auto substrings = index_range(
       c, max,
       "SELECT s.substrings_through, (SELECT max(id) FROM (SELECT id FROM reports WHERE id > s.substrings_through "
       "ORDER BY id LIMIT ?1)) FROM search_index_state s WHERE s.id = 1",
       "INSERT INTO reports_substrings (rowid, body) "
-      "SELECT id, rk_fold(title, procedure, description, suggestion) FROM reports WHERE id > ?1 AND id <= ?2 ORDER BY id",
+      "SELECT id, rk_fold(title, procedure, description, impact, suggestion) FROM reports WHERE id > ?1 AND id <= ?2 "
+      "ORDER BY id",
       "UPDATE search_index_state SET substrings_through = ?1 WHERE id = 1");
   return std::max(words, substrings);
 }
@@ -715,7 +716,7 @@ std::optional<comment_result> insert_comment(connection& c, std::int64_t report_
   return out;
 }
 
-week_view load_week(connection& c, domain::time_range week, sys_seconds now, std::size_t limit) {
+week_view load_week(connection& c, domain::time_range week, sys_seconds now, std::size_t limit, week_plan plan) {
   week_view v;
   v.range = week;
   v.as_of = std::min(now, week.end);
@@ -727,10 +728,26 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   // with what happened since the week, not with the database). The current week reads today's
   // status directly.
   const bool past = week.end <= now;
+  // For a week long past, what happened since is most of the history, and the reports created
+  // before it are few: then those are the candidates, each looked up once (a year back on
+  // 200,000 reports: 5 s → well under a second). Reports created since stand for the changes
+  // since (each has a few).
+  if (past && plan == week_plan::automatic) {
+    auto& n = c.prepare(
+        "SELECT (SELECT count(*) FROM reports WHERE created_at < ?1), (SELECT count(*) FROM reports WHERE created_at >= ?1)");
+    n.bind(1, seconds(week.end));
+    n.executeStep();
+    plan = n.getColumn(0).getInt64() <= n.getColumn(1).getInt64() ? week_plan::from_reports : week_plan::from_changes;
+    n.reset();
+  }
+  const bool from_reports = past && plan == week_plan::from_reports;
 #define RK_STATUS_AT_END                                                                                      \
   "coalesce((SELECT e.from_value FROM events e INDEXED BY events_by_report WHERE e.report_id = reports.id " \
   "AND e.type = 'status' AND e.at >= ?1 ORDER BY e.id LIMIT 1), reports.status)"
-  auto& q = past ? c.prepare("SELECT " RK_REPORT_COLUMNS
+  auto& q = from_reports
+                ? c.prepare("SELECT " RK_REPORT_COLUMNS " FROM reports INDEXED BY reports_by_created WHERE created_at < ?1 AND "
+                            RK_STATUS_AT_END " = 'new' ORDER BY created_at, id LIMIT ?2")
+          : past ? c.prepare("SELECT " RK_REPORT_COLUMNS
                              " FROM reports WHERE id IN ("
                              "SELECT id FROM reports INDEXED BY reports_by_status WHERE status = 'new' AND created_at < ?1 "
                              "UNION SELECT report_id FROM events INDEXED BY events_decisions_by_time "
@@ -779,7 +796,14 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
   // four weeks earlier. Such a report either kept that status since (it is accepted or in
   // progress now) or left it since (its first status event since comes from it). Its
   // last_event_at is the last one before the week's end.
-  auto& s = past ? c.prepare("SELECT " RK_REPORT_COLUMNS
+#define RK_STALE_THEN_FROM                                                                                  \
+  "SELECT " RK_REPORT_COLUMNS " FROM (SELECT " RK_REPORT_COLUMNS_BUT_LAST_EVENT ", (SELECT max(e.at) FROM events e " \
+  "INDEXED BY events_by_report WHERE e.report_id = reports.id AND e.at < ?1) AS last_event_at, " RK_STATUS_AT_END  \
+  " AS status_then FROM reports "
+#define RK_STALE_THEN_WHERE \
+  ") AS reports WHERE status_then IN ('accepted', 'in_progress') AND last_event_at < ?3 ORDER BY last_event_at, id LIMIT ?2"
+  auto& s = from_reports ? c.prepare(RK_STALE_THEN_FROM "INDEXED BY reports_by_created WHERE created_at < ?1" RK_STALE_THEN_WHERE)
+          : past ? c.prepare("SELECT " RK_REPORT_COLUMNS
                              " FROM (SELECT " RK_REPORT_COLUMNS_BUT_LAST_EVENT ", (SELECT max(e.at) FROM events e "
                              "INDEXED BY events_by_report WHERE e.report_id = reports.id AND e.at < ?1) AS last_event_at, "
                              RK_STATUS_AT_END " AS status_then FROM reports WHERE id IN ("
@@ -811,6 +835,8 @@ week_view load_week(connection& c, domain::time_range week, sys_seconds now, std
 #undef RK_NEWEST_REPLY_FIRST
 #undef RK_REPLIED_IN_WEEK
 #undef RK_STATUS_AT_END
+#undef RK_STALE_THEN_FROM
+#undef RK_STALE_THEN_WHERE
   r.bind(1, seconds(week.end));
   r.bind(2, seconds(week.begin));
   r.bind(3, lim);

@@ -139,6 +139,34 @@ TEST_CASE("search finds words inside Dutch compound words, ignoring case and dia
   CHECK(find("omdu").empty());
 }
 
+TEST_CASE("search finds what the reporter wrote in every text field, the impact and suggestion too", "[triage][fts]") {
+  triage_db db;
+  domain::report_submission s;
+  s.title = "Parkeren bij de sporthal";
+  s.procedure = "Werkinstructie";
+  s.description = "Een voorbeeld van wat er misgaat.";
+  s.impact = "Ondernemers verliezen omzet; de klant wacht 6 weken.";
+  s.suggestion = "Een digitale aanvraag.";
+  s.department = "dpz";
+  s.category = "anders";
+  const auto id = store::insert_report(db.c(), s, util::token_hash(util::random_token()), utc(2026, 11, 2, 9)).id;
+  db.add("Iets anders", utc(2026, 11, 3, 9));
+  CHECK(store::index_pending_reports(db.c(), 1000) == 2);
+  const auto find = [&](const char* text) {
+    store::list_query q;
+    q.search = text;
+    return ids(store::list_reports(db.c(), q));
+  };
+  const std::vector<std::int64_t> just{id};
+  CHECK(find("ondernemers") == just);  // the impact, through the substring index
+  CHECK(find("6 weken") == just);      // a short word of the impact, through the word index
+  CHECK(find("omzet digitale") == just);  // impact and suggestion together
+  // A change of the impact text is followed by both indexes.
+  db.c().db().exec("UPDATE reports SET impact = 'Burgers wachten lang.' WHERE id = " + std::to_string(id));
+  CHECK(find("ondernemers").empty());
+  CHECK(find("burgers") == just);
+}
+
 TEST_CASE("an index built before the substring index catches up after the upgrade", "[triage][fts]") {
   triage_db db;
   const auto a = db.add("Parkeervergunning voor bewoners", utc(2026, 11, 2, 9));
@@ -415,26 +443,30 @@ TEST_CASE("a past week's queue, stale items and replies are as they stood at its
   reply(replied_outside, utc(2026, 10, 1, 9));
   move(replied_outside, "resolved", utc(2026, 10, 20, 10), nullptr, "explained");
 
-  const auto v = store::load_week(db.c(), week, utc(2026, 11, 25, 12), 100);
-  std::vector<std::int64_t> queue, stale, replies;
-  for (const auto& r : v.queue) queue.push_back(r.id);
-  for (const auto& r : v.stale) stale.push_back(r.id);
-  for (const auto& r : v.replies) replies.push_back(r.id);
-  CHECK(v.as_of == week.end);
-  // New at the end of the week, oldest first, whatever happened to them since.
-  CHECK(queue == std::vector<std::int64_t>{still_new, answered, decided_later});
-  CHECK(v.queue_answered.size() == 1);
-  CHECK(v.queue_answered.count(answered) == 1);
-  CHECK(v.queue_answered.at(answered) == utc(2026, 10, 2, 12));
-  // Accepted with no event since 6 September, also when closed since; not when closed then.
-  CHECK(stale == std::vector<std::int64_t>{stale_then_resolved, stale_still});
-  // Its days without an event count to the week's end, also for the one resolved since.
-  for (const auto& r : v.stale) CHECK(r.last_event_at == utc(2026, 8, 3, 10));
-  // Replies in the week to reports outside that week's queue.
-  CHECK(replies == std::vector<std::int64_t>{replied_outside});
-  REQUIRE(v.decisions.size() == 2);
-  CHECK(v.decisions[0].report_id == waiting);
-  CHECK(v.decisions[1].report_id == decided_in_week);
+  // Both ways of finding a past week's candidates give the same lists.
+  for (const auto plan : {store::week_plan::automatic, store::week_plan::from_reports, store::week_plan::from_changes}) {
+    INFO("plan " << static_cast<int>(plan));
+    const auto v = store::load_week(db.c(), week, utc(2026, 11, 25, 12), 100, plan);
+    std::vector<std::int64_t> queue, stale, replies;
+    for (const auto& r : v.queue) queue.push_back(r.id);
+    for (const auto& r : v.stale) stale.push_back(r.id);
+    for (const auto& r : v.replies) replies.push_back(r.id);
+    CHECK(v.as_of == week.end);
+    // New at the end of the week, oldest first, whatever happened to them since.
+    CHECK(queue == std::vector<std::int64_t>{still_new, answered, decided_later});
+    CHECK(v.queue_answered.size() == 1);
+    CHECK(v.queue_answered.count(answered) == 1);
+    CHECK(v.queue_answered.at(answered) == utc(2026, 10, 2, 12));
+    // Accepted with no event since 6 September, also when closed since; not when closed then.
+    CHECK(stale == std::vector<std::int64_t>{stale_then_resolved, stale_still});
+    // Its days without an event count to the week's end, also for the one resolved since.
+    for (const auto& r : v.stale) CHECK(r.last_event_at == utc(2026, 8, 3, 10));
+    // Replies in the week to reports outside that week's queue.
+    CHECK(replies == std::vector<std::int64_t>{replied_outside});
+    REQUIRE(v.decisions.size() == 2);
+    CHECK(v.decisions[0].report_id == waiting);
+    CHECK(v.decisions[1].report_id == decided_in_week);
+  }
 
   // The current week: today's statuses.
   const auto now = store::load_week(db.c(), domain::week_range({2026, 48}), utc(2026, 11, 25, 12), 100);

@@ -264,8 +264,14 @@ struct week_view {
 
 inline constexpr std::int64_t stale_after_days = 28;
 
+/// Where a past week's queue and stale list find their candidates: the reports created before
+/// the week's end, or the reports whose status changed since (the current ones included).
+/// Either gives the same lists; `automatic` takes the smaller (tests name one).
+enum class week_plan { automatic, from_reports, from_changes };
+
 /// Each list holds at most `limit` items (truncated says when there are more).
-week_view load_week(connection& c, domain::time_range week, domain::sys_seconds now, std::size_t limit);
+week_view load_week(connection& c, domain::time_range week, domain::sys_seconds now, std::size_t limit,
+                    week_plan plan = week_plan::automatic);
 
 /// Every decision of the week (for the CSV minutes).
 std::vector<decision_record> week_decisions(connection& c, domain::time_range week);
