@@ -1,5 +1,7 @@
 #include "rodeknop/api/accounts.hpp"
 
+#include <algorithm>
+#include <cctype>
 
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/auth/passwords.hpp"
@@ -47,6 +49,9 @@ void check_role(std::map<std::string, std::string>& errors, const std::optional<
 }
 
 std::string actor(const http::request_context& ctx) { return ctx.who ? ctx.who->username : "unknown"; }
+
+constexpr const char* username_taken = "is already taken (also when only the case differs)";
+constexpr const char* token_name_taken = "is already taken (names are never reused, also not in other capitals)";
 
 std::string iso(domain::sys_seconds t) { return domain::format_rfc3339(t); }
 
@@ -109,7 +114,14 @@ net::awaitable<http::response> add_user(services& s, http::request_context& ctx)
     errors.emplace("password", "is required");
   else if (const auto problem = auth::password_problem(*password))
     errors.emplace("password", *problem);
-  if (!errors.empty()) throw unprocessable(std::move(errors));
+  if (!errors.empty()) {
+    // Name every field at fault at once: also a name another account has.
+    if (username && !errors.contains("username")) {
+      auto job = [&](store::connection& c) { return store::find_user_for_login(c, *username).has_value(); };
+      if (co_await s.query(std::move(job))) errors.emplace("username", username_taken);
+    }
+    throw unprocessable(std::move(errors));
+  }
 
   auto hash = co_await s.gate.hash_new_password(*password);
   const auto now = domain::now();
@@ -119,7 +131,7 @@ net::awaitable<http::response> add_user(services& s, http::request_context& ctx)
     return store::insert_user(c, record);
   };
   if (!co_await s.writer.async_run<bool>(std::move(job)))
-    throw unprocessable({{"username", "is already taken (also when only the case differs)"}});
+    throw unprocessable({{"username", username_taken}});
   log::event(log::level::info, "auth.user_added", {{"username", record.username}, {"role", record.role}, {"actor", actor(ctx)}});
   auto res = http::json_response(http::status::created, user_json(record));
   res.set(http::field::location, "/api/v1/users/" + record.username);
@@ -209,7 +221,21 @@ net::awaitable<http::response> create_token(services& s, http::request_context& 
   else if (const auto problem = auth::token_name_problem(*name))
     errors.emplace("name", *problem);
   check_role(errors, role, true);
-  if (!errors.empty()) throw unprocessable(std::move(errors));
+  if (!errors.empty()) {
+    // Name every field at fault at once: also a name another token has (or had).
+    if (name && !errors.contains("name")) {
+      auto job = [&](store::connection& c) {
+        const auto lower = [](std::string t) {
+          for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          return t;
+        };
+        const auto tokens = store::list_tokens(c);
+        return std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) { return lower(t.name) == lower(*name); });
+      };
+      if (co_await s.query(std::move(job))) errors.emplace("name", token_name_taken);
+    }
+    throw unprocessable(std::move(errors));
+  }
 
   const auto secret = "rk_" + util::random_token();
   const auto now = domain::now();
@@ -218,7 +244,7 @@ net::awaitable<http::response> create_token(services& s, http::request_context& 
     return store::insert_token(c, name, role, hash, now);
   };
   if (!co_await s.writer.async_run<std::optional<std::int64_t>>(std::move(job)))
-    throw unprocessable({{"name", "is already taken (names are never reused, also not in other capitals)"}});
+    throw unprocessable({{"name", token_name_taken}});
   log::event(log::level::info, "auth.token_created", {{"name", *name}, {"role", *role}, {"actor", actor(ctx)}});
   auto out = token_json({0, *name, *role, now, std::nullopt, std::nullopt});
   out["token"] = secret;  // shown once: the database keeps only its hash
@@ -269,11 +295,20 @@ net::awaitable<http::response> admin_log(services& s, const http::request_contex
 void register_account_routes(http::router& r, services& s) {
   using auth::access;
   using ctx_t = http::request_context;
-  r.add(http::verb::get, "/api/v1/users", access::administer, [&s](ctx_t&) { return list_users(s); });
+  r.add(http::verb::get, "/api/v1/users", access::administer, [&s](ctx_t& c) {
+    require_known_params(c.target.query, {});
+    return list_users(s);
+  });
   r.add(http::verb::post, "/api/v1/users", access::administer, [&s](ctx_t& c) { return add_user(s, c); });
-  r.add(http::verb::get, "/api/v1/users/{username}", access::administer, [&s](ctx_t& c) { return one_user(s, c); });
+  r.add(http::verb::get, "/api/v1/users/{username}", access::administer, [&s](ctx_t& c) {
+    require_known_params(c.target.query, {});
+    return one_user(s, c);
+  });
   r.add(http::verb::patch, "/api/v1/users/{username}", access::administer, [&s](ctx_t& c) { return change_user(s, c); });
-  r.add(http::verb::get, "/api/v1/tokens", access::administer, [&s](ctx_t&) { return list_tokens(s); });
+  r.add(http::verb::get, "/api/v1/tokens", access::administer, [&s](ctx_t& c) {
+    require_known_params(c.target.query, {});
+    return list_tokens(s);
+  });
   r.add(http::verb::post, "/api/v1/tokens", access::administer, [&s](ctx_t& c) { return create_token(s, c); });
   r.add(http::verb::delete_, "/api/v1/tokens/{name}", access::administer, [&s](ctx_t& c) { return revoke_token(s, c); });
   r.add(http::verb::get, "/api/v1/audit", access::administer, [&s](ctx_t& c) { return admin_log(s, c); });

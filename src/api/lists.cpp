@@ -1,5 +1,7 @@
 #include "rodeknop/api/lists.hpp"
 
+#include <algorithm>
+
 #include "rodeknop/api/input.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/audit.hpp"
@@ -36,8 +38,9 @@ http::api_error validation_error(const domain::field_errors& errors) {
           std::move(fields)};
 }
 
-/// The body of an add (`adding`) or a change, strictly typed; no other fields.
-domain::list_entry_change read_entry(const http::request& req, bool adding) {
+/// The body of an add (`adding`) or a change, strictly typed (no other fields), and what is wrong
+/// with its values.
+std::pair<domain::list_entry_change, domain::field_errors> read_entry(const http::request& req, bool adding) {
   require_body_kind(req, false);
   const auto body = parse_json_object(req);
   if (adding)
@@ -65,8 +68,20 @@ domain::list_entry_change read_entry(const http::request& req, bool adding) {
   if (!adding && !e.label && !e.position && !e.active)
     throw http::api_error(http::status::unprocessable_entity, "nothing_to_change",
                           "send at least one of label, position, active");
-  if (const auto errors = domain::validate_list_entry(e, adding); !errors.empty()) throw validation_error(errors);
-  return e;
+  auto errors = domain::validate_list_entry(e, adding);
+  return {std::move(e), std::move(errors)};
+}
+
+/// Refuses an entry with invalid values, naming every field at fault at once: also a key or
+/// label that another entry already has (`own_key`: the entry changed; empty when adding).
+net::awaitable<void> refuse_invalid(services& s, store::list_kind kind, const domain::list_entry_change& e,
+                                    domain::field_errors& errors, std::string_view own_key) {
+  if (errors.empty()) co_return;
+  auto job = [kind, &e, &own_key](store::connection& c) { return store::list_conflicts(c, kind, e, own_key); };
+  for (auto& conflict : co_await s.query(std::move(job)))
+    if (std::none_of(errors.begin(), errors.end(), [&](const auto& known) { return known.field == conflict.field; }))
+      errors.push_back(std::move(conflict));
+  throw validation_error(errors);
 }
 
 std::string actor(const http::request_context& ctx) { return ctx.who ? ctx.who->username : "unknown"; }
@@ -98,7 +113,8 @@ net::awaitable<http::response> one(services& s, const list_route& route, const h
 }
 
 net::awaitable<http::response> add(services& s, const list_route& route, http::request_context& ctx) {
-  auto entry = read_entry(ctx.req, true);
+  auto [entry, errors] = read_entry(ctx.req, true);
+  co_await refuse_invalid(s, route.kind, entry, errors, {});
   auto job = [kind = route.kind, entry = std::move(entry), who = actor(ctx)](store::connection& c) {
     const store::actor_scope acting(c, who);
     return store::add_list_item(c, kind, entry);
@@ -115,7 +131,8 @@ net::awaitable<http::response> add(services& s, const list_route& route, http::r
 
 net::awaitable<http::response> change(services& s, const list_route& route, http::request_context& ctx) {
   const std::string key(ctx.param("key"));
-  auto entry = read_entry(ctx.req, false);
+  auto [entry, errors] = read_entry(ctx.req, false);
+  co_await refuse_invalid(s, route.kind, entry, errors, key);
   auto job = [kind = route.kind, key, entry = std::move(entry), who = actor(ctx)](store::connection& c) {
     const store::actor_scope acting(c, who);
     return store::change_list_item(c, kind, key, entry);
@@ -133,11 +150,17 @@ net::awaitable<http::response> change(services& s, const list_route& route, http
 void register_list(http::router& r, services& s, const list_route& route) {
   using auth::access;
   const std::string path(route.path);
-  r.add(http::verb::get, path, access::administer, [&s, &route](http::request_context&) { return list(s, route); });
+  r.add(http::verb::get, path, access::administer, [&s, &route](http::request_context& c) {
+    require_known_params(c.target.query, {});
+    return list(s, route);
+  });
   r.add(http::verb::post, path, access::administer,
         [&s, &route](http::request_context& c) { return add(s, route, c); });
   r.add(http::verb::get, path + "/{key}", access::administer,
-        [&s, &route](http::request_context& c) { return one(s, route, c); });
+        [&s, &route](http::request_context& c) {
+          require_known_params(c.target.query, {});
+          return one(s, route, c);
+        });
   r.add(http::verb::patch, path + "/{key}", access::administer,
         [&s, &route](http::request_context& c) { return change(s, route, c); });
 }

@@ -62,7 +62,10 @@ json session_json(const auth::principal& who) {
 void register_session_routes(http::router& r, services& s) {
   r.add(http::verb::post, "/api/v1/session", auth::access::anyone,
         [&s](http::request_context& c) { return login(s, c); });
-  r.add(http::verb::get, "/api/v1/session", auth::access::team, [](http::request_context& c) { return current(c); });
+  r.add(http::verb::get, "/api/v1/session", auth::access::team, [](http::request_context& c) {
+    require_known_params(c.target.query, {});
+    return current(c);
+  });
   r.add(http::verb::delete_, "/api/v1/session", auth::access::team,
         [&s](http::request_context& c) { return logout(s, c); });
 }

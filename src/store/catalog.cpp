@@ -148,17 +148,24 @@ std::vector<list_item> list_items(connection& c, list_kind kind) {
   return out;
 }
 
+domain::field_errors list_conflicts(connection& c, list_kind kind, const domain::list_entry_change& e,
+                                    std::string_view own_key) {
+  domain::field_errors out;
+  const bool adding = own_key.empty();
+  if (adding && e.key && find_item(c, kind, *e.key)) out.push_back({"key", domain::field_problem::already_exists});
+  // When adding, an entry of the same key is the one that has the label (reported as the key).
+  const std::string self = adding ? e.key.value_or("") : std::string(own_key);
+  if (e.label)
+    if (const auto other = label_owner(c, sql_for(kind), *e.label, self))
+      out.push_back({"label", domain::field_problem::label_taken, 0, *other});
+  return out;
+}
+
 list_change_result add_list_item(connection& c, list_kind kind, const domain::list_entry_change& e) {
   const auto& sql = sql_for(kind);
   list_change_result out;
-  if (find_item(c, kind, *e.key)) {
-    out.errors.push_back({"key", domain::field_problem::already_exists});
-    return out;
-  }
-  if (const auto other = label_owner(c, sql, *e.label, *e.key)) {
-    out.errors.push_back({"label", domain::field_problem::label_taken, 0, *other});
-    return out;
-  }
+  out.errors = list_conflicts(c, kind, e, {});
+  if (!out.errors.empty()) return out;
   // A position is a place in the list: the entries from there on move one down.
   const auto last = last_position(c, sql);
   const std::int64_t position = std::min(e.position.value_or(last + 1), last + 1);
@@ -179,11 +186,8 @@ list_change_result change_list_item(connection& c, list_kind kind, std::string_v
   list_change_result out;
   const auto before = find_item(c, kind, key);
   if (!before) return out;
-  if (e.label)
-    if (const auto other = label_owner(c, sql, *e.label, key)) {
-      out.errors.push_back({"label", domain::field_problem::label_taken, 0, *other});
-      return out;
-    }
+  out.errors = list_conflicts(c, kind, e, key);
+  if (!out.errors.empty()) return out;
   if (e.active && !*e.active) {
     auto& others = c.prepare(sql.other_active);
     others.bind(1, std::string(key));

@@ -232,6 +232,18 @@ TEST_CASE("the account and token endpoints answer every mistake with the contrac
   require_error(post_json(port, "/api/v1/tokens", {{"name", "bi/finance"}, {"role", "manager"}}, admin), 422,
                 "validation_failed");
   require_error(request(port, http::verb::delete_, "/api/v1/tokens/bestaat-niet", {}, admin), 404, "not_found");
+
+  // One answer names every field at fault: a name already taken beside a wrong role.
+  const auto taken_user = post_json(port, "/api/v1/users", {{"username", "ANNA"}, {"role", "baas"}, {"password", test_password}}, admin);
+  require_error(taken_user, 422, "validation_failed");
+  const auto user_fields = taken_user.json().at("error").at("fields");
+  CHECK(user_fields.contains("username"));
+  CHECK(user_fields.contains("role"));
+  const auto taken_token = post_json(port, "/api/v1/tokens", {{"name", "BI"}, {"role", "baas"}}, admin);
+  require_error(taken_token, 422, "validation_failed");
+  const auto token_fields = taken_token.json().at("error").at("fields");
+  CHECK(token_fields.contains("name"));
+  CHECK(token_fields.contains("role"));
   require_error(request(port, http::verb::delete_, "/api/v1/users/anna", {}, admin), 405, "method_not_allowed");
 
   // Passwords and secrets never reach the log.

@@ -234,6 +234,23 @@ TEST_CASE("the lists endpoints answer every mistake with the contract's error", 
   require_error(taken, 422, "validation_failed");
   REQUIRE(taken.json().at("error").at("fields").contains("key"));
 
+  // One answer names every field at fault: also a key or label another entry has, beside a
+  // value that is wrong in itself.
+  const auto both = post_json(port, "/api/v1/departments", {{"key", "Bad Key"}, {"label", "Dienst Publiekszaken"}}, h);
+  require_error(both, 422, "validation_failed");
+  const auto both_fields = both.json().at("error").at("fields");
+  CHECK(both_fields.contains("key"));
+  CHECK(both_fields.contains("label"));
+  const auto key_and_position = post_json(port, "/api/v1/categories", {{"key", "anders"}, {"label", "Iets nieuws"}, {"position", 0}}, h);
+  const auto kp_fields = key_and_position.json().at("error").at("fields");
+  CHECK(kp_fields.contains("key"));
+  CHECK(kp_fields.contains("position"));
+  const auto relabel = patch_json(port, "/api/v1/departments/bsd", R"({"label":"Dienst Publiekszaken","position":0})", h);
+  require_error(relabel, 422, "validation_failed");
+  const auto relabel_fields = relabel.json().at("error").at("fields");
+  CHECK(relabel_fields.contains("label"));
+  CHECK(relabel_fields.contains("position"));
+
   require_error(patch_json(port, "/api/v1/departments/bestaat-niet", R"({"label":"X"})", h), 404, "not_found");
   require_error(request(port, http::verb::delete_, "/api/v1/departments/bsd", {}, h), 405, "method_not_allowed");
 

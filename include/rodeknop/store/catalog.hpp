@@ -59,6 +59,12 @@ std::vector<list_item> list_items(connection& c, list_kind kind);
 /// One entry, active or not; nullopt when no entry has the key.
 std::optional<list_item> find_list_item(connection& c, list_kind kind, std::string_view key);
 
+/// What another entry already has of an add (`own_key` empty) or a change of entry `own_key`:
+/// the key (when adding) or the label. Also for an entry that fails validation, so that one
+/// answer names every field at fault.
+domain::field_errors list_conflicts(connection& c, list_kind kind, const domain::list_entry_change& e,
+                                    std::string_view own_key);
+
 /// Adds an entry (validated by domain::validate_list_entry); without a position it goes last.
 list_change_result add_list_item(connection& c, list_kind kind, const domain::list_entry_change& e);
 
