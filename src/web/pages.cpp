@@ -12,11 +12,15 @@ using nlohmann::json;
 
 namespace {
 
+// A Host for links: letters, digits and the unreserved `-._~` of a name (`_` is common in
+// intranet names), an IP literal, a port. The request check (http/request_check) also lets
+// through RFC 3986's sub-delimiters (`!$&'()*+,;=`, percent escapes); with such a Host, or
+// none (HTTP/1.0), the tracking link is a path on this site.
 bool valid_host(std::string_view h) {
   if (h.empty() || h.size() > 255) return false;
   for (char c : h) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '-' || c == ':' || c == '[' || c == ']';
+                    c == '-' || c == '_' || c == '~' || c == ':' || c == '[' || c == ']';
     if (!ok) return false;
   }
   return true;

@@ -37,6 +37,17 @@ TEST_CASE("the tracking link is on the public address --base-url gives, in full"
   CHECK(j.at("tracking_url") == "https://rodeknop.example:8443/volg/" + j.at("tracking_token").get<std::string>());
 }
 
+TEST_CASE("without --base-url the tracking link is on the Host the request named, an intranet name too",
+          "[reporter][create]") {
+  temp_dir dir;
+  server_process srv(dir.file("rk.db"));
+  for (const std::string host : {"rode_knop.intranet:8080", "rodeknop.intranet", "[::1]:8080"}) {
+    INFO(host);
+    const auto j = post_json(srv.port(), "/api/v1/reports", valid_report(), {{"Host", host}}).json();
+    CHECK(j.at("tracking_url") == "http://" + host + "/volg/" + j.at("tracking_token").get<std::string>());
+  }
+}
+
 TEST_CASE("references count up per year and never repeat, tokens are all different", "[reporter][create]") {
   temp_dir dir;
   server_process srv(dir.file("rk.db"));
