@@ -44,6 +44,9 @@ bool has_forbidden_controls(std::string_view s, bool allow_newlines) {
     } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
                static_cast<unsigned char>(s[i + 1]) >= 0x80) {
       return true;
+    } else if (!allow_newlines && c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      return true;  // U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR: line breaks too
     }
   }
   return false;

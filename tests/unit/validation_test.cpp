@@ -234,6 +234,15 @@ TEST_CASE("newlines are allowed in long texts but not in one-line fields", "[val
     const auto e = only_error(domain::validate(s, lists()), "reporter_name");
     CHECK(e.problem == field_problem::invalid_text);
   }
+  SECTION("Unicode's line and paragraph separators are line breaks too") {
+    for (const char* separator : {"\u2028", "\u2029"}) {
+      auto s = valid_submission();
+      s.title = std::string("Titel") + separator + "tweede regel";
+      s.description = std::string("Eerste alinea") + separator + "tweede alinea";
+      const auto e = only_error(domain::validate(s, lists()), "title");
+      CHECK(e.problem == field_problem::invalid_text);
+    }
+  }
 }
 
 TEST_CASE("control characters are rejected as invalid text", "[validation][text]") {
