@@ -158,33 +158,64 @@ struct search_terms {
   bool nothing = false;                   // the text has no word at all: no report matches
 };
 
-search_terms terms_of(connection& c, std::string_view text) {
-  search_terms t;
-  // The words as both indexes hold them: unicode61's tokens, lower case, without diacritics.
+/// `text` as both indexes hold text: unicode61's tokens, lower case, without diacritics, joined
+/// by single spaces.
+std::string folded(connection& c, std::string_view text) {
   auto& st = c.prepare("SELECT rk_fold(?1)");
   st.bind(1, std::string(text));
-  std::string folded;
-  if (st.executeStep()) folded = st.getColumn(0).getString();
+  std::string out;
+  if (st.executeStep()) out = st.getColumn(0).getString();
   st.reset();
+  return out;
+}
+
+/// An FTS5 string: in double quotes, a quote inside doubled (tokens hold letters and digits
+/// only, but a phrase is passed whole).
+std::string fts_string(std::string_view s) {
+  std::string quoted = "\"";
+  for (char ch : s) {
+    if (ch == '"') quoted += '"';
+    quoted += ch;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+search_terms terms_of(connection& c, std::string_view text) {
+  search_terms t;
   std::size_t count = 0;
-  for (std::size_t at = 0; at < folded.size() && count < 16;) {
-    auto end = folded.find(' ', at);
-    if (end == std::string::npos) end = folded.size();
-    auto size = std::min<std::size_t>(end - at, 100);
-    while (size < end - at && (static_cast<unsigned char>(folded[at + size]) & 0xC0) == 0x80) --size;  // whole characters
-    auto word = folded.substr(at, size);
-    at = end + 1;
-    if (word.empty()) continue;
+  const auto add = [&](std::string_view word, bool phrase) {
+    if (word.empty() || count >= 16) return;
     ++count;
-    // Tokens hold letters and digits only; a quote would still be doubled.
-    std::string quoted = "\"";
-    for (char ch : word) {
-      if (ch == '"') quoted += '"';
-      quoted += ch;
-    }
-    quoted += '"';
-    auto& into = code_points(word) >= 3 ? t.substrings : t.words;
+    auto& into = phrase || code_points(word) >= 3 ? t.substrings : t.words;
+    const auto quoted = fts_string(word);
     into = into ? *into + " " + quoted : quoted;
+  };
+  // Words in double quotes are a phrase: those words one after the other ("origineel kopie").
+  // The substring index holds the folded words joined by single spaces, so the folded phrase is a
+  // run of characters in it. A phrase of one short word is that word.
+  std::string loose;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto open = text.find('"', at);
+    if (open == std::string_view::npos) {
+      loose.append(text.substr(at));
+      break;
+    }
+    loose.append(text.substr(at, open - at)).push_back(' ');
+    auto close = text.find('"', open + 1);
+    if (close == std::string_view::npos) close = text.size();
+    const auto phrase = folded(c, text.substr(open + 1, close - open - 1));
+    add(phrase, phrase.find(' ') != std::string::npos);
+    at = close + 1;
+  }
+  const auto words = folded(c, loose);
+  for (std::size_t at = 0; at < words.size() && count < 16;) {
+    auto end = words.find(' ', at);
+    if (end == std::string::npos) end = words.size();
+    auto size = std::min<std::size_t>(end - at, 100);
+    while (size < end - at && (static_cast<unsigned char>(words[at + size]) & 0xC0) == 0x80) --size;  // whole characters
+    add(std::string_view(words).substr(at, size), false);
+    at = end + 1;
   }
   t.nothing = count == 0;
   return t;

@@ -167,6 +167,26 @@ TEST_CASE("search finds what the reporter wrote in every text field, the impact 
   CHECK(find("burgers") == just);
 }
 
+TEST_CASE("words in double quotes are found only one after the other", "[triage][fts]") {
+  triage_db db;
+  const auto phrase = db.add("Origineel kopie van het paspoort gevraagd", utc(2026, 11, 2, 9));
+  const auto apart = db.add("Een kopie is geen origineel", utc(2026, 11, 3, 9));
+  const auto short_words = db.add("Pas op de plaats", utc(2026, 11, 4, 9));
+  CHECK(store::index_pending_reports(db.c(), 1000) == 3);
+  const auto find = [&](const char* text) {
+    store::list_query q;
+    q.search = text;
+    return ids(store::list_reports(db.c(), q));
+  };
+  CHECK(find("origineel kopie") == std::vector<std::int64_t>{apart, phrase});  // each word, anywhere
+  CHECK(find("\"origineel kopie\"") == std::vector<std::int64_t>{phrase});
+  CHECK(find("\"ORIGINEEL  Kopie\"") == std::vector<std::int64_t>{phrase});  // case and spacing do not matter
+  CHECK(find("\"kopie origineel\"").empty());
+  CHECK(find("\"op de\" plaats") == std::vector<std::int64_t>{short_words});  // a phrase of short words
+  CHECK(find("paspoort \"origineel kopie") == std::vector<std::int64_t>{phrase});  // an open quote runs to the end
+  CHECK(find("\"\"").empty());
+}
+
 TEST_CASE("an index built before the substring index catches up after the upgrade", "[triage][fts]") {
   triage_db db;
   const auto a = db.add("Parkeervergunning voor bewoners", utc(2026, 11, 2, 9));
