@@ -515,6 +515,7 @@ net::awaitable<http::response> patch_report(services& s, http::request_context& 
       log::event(log::level::info, "report_changed", {{"id", *id}, {"actor", actor_of(ctx)}, {"version", result.report->version}});
       publish_report_event(s, "report.updated", result.report->id, result.report->reference, result.report->status,
                            result.report->version);
+      for (const auto& r : result.repointed) publish_report_event(s, "report.updated", r.id, r.reference, r.status, r.version);
       break;
     case o::unchanged: break;
   }

@@ -707,6 +707,26 @@ change_result apply_change(connection& c, std::int64_t id, const std::vector<std
   bind_opt(up, 8, a.outcome);
   up.bind(9, seconds(now));
   if (up.exec() != 1) throw std::logic_error("the report changed inside the writer's own transaction");
+  if (a.status == "duplicate" && a.duplicate_of) {
+    // Its duplicates now name the report it duplicates: the reporters' pages and the team's
+    // links lead to where the work happens, never along a chain of duplicates.
+    auto& mine = c.prepare("SELECT id FROM reports WHERE duplicate_of = ?1 AND status = 'duplicate' ORDER BY id");
+    mine.bind(1, id);
+    std::vector<std::int64_t> duplicates;
+    while (mine.executeStep()) duplicates.push_back(mine.getColumn(0).getInt64());
+    mine.reset();
+    auto& repoint = c.prepare(
+        "UPDATE reports SET duplicate_of = ?2, updated_at = ?3, last_event_at = ?3, version = version + 1 WHERE id = ?1");
+    for (const auto d : duplicates) {
+      insert_event(c, d, now, actor, {"duplicate_of", std::to_string(id), std::to_string(*a.duplicate_of), {}, {}});
+      repoint.bind(1, d);
+      repoint.bind(2, *a.duplicate_of);
+      repoint.bind(3, seconds(now));
+      repoint.exec();
+      repoint.reset();
+      if (auto r = find_report(c, d)) out.repointed.push_back(std::move(*r));
+    }
+  }
   out.result = change_result::outcome::changed;
   out.report = find_report(c, id);
   return out;

@@ -322,6 +322,38 @@ TEST_CASE("duplicate links must exist, not be the report itself, not a duplicate
   CHECK(store::find_report(db.c(), a)->status == "new");
 }
 
+TEST_CASE("a report marked duplicate passes its own duplicates on: no duplicate names another", "[triage][duplicate]") {
+  triage_db db;
+  const auto x = db.add("X", utc(2026, 11, 2, 9));
+  const auto y = db.add("Y", utc(2026, 11, 2, 10));
+  const auto d1 = db.add("D1", utc(2026, 11, 2, 11));
+  const auto d2 = db.add("D2", utc(2026, 11, 2, 12));
+  auto dup = [&](std::int64_t id, std::int64_t version, std::int64_t of) {
+    domain::report_change ch = status("duplicate");
+    ch.duplicate_of = std::optional<std::int64_t>{of};
+    return db.change(id, version, ch, utc(2026, 11, 23, 10));
+  };
+  REQUIRE(dup(d1, 1, x).result == store::change_result::outcome::changed);
+  REQUIRE(dup(d2, 1, x).result == store::change_result::outcome::changed);
+  // X turns out to duplicate Y: D1 and D2 now name Y, each with an event by the same person.
+  const auto r = dup(x, 1, y);
+  REQUIRE(r.result == store::change_result::outcome::changed);
+  REQUIRE(r.repointed.size() == 2);
+  for (const auto d : {d1, d2}) {
+    const auto detail = store::find_report_detail(db.c(), d);
+    REQUIRE(detail);
+    CHECK(detail->report.duplicate_of == y);
+    CHECK(detail->report.status == "duplicate");
+    CHECK(detail->report.version == 3);
+    const auto& last = detail->history.back();
+    CHECK(last.type == "duplicate_of");
+    CHECK(last.actor == "anna");
+    CHECK(last.from == std::to_string(x));
+    CHECK(last.to == std::to_string(y));
+  }
+  CHECK(store::find_report(db.c(), y)->duplicate_of == std::nullopt);
+}
+
 TEST_CASE("comments and replies bump the version and show in the history", "[triage][comments]") {
   triage_db db;
   const auto id = db.add("Een melding", utc(2026, 11, 2, 9));

@@ -200,11 +200,14 @@ struct change_result {
   outcome result = outcome::not_found;
   std::optional<report_record> report;  // changed / unchanged / stale: as it is now
   domain::field_errors errors;          // invalid
+  std::vector<report_record> repointed;  // changed: its duplicates, now naming what it duplicates
 };
 
 /// Applies a team change: checks the version (`if_match` holds the versions the client names)
 /// and the workflow inside the writer's transaction, writes one event per changed field, bumps
-/// the version and updated_at. Nothing is written unless everything is acceptable.
+/// the version and updated_at. Nothing is written unless everything is acceptable. A report
+/// marked duplicate passes its own duplicates on to the report it duplicates (each with a
+/// `duplicate_of` event by the same actor), so that no duplicate ever names another duplicate.
 change_result apply_change(connection& c, std::int64_t id, const std::vector<std::int64_t>& if_match,
                            const domain::report_change& change, std::string_view actor, domain::sys_seconds now);
 
