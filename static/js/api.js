@@ -155,6 +155,11 @@ export function toLogin(reason = 'verlopen') {
   location.assign(`${LOGIN_PATH}?${params}`);
 }
 
+/** The logged-in member, as the server rendered the page (data-user on the header's menu). */
+export function currentUser() {
+  return document.querySelector('.rk-usernav')?.dataset.user || null;
+}
+
 let sessionPromise = null;
 
 /** GET /api/v1/session: {username, role, csrf_token}; a 401 goes to the login page. */

@@ -14,6 +14,7 @@ import {
   api,
   ApiError,
   closedStatuses,
+  currentUser,
   departmentLabel,
   fieldMessage,
   formatDateTime,
@@ -29,6 +30,18 @@ import {
   userText,
   versionFromEtag,
 } from './api.js';
+import { characterCount } from './forms.js';
+
+/** The longest decision note the server takes (as a comment: both 5,000 characters). */
+export const NOTE_LIMIT = 5000;
+
+const numberFormat = new Intl.NumberFormat('nl-NL');
+
+/** "Deze tekst is 6.110 tekens te lang: maximaal 5.000 tekens." */
+export function tooLongMessage(text, limit) {
+  const over = characterCount(text) - limit;
+  return `Deze tekst is ${numberFormat.format(over)} ${over === 1 ? 'teken' : 'tekens'} te lang: maximaal ${numberFormat.format(limit)} tekens.`;
+}
 
 // What the button for a transition says, by target status.
 const ACTION_NL = {
@@ -419,11 +432,21 @@ function dropDraft(id, to) {
  */
 export class Decisions {
   constructor(report, options) {
+    // `report`: the version an open form applies to (its If-Match); `current`: the newest
+    // version the page knows. They differ while a form stays open across someone's change: the
+    // buttons then already offer what the new status allows, and saving the form shows first
+    // what changed (412).
     this.report = report;
+    this.current = report;
     this.options = options;
     this.meta = options.meta;
     this.panel = null;
     this.opener = null;
+    this.actions = null;
+    this.sending = false;
+    // A save whose answer never came (the connection broke): {kind, to, body, version}. When
+    // its change shows up after all (live, or on the next attempt), it was saved.
+    this.unconfirmed = null;
     this.element = h('div', { class: 'rk-decide' });
     this.render();
   }
@@ -436,7 +459,7 @@ export class Decisions {
     if (!this.options.canChange) return false;
     const id = this.report.id;
     const { open, drafts } = readDrafts(id);
-    const allowed = transitionsFrom(this.meta, this.report.status);
+    const allowed = transitionsFrom(this.meta, this.current.status);
     for (const to of Object.keys(drafts)) if (!allowed.includes(to)) dropDraft(id, to); // someone else decided meanwhile
     this.markDrafts();
     if (!open || !allowed.includes(open)) return false;
@@ -466,30 +489,88 @@ export class Decisions {
     return this.panel !== null || this.element.contains(document.activeElement);
   }
 
-  /** A newer version of the report arrived (live update). Returns false when a form is open. */
+  /**
+   * A newer version of the report arrived (live update). The buttons always follow it: they
+   * offer only the steps its status allows. An open form stays as it was, with a notice; a
+   * decision that is no longer possible says so and keeps its text. Returns false when a form
+   * is open.
+   */
   update(fresh) {
-    if (String(fresh.version) === String(this.report.version)) return true;
-    if (this.busy) {
-      this.showChangedNotice(fresh);
+    if (!isNewer(fresh, this.current)) return true;
+    const before = this.current;
+    this.current = fresh;
+    if (this.unconfirmed && this.confirms(fresh)) {
+      this.savedAfterAll(fresh);
+      return true;
+    }
+    if (this.panel) {
+      this.renderActions();
+      // While a save is on its way its answer tells (send() looks again when it fails).
+      if (!this.sending) this.afterChange(before);
       return false;
     }
-    this.report = fresh;
+    const focused = this.focusedAction();
     this.render();
+    if (focused !== null) {
+      this.refocus(focused);
+      if (fresh.status !== before.status) this.showChangedNotice(fresh, before);
+    }
     return true;
   }
 
+  /** With a form open, after a newer version arrived: a notice, and the form checked against it. */
+  afterChange(before) {
+    const fresh = this.current;
+    // One's own change from elsewhere (a comment, another tab) needs no warning, and the form
+    // may apply to it, as long as its decision is still possible.
+    if (changedBy(this.report, fresh).own && this.stillPossible()) {
+      this.report = fresh;
+      this.notice?.replaceChildren();
+      return;
+    }
+    this.showChangedNotice(fresh, before);
+    this.checkPanel();
+  }
+
+  /** Whether the open form's decision can still be taken from the newest status. */
+  stillPossible() {
+    const to = this.panel?.dataset.to;
+    return !to || transitionsFrom(this.meta, this.current.status).includes(to);
+  }
+
+  /** Marks the open decision form as possible or not, after the status changed. */
+  checkPanel() {
+    const form = this.panel;
+    const to = form?.dataset.to;
+    if (!form || !to) return;
+    if (this.stillPossible()) {
+      if (form.dataset.impossible) this.markPossible(form);
+      return;
+    }
+    const { names, own } = changedBy(this.report, this.current);
+    this.markImpossible(form, to, { names, own });
+  }
+
   render() {
-    const m = this.meta;
-    const r = this.report;
+    // Nothing open: the buttons and any new form start from the newest version.
     this.panel = null;
-    const children = [];
+    this.report = this.current;
     if (!this.options.canChange) {
       this.element.replaceChildren();
       return;
     }
-    const targets = transitionsFrom(m, r.status);
-    const groupLabel = `Besluit over ${this.options.name ?? r.reference}`;
-    const buttons = targets.map((to) =>
+    this.actions = h('div', { class: 'rk-decide__actions', role: 'group', 'aria-label': `Besluit over ${this.options.name ?? this.current.reference}` }, this.actionButtons());
+    this.notice = h('div', { class: 'rk-decide__notice', role: 'status' });
+    this.slot = h('div', { class: 'rk-decide__slot' });
+    this.element.replaceChildren(this.actions, this.notice, this.slot);
+    this.markDrafts();
+  }
+
+  /** One button per step the newest status allows, and the one for assignment and priority. */
+  actionButtons() {
+    const m = this.meta;
+    const r = this.current;
+    const buttons = transitionsFrom(m, r.status).map((to) =>
       h(
         'button',
         {
@@ -509,21 +590,50 @@ export class Decisions {
         'Toewijzen en prioriteit',
       ),
     );
-    children.push(h('div', { class: 'rk-decide__actions', role: 'group', 'aria-label': groupLabel }, buttons));
-    this.notice = h('div', { class: 'rk-decide__notice', role: 'status' });
-    children.push(this.notice);
-    this.slot = h('div', { class: 'rk-decide__slot' });
-    children.push(this.slot);
-    this.element.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
-    this.markDrafts();
+    return buttons;
   }
 
-  showChangedNotice(fresh) {
+  /** The buttons again for the newest status, an open form left as it is; the focus stays. */
+  renderActions() {
+    if (!this.actions) return;
+    const focused = this.focusedAction();
+    const opened = this.opener ? actionKey(this.opener) : null;
+    this.actions.replaceChildren(...this.actionButtons());
+    this.markDrafts();
+    this.opener = opened === null ? null : this.buttonByKey(opened);
+    if (this.opener && this.panel) {
+      this.opener.setAttribute('aria-expanded', 'true');
+      this.opener.setAttribute('aria-controls', this.panel.id);
+    }
+    if (focused !== null) this.refocus(focused);
+  }
+
+  focusedAction() {
+    const el = document.activeElement;
+    return el && this.actions?.contains(el) && el.matches('.rk-decide__button') ? actionKey(el) : null;
+  }
+
+  buttonByKey(key) {
+    return key === 'assign' ? this.element.querySelector('.rk-decide__assign') : this.buttonFor(key);
+  }
+
+  /** The focus back on the same step, or (when that is gone) on the first one. */
+  refocus(key) {
+    (this.buttonByKey(key) ?? this.element.querySelector('.rk-decide__button'))?.focus();
+  }
+
+  showChangedNotice(fresh, before = this.report) {
+    const { names, own } = changedBy(before, fresh);
+    const statusChanged = fresh.status !== before.status;
+    const possible = this.stillPossible();
     this.notice?.replaceChildren(
       h(
         'p',
         { class: 'utrecht-paragraph rk-decide__changed' },
-        `Let op: iemand anders heeft deze melding zojuist gewijzigd (status nu: ${statusLabel(this.meta, fresh.status)}). Als u opslaat, ziet u eerst wat er veranderde.`,
+        own ? 'Let op: u heeft deze melding zelf gewijzigd' : ['Let op: ', whoNodes(names), ' heeft deze melding zojuist gewijzigd'],
+        ` (status nu: ${statusLabel(this.meta, fresh.status)}).`,
+        statusChanged ? ' U ziet nu alleen de stappen die vanuit deze status mogen.' : '',
+        this.panel && possible ? ' Als u opslaat, ziet u eerst wat er veranderde.' : '',
       ),
     );
   }
@@ -539,6 +649,8 @@ export class Decisions {
     this.panel?.remove();
     this.panel = null;
     this.opener = null;
+    // Nothing open any more: what comes next starts from the newest version.
+    this.report = this.current;
     for (const b of this.element.querySelectorAll('.rk-decide__button')) b.setAttribute('aria-expanded', 'false');
     let kept = null;
     if (to) {
@@ -546,14 +658,19 @@ export class Decisions {
       if (draftFor(this.report.id, to)) kept = to;
       this.markDrafts();
     }
-    if (focusOpener && opener?.isConnected) opener.focus();
+    if (focusOpener) (opener?.isConnected ? opener : this.element.querySelector('.rk-decide__button'))?.focus();
     return kept;
   }
 
   /** Closed by the user (Escape, ‘Annuleren’): the form goes, what was typed in it is kept. */
   cancelPanel() {
+    const from = this.report.status;
     const kept = this.closePanel();
-    if (kept) announce(`Het formulier is gesloten. Uw tekst is bewaard, maar niet opgeslagen; u ziet hem weer als u ‘${actionLabel(this.meta, this.report.status, kept)}’ kiest.`);
+    if (!kept) return;
+    const action = actionLabel(this.meta, from, kept);
+    if (transitionsFrom(this.meta, this.current.status).includes(kept))
+      announce(`Het formulier is gesloten. Uw tekst is bewaard, maar niet opgeslagen; u ziet hem weer als u ‘${action}’ kiest.`);
+    else announce(`Het formulier is gesloten. Uw tekst bij ‘${action}’ is niet opgeslagen; die stap kan nu niet. De tekst blijft in dit tabblad bewaard voor als die stap weer kan.`);
   }
 
   /**
@@ -646,6 +763,11 @@ export class Decisions {
     form.addEventListener('change', keep);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      // A decision no longer possible is not sent (Enter in a field): its explanation again.
+      if (form.dataset.impossible) {
+        form.querySelector('.rk-conflict .rk-alert__title')?.focus();
+        return;
+      }
       this.submitStatus(form, to);
     });
     this.attachPanel(form, opener, { focus: given.focus !== false });
@@ -829,30 +951,203 @@ export class Decisions {
     const submit = form.querySelector('button[type="submit"]');
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
+    this.sending = true;
     // No answer for a while (a frozen or overloaded server): say so, without sending again. A
     // decision's text stays kept in this tab until it is saved (drafts above).
     form.querySelector('.rk-slow')?.remove();
     const done = whenSlow(() => {
       form.querySelector(':scope > .rk-decide__buttons')?.before(slowAnswerAlert(info.kind === 'status' ? 'Uw besluit' : 'Uw wijziging', info.kind === 'status'));
     });
+    const base = this.report;
     try {
-      const res = await api('PATCH', `/api/v1/reports/${encodeURIComponent(this.report.id)}`, { body, ifMatch: this.report.version });
+      const res = await api('PATCH', `/api/v1/reports/${encodeURIComponent(base.id)}`, { body, ifMatch: base.version });
       const updated = res.data ?? {};
       if (updated.version === undefined || updated.version === null) updated.version = versionFromEtag(res.etag);
-      if (info.kind === 'status') dropDraft(this.report.id);
-      rememberReports([updated]);
-      this.closePanel({ focusOpener: false });
-      this.report = updated;
-      this.render();
-      this.options.onSaved?.(updated, info);
+      // The same version back: the server had nothing to change (the report already was so)
+      // and wrote no history. That is not a decision taken.
+      const unchanged = String(updated.version) === String(base.version);
+      this.finishSaved(updated, { ...info, unchanged });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 412) await this.showConflict(form, info);
-      else this.showError(form, err);
+      if (!(err instanceof ApiError)) throw err;
+      // No answer at all: perhaps the server did save it. Should the change show up after all,
+      // it is recognised as this one (update(), showConflict()).
+      if (err.status === 0) this.unconfirmed = { ...info, body, version: base.version };
+      if (err.status === 412) await this.showConflict(form, info);
+      else {
+        this.showError(form, err);
+        // A newer version that arrived while this was on its way.
+        if (this.panel === form && isNewer(this.current, this.report)) {
+          if (this.unconfirmed && this.confirms(this.current)) this.savedAfterAll(this.current);
+          else this.afterChange(this.report);
+        }
+      }
     } finally {
+      this.sending = false;
       done();
       form.querySelector('.rk-slow')?.remove();
       submit.disabled = false;
       form.removeAttribute('aria-busy');
+    }
+  }
+
+  /** Saved: the form goes, its kept text too, and the buttons follow the saved version. */
+  finishSaved(updated, info) {
+    this.unconfirmed = null;
+    if (info.kind === 'status') dropDraft(updated.id ?? this.report.id);
+    rememberReports([updated]);
+    this.closePanel({ focusOpener: false });
+    if (!isNewer(this.current, updated)) this.current = updated;
+    this.render();
+    this.options.onSaved?.(this.current, info);
+  }
+
+  /** Whether `fresh` holds the change whose answer never came, made by this member and nobody else. */
+  confirms(fresh, base = this.report) {
+    const u = this.unconfirmed;
+    if (!u || !isNewer(fresh, { version: u.version })) return false;
+    if (!changedBy(base, fresh).own) return false;
+    for (const [name, value] of Object.entries(u.body)) {
+      if (name === 'note') continue;
+      if (String(fresh[name] ?? '') !== String(value ?? '')) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The save whose answer was lost did succeed. With its form still open, as after a normal
+   * save; with the form closed meanwhile, only a word (the focus stays where it is).
+   */
+  savedAfterAll(fresh) {
+    const info = this.unconfirmed;
+    this.unconfirmed = null;
+    const open = info.kind === 'status' ? this.panel?.dataset.to === info.to : this.panel?.dataset.kind === 'assign';
+    if (open) {
+      this.finishSaved(fresh, { ...info, afterAll: true });
+      return;
+    }
+    if (info.kind === 'status') dropDraft(this.report.id, info.to);
+    this.current = fresh;
+    if (this.panel) {
+      this.renderActions();
+      this.checkPanel();
+    } else this.render();
+    this.options.onSaved?.(fresh, { ...info, afterAll: true, quiet: true });
+  }
+
+  /** Adds the explanation that the open decision can no longer be taken, with what to do now. */
+  markImpossible(form, to, { names, own }) {
+    const fresh = this.current;
+    form.dataset.impossible = 'true';
+    const submit = form.querySelector(':scope > .rk-decide__buttons > button[type="submit"]');
+    if (submit) submit.hidden = true;
+    const titleId = uid('rk-impossible-title');
+    const box = form.querySelector('.rk-conflict');
+    box.replaceChildren(
+      h(
+        'div',
+        { class: 'utrecht-alert utrecht-alert--warning rk-alert rk-conflict__alert rk-impossible', role: 'alert', 'aria-labelledby': titleId },
+        h(
+          'div',
+          { class: 'utrecht-alert__content' },
+          h(
+            'div',
+            { class: 'utrecht-alert__message' },
+            h('p', { class: 'utrecht-paragraph rk-alert__title', id: titleId, tabindex: '-1' }, 'Dit besluit kan niet meer'),
+            this.impossibleParts(form, to, { names, own, from: this.report.status, fresh }),
+          ),
+        ),
+      ),
+    );
+    box.hidden = false;
+  }
+
+  /** The explanation and the buttons for a decision that can no longer be taken (live or 412). */
+  impossibleParts(form, to, { names, own, from, fresh }) {
+    const m = this.meta;
+    const label = statusLabel(m, fresh.status);
+    const action = actionLabel(m, from, to);
+    const who = own ? 'U heeft' : [whoNodes(names), ' heeft'];
+    const what =
+      fresh.status === to
+        ? [who, ` de melding intussen al de status ‘${label}’ gegeven. Dit besluit is dus al genomen.`]
+        : [who, ` de melding intussen de status ‘${label}’ gegeven. Vanuit die status kan ‘${action}’ niet.`];
+    const note = form.elements.note;
+    const asComment = h(
+      'button',
+      { type: 'button', class: 'utrecht-button utrecht-button--primary-action rk-impossible__comment', onclick: (e) => this.postAsComment(form, to, e.currentTarget) },
+      'Tekst als interne opmerking plaatsen',
+    );
+    const hasNote = () => Boolean(note?.value.trim());
+    asComment.hidden = !hasNote();
+    form.addEventListener('input', () => {
+      asComment.hidden = !hasNote();
+    });
+    const forget = h(
+      'button',
+      {
+        type: 'button',
+        class: 'utrecht-button utrecht-button--secondary-action',
+        onclick: () => {
+          // Explicitly thrown away: nothing of it is kept.
+          dropDraft(this.report.id, to);
+          this.closePanel({ focusOpener: false });
+          this.render();
+          this.element.querySelector('.rk-decide__button')?.focus();
+          announce('Uw besluit is vergeten.');
+        },
+      },
+      'Mijn besluit vergeten',
+    );
+    return [
+      h('p', { class: 'utrecht-paragraph' }, what),
+      h(
+        'p',
+        { class: 'utrecht-paragraph' },
+        `U ziet nu alleen de stappen die vanuit ‘${label}’ mogen. `,
+        note ? 'Uw tekst staat hieronder nog en is niet verstuurd. U kunt hem als interne opmerking plaatsen, of kopiëren en bij een van die stappen gebruiken.' : '',
+      ),
+      h('div', { class: 'rk-decide__buttons' }, note ? asComment : null, forget),
+    ];
+  }
+
+  /** The status allows the open decision again (it went back): the form can be saved again. */
+  markPossible(form) {
+    delete form.dataset.impossible;
+    const submit = form.querySelector(':scope > .rk-decide__buttons > button[type="submit"]');
+    if (submit) submit.hidden = false;
+    const box = form.querySelector('.rk-conflict');
+    box.replaceChildren();
+    box.hidden = true;
+  }
+
+  /** Posts the text of a decision that can no longer be taken as an internal comment. */
+  async postAsComment(form, to, button) {
+    const text = form.elements.note?.value.trim() ?? '';
+    if (!text) return;
+    clearFieldErrors(form);
+    clearFormError(form);
+    if (characterCount(text) > NOTE_LIMIT) {
+      setFieldError(form, 'note', tooLongMessage(text, NOTE_LIMIT));
+      form.elements.note.focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      const res = await api('POST', `/api/v1/reports/${encodeURIComponent(this.report.id)}/comments`, { body: { body: text, visibility: 'internal' } });
+      dropDraft(this.report.id, to);
+      this.closePanel({ focusOpener: false });
+      this.render();
+      this.element.querySelector('.rk-decide__button')?.focus();
+      announce('Uw tekst is als interne opmerking geplaatst.');
+      this.options.onCommented?.(res.data ?? {});
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 422) {
+        showFormError(form, 'De opmerking kon niet worden geplaatst.', Object.entries(err.fields).map(([name, english]) => fieldMessage(name === 'body' ? 'note' : name, String(english ?? ''))));
+        errorBox(form).setAttribute('tabindex', '-1');
+        errorBox(form).focus();
+      } else this.showError(form, err);
+    } finally {
+      button.disabled = false;
     }
   }
 
@@ -886,6 +1181,13 @@ export class Decisions {
       this.showError(form, err);
       return;
     }
+    if (!isNewer(this.current, fresh)) this.current = fresh;
+    // The earlier attempt, whose answer never came, was saved after all.
+    if (this.unconfirmed && this.confirms(fresh, before)) {
+      this.options.onFresh?.(fresh);
+      this.savedAfterAll(fresh);
+      return;
+    }
     // From here on the user's change applies to the new version. Fields the user left alone
     // show the new values (and are not sent).
     this.report = fresh;
@@ -903,13 +1205,13 @@ export class Decisions {
       }
     }
     this.options.onFresh?.(fresh);
+    // The buttons offer what the new status allows.
+    this.renderActions();
     this.notice?.replaceChildren();
 
     const changes = changesBetween(m, before, fresh);
-    const since = before.updated_at ?? '';
-    const events = (fresh.history ?? []).filter((ev) => (ev.at ?? '') > since && ev.type !== 'created');
-    const actors = [...new Set(events.map((ev) => actorLabel(ev.actor)))];
-    const who = actors.length ? actors.join(' en ') : 'iemand anders';
+    const { events, names, own } = changedBy(before, fresh);
+    const who = names.length ? names.map(actorLabel).join(' en ') : 'iemand anders';
     const stillAllowed = info.kind !== 'status' || transitionsFrom(m, fresh.status).includes(info.to);
     const titleId = uid('rk-conflict-title');
     const box = form.querySelector('.rk-conflict');
@@ -929,6 +1231,8 @@ export class Decisions {
       },
       'Mijn wijziging vergeten',
     );
+    if (stillAllowed) delete form.dataset.impossible;
+    else form.dataset.impossible = 'true';
     box.replaceChildren(
       h(
         'div',
@@ -939,8 +1243,14 @@ export class Decisions {
           h(
             'div',
             { class: 'utrecht-alert__message' },
-            h('p', { class: 'utrecht-paragraph rk-alert__title', id: titleId, tabindex: '-1' }, 'Iemand anders was u voor'),
-            h('p', { class: 'utrecht-paragraph' }, `Deze melding is gewijzigd door ${who}, nadat u hem opende. Uw wijziging is daarom niet opgeslagen; wat u invulde, staat er nog.`),
+            h('p', { class: 'utrecht-paragraph rk-alert__title', id: titleId, tabindex: '-1' }, own ? 'U had deze melding intussen zelf gewijzigd' : 'Iemand anders was u voor'),
+            h(
+              'p',
+              { class: 'utrecht-paragraph' },
+              own
+                ? 'Deze melding is door uzelf gewijzigd (misschien in een ander tabblad of venster), nadat u dit formulier opende. Wat u hier invulde, is daarom niet opgeslagen; het staat er nog.'
+                : `Deze melding is gewijzigd door ${who}, nadat u hem opende. Uw wijziging is daarom niet opgeslagen; wat u invulde, staat er nog.`,
+            ),
             h('p', { class: 'utrecht-paragraph rk-conflict__subtitle' }, 'Dit is er intussen veranderd:'),
             h(
               'ul',
@@ -961,9 +1271,11 @@ export class Decisions {
               changes.length || events.length ? null : h('li', { class: 'utrecht-unordered-list__item' }, 'Er is een nieuwere versie opgeslagen.'),
             ),
             stillAllowed
-              ? h('p', { class: 'utrecht-paragraph' }, 'Wilt u uw eigen wijziging toch opslaan? Die gaat dan uit van de nieuwe versie hierboven.')
-              : h('p', { class: 'utrecht-paragraph' }, `Uw besluit kan niet meer: de melding heeft nu de status ‘${statusLabel(m, fresh.status)}’.`),
-            h('div', { class: 'rk-decide__buttons' }, stillAllowed ? redo : null, forget),
+              ? [
+                  h('p', { class: 'utrecht-paragraph' }, 'Wilt u uw eigen wijziging toch opslaan? Die gaat dan uit van de nieuwe versie hierboven.'),
+                  h('div', { class: 'rk-decide__buttons' }, redo, forget),
+                ]
+              : this.impossibleParts(form, info.to, { names, own, from: before.status, fresh }),
           ),
         ),
       ),
@@ -974,4 +1286,54 @@ export class Decisions {
     if (submit) submit.hidden = !stillAllowed;
     box.querySelector(`#${CSS.escape(titleId)}`).focus();
   }
+}
+
+// ------------------------------------------------------------------------------ helpers
+
+/** Whether version `a` is newer than version `b` (versions count up). */
+function isNewer(a, b) {
+  const x = Number(a?.version);
+  const y = Number(b?.version);
+  if (Number.isFinite(x) && Number.isFinite(y)) return x > y;
+  return String(a?.version) !== String(b?.version);
+}
+
+/** "Afwijzen" → the key of a button in the row: the step it takes, or 'assign'. */
+function actionKey(button) {
+  return button.dataset.to ?? 'assign';
+}
+
+/** History events of `fresh` that `before` did not have yet (not the report's creation). */
+export function eventsSince(before, fresh) {
+  const history = (fresh?.history ?? []).filter((ev) => ev.type !== 'created');
+  // Events carry increasing ids; a list item has no history, then its time decides.
+  const seen = Array.isArray(before?.history) ? before.history.map((ev) => Number(ev.id)).filter(Number.isFinite) : [];
+  if (seen.length) {
+    const last = Math.max(...seen);
+    return history.filter((ev) => Number(ev.id) > last);
+  }
+  const since = before?.updated_at ?? '';
+  return history.filter((ev) => (ev.at ?? '') > since);
+}
+
+/**
+ * Who changed the report between two versions: {events, names (usernames, `reporter`), own:
+ * every change was made by the logged-in member}.
+ */
+export function changedBy(before, fresh) {
+  const events = eventsSince(before, fresh);
+  const names = [...new Set(events.map((ev) => ev.actor ?? ''))];
+  const me = currentUser();
+  return { events, names, own: Boolean(me) && names.length > 0 && names.every((n) => n === me) };
+}
+
+/** "anna", "anna en de melder", or "iemand anders" when the history does not say. */
+function whoNodes(names) {
+  if (!names.length) return 'iemand anders';
+  const out = [];
+  names.forEach((name, i) => {
+    if (i > 0) out.push(' en ');
+    out.push(name && name !== 'reporter' && name !== 'system' ? userText(name) : actorLabel(name));
+  });
+  return out;
 }

@@ -29,7 +29,7 @@ import {
   versionFromEtag,
   whenSlow,
 } from './api.js';
-import { clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberAssignee, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
+import { changedBy, clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberAssignee, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const REPORT_ID = main.dataset.reportId;
@@ -464,10 +464,17 @@ function build(r) {
     name: r.reference,
     onSaved: (updated, info) => {
       state.ownVersions.add(String(updated.version));
-      announce(info.kind === 'status' ? 'Besluit opgeslagen.' : 'Toewijzing en prioriteit opgeslagen.');
-      refresh().then(() => document.getElementById('besluit-titel')?.focus());
+      announce(savedText(info));
+      refresh().then(() => {
+        if (!info.quiet) document.getElementById('besluit-titel')?.focus();
+      });
     },
     onFresh: (fresh) => show(fresh, { keepDecisions: true }),
+    // The text of a decision that could no longer be taken, posted as a comment.
+    onCommented: (comment) => {
+      if (comment.report?.version !== undefined) state.ownVersions.add(String(comment.report.version));
+      refresh();
+    },
   });
   state.commentForm = canChange() ? buildCommentForm() : null;
   const sections = [parts.facts];
@@ -552,11 +559,14 @@ async function load() {
     if (data.version !== undefined && String(data.version) === String(state.report?.version)) return;
     fetchReport()
       .then((fresh) => {
-        if (String(fresh.version) === String(state.report?.version)) return;
+        const before = state.report;
+        if (String(fresh.version) === String(before?.version)) return;
         show(fresh);
         return state.ownAction.then(() => {
           if (state.ownVersions.has(String(fresh.version))) return;
-          announce(`Deze melding is zojuist bijgewerkt (status: ${statusLabelShort(fresh)}).`);
+          // (one's own change from another tab, or one whose answer got lost, is not someone else's)
+          if (changedBy(before, fresh).own) announce(`U heeft deze melding zelf bijgewerkt (status: ${statusLabelShort(fresh)}).`);
+          else announce(`Deze melding is zojuist bijgewerkt (status: ${statusLabelShort(fresh)}).`);
         });
       })
       .catch(() => {});
@@ -584,6 +594,16 @@ function tellRestored(decision, comment) {
     decision ? 'Naar het besluit' : 'Naar de opmerking',
   );
   showPageAlert('Uw werk is bewaard', `${what} bewaard, maar nog niet opgeslagen. Controleer het en sla het op.`, { kind: 'info', actions: [go] });
+}
+
+/** What the page says after saving a decision or an assignment. */
+function savedText(info) {
+  const status = info.kind === 'status';
+  // The server answered with the same version: it had nothing to change and wrote no history.
+  if (info.unchanged) return status ? 'Er is niets veranderd: de melding had deze status al.' : 'Er is niets veranderd.';
+  // The answer was lost, but the change arrived after all.
+  if (info.afterAll) return status ? 'Uw besluit is toch opgeslagen.' : 'Uw wijziging is toch opgeslagen.';
+  return status ? 'Besluit opgeslagen.' : 'Toewijzing en prioriteit opgeslagen.';
 }
 
 function statusLabelShort(r) {

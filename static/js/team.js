@@ -34,7 +34,7 @@ import {
   userText,
   versionFromEtag,
 } from './api.js';
-import { Decisions, markField, referenceOf, rememberAssignee, rememberReports } from './decide.js';
+import { changedBy, Decisions, markField, referenceOf, rememberAssignee, rememberReports } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const WEEK = main.dataset.week;
@@ -428,9 +428,20 @@ function focusAfterRemoval(next) {
 function onSaved(entry, updated, info) {
   const m = state.meta;
   const ref = updated.reference ?? entry.report.reference;
-  if (info.kind === 'status') announce(`${ref}: besluit opgeslagen. De status is nu ‘${statusLabel(m, updated.status)}’.`);
+  const status = statusLabel(m, updated.status);
+  if (info.unchanged)
+    // The same version back: the server had nothing to change and wrote no history.
+    announce(info.kind === 'status' ? `${ref}: er is niets veranderd; de melding had de status ‘${status}’ al.` : `${ref}: er is niets veranderd.`);
+  else if (info.afterAll)
+    // The answer was lost, but the change arrived after all.
+    announce(info.kind === 'status' ? `${ref}: uw besluit is toch opgeslagen. De status is nu ‘${status}’.` : `${ref}: uw wijziging is toch opgeslagen.`);
+  else if (info.kind === 'status') announce(`${ref}: besluit opgeslagen. De status is nu ‘${status}’.`);
   else announce(`${ref}: toewijzing en prioriteit opgeslagen.`);
-  if (staysListed(updated)) {
+  if (info.quiet) {
+    // Not right after a click of the user's: the focus stays where it is.
+    if (staysListed(updated) || entry.decisions.busy) fillMeta(entry, updated);
+    else removeEntry(entry);
+  } else if (staysListed(updated)) {
     fillMeta(entry, updated);
     entry.heading.focus();
   } else {
@@ -742,16 +753,24 @@ async function onUpdated(data) {
     if (data.status && data.status === state.filters.status && WEEK === THIS_WEEK && !state.filters.q) await onCreated(data);
     return;
   }
-  if (data.version !== undefined && String(data.version) === String(entry.decisions.report.version)) return;
+  if (data.version !== undefined && String(data.version) === String(entry.decisions.current.version)) return;
   let fresh;
   try {
     fresh = await fetchReport(data.id);
   } catch {
     return;
   }
-  if (String(fresh.version) === String(entry.decisions.report.version)) return;
+  if (String(fresh.version) === String(entry.decisions.current.version)) return;
+  // One's own decision whose answer got lost: the card handles it as saved (onSaved).
+  if (entry.decisions.unconfirmed && entry.decisions.confirms(fresh)) {
+    entry.decisions.update(fresh);
+    return;
+  }
   if (!entry.decisions.busy && !staysListed(fresh)) {
-    announce(`${fresh.reference} is intussen door iemand anders behandeld: ${statusLabel(state.meta, fresh.status)}.`);
+    const { own } = changedBy(entry.report, fresh);
+    announce(own
+      ? `${fresh.reference} is door u behandeld (in een ander tabblad of venster): ${statusLabel(state.meta, fresh.status)}.`
+      : `${fresh.reference} is intussen door iemand anders behandeld: ${statusLabel(state.meta, fresh.status)}.`);
     removeEntry(entry);
     return;
   }
@@ -780,7 +799,7 @@ async function resync() {
         const added = buildEntry(r, { fresh: true });
         ensureList().append(added.li);
       }
-    } else if (String(r.version) !== String(entry.decisions.report.version)) {
+    } else if (String(r.version) !== String(entry.decisions.current.version)) {
       fillMeta(entry, r);
       entry.decisions.update(r);
     }

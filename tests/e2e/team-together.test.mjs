@@ -1,0 +1,326 @@
+// The team working together in real browsers: what the pages do when someone else (or the
+// same member elsewhere) changed a report meanwhile, when an answer got lost, when the tab is
+// closed with unsent text, and the smaller things around the dashboard's list (Back/Forward,
+// references in the search, the order of live additions, future weeks, counters, other tabs).
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import { createReport, fetchMeta, useServerAndBrowser, watchPage } from './lib/server.mjs';
+
+const env = useServerAndBrowser();
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const USERS = { anna: 'anna-wachtwoord-2026', bram: 'bram-wachtwoord-2026' };
+
+function addUser(name, role = 'triager') {
+  const out = spawnSync(process.env.RODEKNOP_BIN, ['user', 'add', '--db', env.server.dbPath, '--username', name, '--role', role], {
+    input: `${USERS[name]}\n`,
+    encoding: 'utf8',
+  });
+  assert.equal(out.status, 0, `user add ${name}: ${out.stderr}`);
+}
+
+let usersMade = false;
+function ensureUsers() {
+  if (usersMade) return;
+  addUser('anna');
+  addUser('bram');
+  usersMade = true;
+}
+
+/** Logs in through /login, starting from `path` (the gate sends the browser to the login page). */
+async function login(page, path = '/team', user = 'anna') {
+  await page.goto(`${env.server.url}${path}`);
+  assert.match(page.url(), /\/login\?next=/, 'a browser without a session goes to the login page');
+  await page.fill('#field-username', user);
+  await page.fill('#field-password', USERS[user]);
+  await Promise.all([page.waitForURL((u) => u.pathname === path.split('?')[0]), page.keyboard.press('Enter')]);
+}
+
+/** A team member working outside the browser: a session of their own. */
+async function apiSession(user) {
+  const res = await fetch(`${env.server.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: user, password: USERS[user] }),
+  });
+  assert.equal(res.status, 200);
+  const { csrf_token: csrf } = await res.json();
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  return async (method, path, body, headers = {}) => {
+    const r = await fetch(`${env.server.url}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) };
+  };
+}
+
+/** PATCH with the current version, as a colleague's browser would. */
+async function change(call, id, body) {
+  const current = await call('GET', `/api/v1/reports/${id}`);
+  const res = await call('PATCH', `/api/v1/reports/${id}`, body, { 'if-match': current.etag });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+}
+
+async function reply(report, body) {
+  const res = await fetch(`${env.server.url}/api/v1/track/${report.tracking_token}/replies`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ body }),
+  });
+  assert.equal(res.status, 201);
+}
+
+let counter = 0;
+async function newReport(meta, title) {
+  counter += 1;
+  return createReport(env.server.url, {
+    title,
+    procedure: `Procedure ${counter}`,
+    description: `Wat er misgaat bij melding ${counter}.`,
+    department: meta.departments[counter % meta.departments.length].key,
+    category: meta.categories[counter % meta.categories.length].key,
+  });
+}
+
+function card(page, reference) {
+  return page.locator('.rk-item', { has: page.locator('.rk-ref', { hasText: reference }) });
+}
+
+/** No live updates in this page: the event stream answers, but says nothing (and asks to wait before reconnecting). */
+async function withoutLiveUpdates(page) {
+  await page.route('**/api/v1/events', (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 600000\n\n' }));
+}
+
+/** The steps the decision buttons of `scope` offer (data-to), in order. */
+function offered(scope) {
+  return scope.locator('.rk-decide__button[data-to]').evaluateAll((buttons) => buttons.map((b) => b.dataset.to));
+}
+
+async function assertAccessible(page, what) {
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const text = violations.map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n${v.nodes.slice(0, 3).map((n) => `    ${n.target.join(' ')}`).join('\n')}`).join('\n');
+  assert.equal(violations.length, 0, `axe found ${violations.length} violation(s) on ${what}:\n${text}`);
+}
+
+test('after a colleague decided, the report page offers only the steps of the new status and keeps the typed text', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Afvalpas aanvragen kan alleen aan de balie');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  const streaming = page.waitForResponse((r) => r.url().endsWith('/api/v1/events'));
+  await login(page, `/team/reports/${created.id}`);
+  await streaming;
+  const besluit = page.locator('#besluit');
+  await besluit.locator('.rk-decide__button').first().waitFor();
+  assert.deepEqual(await offered(besluit), meta.transitions.new);
+
+  // Anna types a rejection …
+  await besluit.getByRole('button', { name: 'Afwijzen', exact: true }).click();
+  const note = besluit.locator('textarea[name="note"]');
+  await note.fill('Dit regelt het Rijk, niet de gemeente.');
+  // … while Bram (here through the API) accepts the report.
+  const bram = await apiSession('bram');
+  await change(bram, created.id, { status: 'accepted', note: 'We pakken dit op.' });
+
+  // Live: the buttons are those allowed from ‘Geaccepteerd’, the open form says it cannot be
+  // saved any more, and there is no button that would try.
+  const impossible = besluit.locator('.rk-impossible');
+  await impossible.waitFor({ timeout: 10_000 });
+  await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('#besluit .rk-decide__button[data-to]')].map((b) => b.dataset.to)) === want, JSON.stringify(meta.transitions.accepted));
+  assert.match(await impossible.textContent(), /Dit besluit kan niet meer/);
+  assert.match(await impossible.textContent(), /bram heeft de melding intussen de status ‘Geaccepteerd’ gegeven\. Vanuit die status kan ‘Afwijzen’ niet\./);
+  assert.equal(await besluit.getByRole('button', { name: 'Besluit opslaan' }).count(), 0, 'no active save button for an impossible decision');
+  assert.equal(await note.inputValue(), 'Dit regelt het Rijk, niet de gemeente.', 'the typed text stays');
+  await assertAccessible(page, '/team/reports/{id} with a decision that can no longer be taken');
+
+  // The text can become an internal comment.
+  await impossible.getByRole('button', { name: 'Tekst als interne opmerking plaatsen' }).click();
+  await page.locator('.rk-comment--comment', { hasText: 'Dit regelt het Rijk, niet de gemeente.' }).waitFor();
+  assert.match(await page.locator('.rk-comment--comment', { hasText: 'Dit regelt het Rijk' }).textContent(), /Intern/);
+  assert.equal(await besluit.locator('form').count(), 0, 'the form is closed');
+  await page.locator('#rk-live', { hasText: 'Uw tekst is als interne opmerking geplaatst.' }).waitFor();
+  const after = (await bram('GET', `/api/v1/reports/${created.id}`)).body;
+  assert.equal(after.status, 'accepted');
+  assert.equal(after.history.filter((e) => e.type === 'status').length, 1, 'no decision was sent');
+  assert.equal(after.comments.at(-1).visibility, 'internal');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('after a 412, the buttons follow the new status, also after Annuleren; no save button that cannot succeed', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Leerlingenvervoer: drie keer hetzelfde formulier');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await withoutLiveUpdates(page);
+  await login(page, `/team/reports/${created.id}`);
+  const besluit = page.locator('#besluit');
+  await besluit.getByRole('button', { name: 'Afwijzen', exact: true }).click();
+  await besluit.locator('textarea[name="note"]').fill('Geen belemmering.');
+  const bram = await apiSession('bram');
+  await change(bram, created.id, { status: 'accepted' });
+
+  await besluit.getByRole('button', { name: 'Besluit opslaan' }).click();
+  const conflict = besluit.locator('.rk-conflict__alert');
+  await conflict.waitFor();
+  assert.match(await conflict.textContent(), /Iemand anders was u voor/);
+  assert.match(await conflict.textContent(), /Vanuit die status kan ‘Afwijzen’ niet/);
+  assert.equal(await besluit.getByRole('button', { name: 'Besluit opslaan' }).isVisible(), false, '‘Besluit opslaan’ is gone');
+  assert.deepEqual(await offered(besluit), meta.transitions.accepted);
+  await assertAccessible(page, '/team/reports/{id} after a 412 for a decision no longer possible');
+
+  await besluit.getByRole('button', { name: 'Annuleren' }).click();
+  assert.deepEqual(await offered(besluit), meta.transitions.accepted, 'still the steps of the new status');
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('rk-decide__button')), true, 'the focus is on a step');
+  assert.equal((await bram('GET', `/api/v1/reports/${created.id}`)).body.history.filter((e) => e.type === 'status').length, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('when the reporter answers, the buttons change from ‘Terug naar de wachtrij’ to those of a new report; the focus stays on a step', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Bewonerskaart: formulier B12 bestaat niet meer');
+  const bram = await apiSession('bram');
+  await change(bram, created.id, { status: 'needs_info', note: 'Welk formulier bedoelt u?' });
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  const streaming = page.waitForResponse((r) => r.url().endsWith('/api/v1/events'));
+  await login(page, `/team/reports/${created.id}`);
+  await streaming;
+  const besluit = page.locator('#besluit');
+  await besluit.locator('.rk-decide__button').first().waitFor();
+  assert.deepEqual(await offered(besluit), meta.transitions.needs_info);
+  await besluit.locator('.rk-decide__button[data-to="new"]').focus();
+
+  await reply(created, 'Het gaat om formulier B12, blad 2.');
+  await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('#besluit .rk-decide__button[data-to]')].map((b) => b.dataset.to)) === want, JSON.stringify(meta.transitions.new), { timeout: 10_000 });
+  assert.equal(await page.evaluate(() => document.activeElement?.matches('#besluit .rk-decide__button')), true, 'the focus is on a step, not lost');
+  await besluit.locator('.rk-decide__changed', { hasText: 'de melder heeft deze melding zojuist gewijzigd (status nu: Nieuw)' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('on /team, a card whose report was decided by someone else offers the new steps and no save', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Kwijtschelding: drie keer dezelfde bewijsstukken');
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  const item = card(page, created.reference);
+  await item.waitFor();
+  await page.locator('.rk-connection[data-state="open"]').waitFor();
+  await item.getByRole('button', { name: 'Afwijzen', exact: true }).click();
+  await item.locator('textarea[name="note"]').fill('Valt onder de landelijke regels.');
+  const bram = await apiSession('bram');
+  await change(bram, created.id, { status: 'accepted' });
+
+  await item.locator('.rk-impossible').waitFor({ timeout: 10_000 });
+  assert.deepEqual(await offered(item), meta.transitions.accepted);
+  assert.equal(await item.getByRole('button', { name: 'Besluit opslaan' }).count(), 0);
+  assert.match(await item.locator('.rk-card__meta').textContent(), /Geaccepteerd/);
+  assert.equal(await item.locator('textarea[name="note"]').inputValue(), 'Valt onder de landelijke regels.');
+  // Thrown away explicitly, the card offers the steps from ‘Geaccepteerd’.
+  await item.getByRole('button', { name: 'Mijn besluit vergeten' }).click();
+  assert.equal(await item.locator('form').count(), 0);
+  assert.deepEqual(await offered(item), meta.transitions.accepted);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a save that changes nothing does not say ‘Besluit opgeslagen’', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Parkeren bij de kinderopvang: vergunning per kind');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  // A transition table that offers ‘Terug naar de wachtrij’ on a new report: the server answers
+  // such a step with 200 and the same version, and writes nothing.
+  await page.route('**/api/v1/meta', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.transitions.new = [...body.transitions.new, 'new'];
+    await route.fulfill({ response: res, json: body });
+  });
+  await login(page, `/team/reports/${created.id}`);
+  await page.locator('#besluit').getByRole('button', { name: 'Terug naar de wachtrij' }).click();
+  await page.locator('#besluit').getByRole('button', { name: 'Besluit opslaan' }).click();
+  await page.locator('#rk-live', { hasText: 'Er is niets veranderd: de melding had deze status al.' }).waitFor();
+  assert.doesNotMatch(await page.locator('#rk-live').textContent(), /opgeslagen/);
+  const bram = await apiSession('bram');
+  assert.equal((await bram('GET', `/api/v1/reports/${created.id}`)).body.version, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('one’s own save whose answer got lost is recognised as saved, live and on retrying; never ‘iemand anders’', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const bram = await apiSession('bram');
+
+  /** The server carries out the first PATCH, but its answer never reaches the browser. */
+  const loseFirstAnswer = async (page, id) => {
+    let lost = false;
+    await page.route(`**/api/v1/reports/${id}`, async (route) => {
+      if (route.request().method() !== 'PATCH' || lost) return route.continue();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+  };
+
+  // Live: the change arrives through the event stream.
+  const live = await newReport(meta, 'Verhuizing doorgeven: papieren formulier');
+  let context = await env.browser.newContext();
+  let page = await context.newPage();
+  let problems = watchPage(page);
+  const streaming = page.waitForResponse((r) => r.url().endsWith('/api/v1/events'));
+  await login(page, `/team/reports/${live.id}`);
+  await streaming;
+  await loseFirstAnswer(page, live.id);
+  await page.locator('#besluit').getByRole('button', { name: 'Accepteren' }).click();
+  await page.locator('#besluit textarea[name="note"]').fill('We pakken dit op.');
+  await page.locator('#besluit').getByRole('button', { name: 'Besluit opslaan' }).click();
+  await page.locator('#rk-live', { hasText: 'Uw besluit is toch opgeslagen.' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.locator('#besluit form').count(), 0, 'the form closed as after a save');
+  assert.deepEqual(await offered(page.locator('#besluit')), meta.transitions.accepted);
+  assert.equal(await page.getByText(/iemand anders/i).count(), 0);
+  assert.equal(await page.evaluate((id) => sessionStorage.getItem(`rk-decision-draft:${id}`), live.id), null, 'nothing kept any more');
+  let stored = (await bram('GET', `/api/v1/reports/${live.id}`)).body;
+  assert.equal(stored.history.filter((e) => e.type === 'status').length, 1, 'saved once');
+  assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_RESET|Failed to load resource/.test(p)), []);
+  await context.close();
+
+  // Without live updates: trying again finds the version moved on, by oneself.
+  const retried = await newReport(meta, 'Parkeervergunning: kenteken twee keer invullen');
+  context = await env.browser.newContext();
+  page = await context.newPage();
+  problems = watchPage(page);
+  await withoutLiveUpdates(page);
+  await login(page, `/team/reports/${retried.id}`);
+  await loseFirstAnswer(page, retried.id);
+  await page.locator('#besluit').getByRole('button', { name: 'Accepteren' }).click();
+  await page.locator('#besluit').getByRole('button', { name: 'Besluit opslaan' }).click();
+  await page.locator('#besluit .rk-form-error', { hasText: 'De server is niet bereikbaar' }).waitFor();
+  await page.locator('#besluit').getByRole('button', { name: 'Besluit opslaan' }).click();
+  await page.locator('#rk-live', { hasText: 'Uw besluit is toch opgeslagen.' }).waitFor();
+  assert.equal(await page.getByText(/iemand anders|was u voor/i).count(), 0);
+  stored = (await bram('GET', `/api/v1/reports/${retried.id}`)).body;
+  assert.equal(stored.status, 'accepted');
+  assert.equal(stored.history.filter((e) => e.type === 'status').length, 1, 'saved once');
+  assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_RESET|Failed to load resource/.test(p)), []);
+  await context.close();
+});
