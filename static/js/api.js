@@ -152,6 +152,8 @@ export function toLogin(reason = 'verlopen') {
   const next = `${location.pathname}${location.search}`;
   const params = new URLSearchParams({ next });
   if (reason) params.set('reden', reason);
+  // What was typed is kept in this tab (drafts below) and comes back after logging in.
+  leaveOnPurpose();
   location.assign(`${LOGIN_PATH}?${params}`);
 }
 
@@ -252,7 +254,7 @@ export function slowAnswerAlert(what, kept) {
           { class: 'utrecht-paragraph' },
           `${what} is verstuurd, maar de server heeft na ${SLOW_ANSWER_MS / 1000} seconden nog niet geantwoord. Misschien is het opslaan toch gelukt. Verstuur daarom niets opnieuw. Wacht nog even, of laad de pagina opnieuw: dan ziet u of het is opgeslagen.${kept ? ' Uw tekst blijft in dit tabblad bewaard.' : ''}`,
         ),
-        h('div', { class: 'rk-alert__actions' }, h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => location.reload() }, 'Pagina opnieuw laden')),
+        h('div', { class: 'rk-alert__actions' }, h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => reloadOnPurpose(kept) }, 'Pagina opnieuw laden')),
       ),
     ),
   );
@@ -456,6 +458,72 @@ function claimDrafts() {
 
 claimDrafts();
 
+// ------------------------------------------------------------------------------ leaving with unsent text
+
+// Closing or reloading the tab while a decision note or a comment has not been sent asks the
+// browser's own question ("Wilt u deze site verlaten?"): a closed tab loses what sessionStorage
+// kept. Not asked when the page itself leaves with the text kept in this tab (to the login page
+// and back, a link to another team page, "Pagina opnieuw laden"): the text comes back there.
+let leavingOnPurpose = false;
+
+function storageWorks() {
+  try {
+    sessionStorage.setItem('rk-probe', '1');
+    sessionStorage.removeItem('rk-probe');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The page leaves by itself, with what was typed kept in this tab: no question. */
+export function leaveOnPurpose() {
+  if (!storageWorks()) return; // nothing is kept: the question protects the text
+  leavingOnPurpose = true;
+  // (a navigation that does not happen after all must not switch the question off for good)
+  window.setTimeout(() => {
+    leavingOnPurpose = false;
+  }, 3000);
+}
+
+/** Reloads the page; `kept`: the text stays kept in this tab, so no question. */
+export function reloadOnPurpose(kept = true) {
+  if (kept) leaveOnPurpose();
+  location.reload();
+}
+
+/**
+ * Whether the page holds text that was typed and not sent: an open decision form's note or
+ * earlier report, the comment field, or a decision whose text was kept when its form closed
+ * (its button says "(tekst bewaard)").
+ */
+export function unsentText() {
+  const fields = document.querySelectorAll('.rk-decide__panel textarea, .rk-decide__panel input[name="duplicate_of"], .rk-comment-form textarea');
+  for (const field of fields) if (field.value.trim()) return true;
+  return document.querySelector('.rk-decide__draft-mark') !== null;
+}
+
+/** Asks before the tab closes or reloads while unsentText(); call once per page. */
+export function guardUnsentText() {
+  // A link to another page of this site (the report, back to the week): the text is kept in
+  // this tab and restored when the page that has it opens again.
+  window.addEventListener('click', (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    if (!link || (link.target && link.target !== '_self') || link.hasAttribute('download')) return;
+    const url = new URL(link.href, location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    if (url.pathname === location.pathname && url.search === location.search && url.hash) return; // within this page
+    leaveOnPurpose();
+  });
+  window.addEventListener('beforeunload', (event) => {
+    if (leavingOnPurpose || !unsentText()) return;
+    event.preventDefault();
+    // (older browsers ask only when returnValue is set)
+    event.returnValue = '';
+  });
+}
+
 /**
  * The logout button in the header is a plain form (POST /logout) that works without script;
  * with script it becomes DELETE /api/v1/session with the CSRF header, then the login page.
@@ -480,6 +548,7 @@ export function setupLogout() {
     // Unposted comments and unsaved decisions kept for a session that ended stay with nobody
     // after a logout.
     dropDrafts();
+    leaveOnPurpose();
     location.assign(`${LOGIN_PATH}?reden=uitgelogd`);
   });
 }

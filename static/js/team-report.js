@@ -12,6 +12,7 @@ import {
   categoryLabel,
   clearPageAlert,
   departmentLabel,
+  guardUnsentText,
   h,
   isolated,
   meta as loadMeta,
@@ -611,4 +612,5 @@ function statusLabelShort(r) {
 }
 
 setupLogout();
+guardUnsentText();
 load();

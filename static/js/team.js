@@ -18,6 +18,7 @@ import {
   formatDate,
   formatDateTime,
   formatShortDateTime,
+  guardUnsentText,
   h,
   isolated,
   meta as loadMeta,
@@ -981,6 +982,7 @@ function restoreDrafts() {
 
 let live = false;
 setupLogout();
+guardUnsentText();
 setupFilters();
 setupToolbar();
 load();

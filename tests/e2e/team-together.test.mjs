@@ -240,6 +240,79 @@ test('on /team, a card whose report was decided by someone else offers the new s
   await context.close();
 });
 
+test('closing or reloading the tab with an unsent note or comment asks first; not once it is sent or cleared', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Gehandicaptenparkeerkaart: drie keer een keuring');
+  const context = await env.browser.newContext();
+  let page = await context.newPage();
+  await login(page, `/team/reports/${created.id}`);
+  const dialogs = [];
+  const watch = (p, answer) =>
+    p.on('dialog', async (dialog) => {
+      dialogs.push(dialog.type());
+      await (answer() ? dialog.accept() : dialog.dismiss());
+    });
+  let leave = false;
+  watch(page, () => leave);
+
+  // A comment typed (by keyboard: the browser only asks after the user did something on the page).
+  const comment = page.locator('.rk-comment-form textarea');
+  await comment.click();
+  await page.keyboard.type('Eerst de keuringsarts bellen.');
+  await page.close({ runBeforeUnload: true });
+  await expectDialog(dialogs, 'beforeunload');
+  assert.equal(page.isClosed(), false, 'staying on the page keeps it open');
+  assert.equal(await comment.inputValue(), 'Eerst de keuringsarts bellen.');
+
+  // Reloading asks too; going on, the text comes back (kept in this tab).
+  leave = true;
+  dialogs.length = 0;
+  await page.reload();
+  assert.deepEqual(dialogs, ['beforeunload']);
+  await comment.waitFor();
+  assert.equal(await comment.inputValue(), 'Eerst de keuringsarts bellen.');
+  leave = false;
+
+  // Sent: nothing to ask about.
+  await page.getByRole('button', { name: 'Opmerking plaatsen' }).click();
+  await page.locator('.rk-comment--comment', { hasText: 'keuringsarts' }).waitFor();
+  // A decision note typed and then cleared: nothing to ask about either.
+  await page.locator('#besluit').getByRole('button', { name: 'Afwijzen', exact: true }).click();
+  const note = page.locator('#besluit textarea[name="note"]');
+  await note.click();
+  await page.keyboard.type('x');
+  await page.keyboard.press('Backspace');
+  dialogs.length = 0;
+  await page.close({ runBeforeUnload: true });
+  await page.waitForEvent('close');
+  assert.deepEqual(dialogs, []);
+
+  // On /team: a decision note being written in a card.
+  page = await context.newPage();
+  watch(page, () => leave);
+  await page.goto(`${env.server.url}/team`);
+  const item = card(page, created.reference);
+  await item.getByRole('button', { name: 'Afwijzen', exact: true }).click();
+  await page.keyboard.type('Niet onze regel.');
+  await page.close({ runBeforeUnload: true });
+  await expectDialog(dialogs, 'beforeunload');
+  assert.equal(page.isClosed(), false);
+  // Following a link to the report page keeps the text in this tab: no question, and it is back there.
+  dialogs.length = 0;
+  await item.locator('.rk-card__link').click();
+  await page.waitForURL(`**/team/reports/${created.id}`);
+  await page.locator('#besluit textarea[name="note"]').waitFor();
+  assert.equal(await page.locator('#besluit textarea[name="note"]').inputValue(), 'Niet onze regel.');
+  assert.deepEqual(dialogs, [], 'no question for a link within the site');
+  await context.close();
+});
+
+async function expectDialog(dialogs, type) {
+  for (let i = 0; i < 50 && dialogs.length === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(dialogs, [type]);
+}
+
 test('a save that changes nothing does not say ‘Besluit opgeslagen’', async () => {
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
