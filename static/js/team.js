@@ -854,7 +854,11 @@ function setupFilters() {
     rememberListAddress();
     const f = readFilters(new URLSearchParams(location.search));
     filtersToForm(f);
-    applyFilters(f, false);
+    // What was said about the list before (another search's result) no longer applies: the
+    // line under the heading says what this list is.
+    const live = document.getElementById('rk-live');
+    if (live) live.textContent = '';
+    applyFilters(f, true);
   });
 }
 

@@ -397,3 +397,41 @@ test('one’s own save whose answer got lost is recognised as saved, live and on
   assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_RESET|Failed to load resource/.test(p)), []);
   await context.close();
 });
+
+test('Back and Forward after filtering: address, fields, list and the line under the heading agree', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const wanted = await newReport(meta, 'Kapvergunning voor één boom kost zes weken');
+  const other = await newReport(meta, 'Iets anders over de milieustraat');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await card(page, other.reference).waitFor();
+  const live = page.locator('#rk-live');
+  const summary = page.locator('#rk-queue-summary');
+
+  await page.locator('#filter-status').selectOption('');
+  await page.locator('#filter-q').fill('kapvergunning');
+  await page.locator('#filter-q').press('Enter');
+  await card(page, other.reference).waitFor({ state: 'detached' });
+  await live.filter({ hasText: 'zoekterm ‘kapvergunning’' }).waitFor();
+
+  await page.goBack();
+  await card(page, other.reference).waitFor();
+  assert.equal(new URL(page.url()).searchParams.get('q'), null);
+  assert.equal(await page.locator('#filter-q').inputValue(), '');
+  assert.equal(await page.locator('#filter-status').inputValue(), 'new');
+  assert.match(await summary.textContent(), /wacht(en)? op een besluit/);
+  await page.waitForFunction(() => document.getElementById('rk-live').textContent === document.getElementById('rk-queue-summary').textContent);
+  assert.doesNotMatch(await live.textContent(), /kapvergunning/, 'the line under the heading no longer speaks of the search');
+
+  await page.goForward();
+  await card(page, other.reference).waitFor({ state: 'detached' });
+  await card(page, wanted.reference).waitFor();
+  assert.equal(await page.locator('#filter-q').inputValue(), 'kapvergunning');
+  assert.equal(await page.locator('#filter-status').inputValue(), '');
+  await live.filter({ hasText: '1 melding gevonden met alle statussen, zoekterm ‘kapvergunning’' }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
