@@ -76,12 +76,38 @@ const state = {
 // ------------------------------------------------------------------------------ filters
 
 function readFilters(params) {
-  return {
+  const f = {
     status: params.has('status') ? params.get('status') : 'new',
     department: params.get('department') ?? '',
     category: params.get('category') ?? '',
     q: (params.get('q') ?? '').trim(),
   };
+  // A reference names one report: it is found whatever its status (the status filter would
+  // only hide it). `widened`: a status filter was set aside for it, which the list says.
+  if (referenceIn(f.q) && f.status !== '') {
+    f.status = '';
+    f.widened = true;
+  }
+  return f;
+}
+
+/**
+ * The reference in a search text as the server reads one ("RK-2026-00042", "rk-2026-42"), in
+ * its usual form, or null.
+ */
+function referenceIn(q) {
+  const m = /^RK-(\d{4})-(\d{1,11})$/i.exec(String(q ?? '').trim());
+  if (!m || !/[1-9]/.test(m[2])) return null;
+  return `RK-${m[1]}-${m[2].replace(/^0+/, '').padStart(5, '0')}`;
+}
+
+/** The address of a list: the week and the filters that differ from the plain queue. */
+function listParams(f) {
+  const params = new URLSearchParams();
+  params.set('week', WEEK);
+  if (f.status !== 'new') params.set('status', f.status);
+  for (const name of ['department', 'category', 'q']) if (f[name]) params.set(name, f[name]);
+  return params;
 }
 
 /** The plain week queue (status new, no other filter) comes from the triage endpoint. */
@@ -240,6 +266,13 @@ function showQueueProblem(text) {
 function filterDescription(f) {
   const m = state.meta;
   const parts = [];
+  const reference = referenceIn(f.q);
+  if (reference) {
+    parts.push(`kenmerk ${reference}`);
+    if (f.department) parts.push(`dienst ‘${departmentLabel(m, f.department)}’`);
+    if (f.category) parts.push(`categorie ‘${categoryLabel(m, f.category)}’`);
+    return `${parts.join(', ')}, in alle statussen`;
+  }
   parts.push(f.status ? `status ‘${statusListLabel(f.status) ?? statusLabel(m, f.status)}’` : 'alle statussen');
   if (f.department) parts.push(`dienst ‘${departmentLabel(m, f.department)}’`);
   if (f.category) parts.push(`categorie ‘${categoryLabel(m, f.category)}’`);
@@ -397,7 +430,8 @@ function updateSummary() {
     }
   } else {
     const more = state.nextCursor ? ' (er zijn er meer)' : '';
-    els.summary.textContent = `${n === 1 ? '1 melding' : `${n} meldingen`} gevonden${more} met ${filterDescription(state.filters)}.`;
+    const widened = state.filters.widened ? ' Een kenmerk zoekt altijd in alle statussen.' : '';
+    els.summary.textContent = `${n === 1 ? '1 melding' : `${n} meldingen`} gevonden${more} met ${filterDescription(state.filters)}.${widened}`;
   }
 }
 
@@ -846,9 +880,12 @@ function setupFilters() {
       const v = String(data.get(name) ?? '').trim();
       if (v) params.set(name, v);
     }
-    history.pushState(null, '', `/team?${params}`);
+    const f = readFilters(params);
+    // A reference searches all statuses: the address and the form say so too.
+    if (f.widened) filtersToForm(f);
+    history.pushState(null, '', `/team?${listParams(f)}`);
     rememberListAddress();
-    await applyFilters(readFilters(params), true);
+    await applyFilters(f, true);
   });
   window.addEventListener('popstate', () => {
     rememberListAddress();
@@ -914,6 +951,11 @@ async function load() {
     return;
   }
   filtersToForm(state.filters);
+  if (state.filters.widened) {
+    // An address with a reference and a status: the list shows all statuses, and so does the address.
+    history.replaceState(null, '', `/team?${listParams(state.filters)}`);
+    rememberListAddress();
+  }
   // The plain queue comes with the week; a filtered one needs the week besides. Either can
   // fail on its own (a wrong filter in the address) without taking the other along.
   let queueError = null;

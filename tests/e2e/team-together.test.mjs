@@ -435,3 +435,36 @@ test('Back and Forward after filtering: address, fields, list and the line under
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a reference in the search finds its report whatever the status filter, and says so', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const rejected = await newReport(meta, 'Hondenbelasting: formulier alleen op papier');
+  const queued = await newReport(meta, 'Nog in de wachtrij tijdens het zoeken');
+  const bram = await apiSession('bram');
+  await change(bram, rejected.id, { status: 'rejected', note: 'Afgeschaft per 2027.' });
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await card(page, queued.reference).waitFor();
+  assert.equal(await page.locator('#filter-status').inputValue(), 'new');
+
+  await page.locator('#filter-q').fill(rejected.reference);
+  await page.locator('#filter-q').press('Enter');
+  await card(page, rejected.reference).waitFor();
+  assert.equal(await page.locator('.rk-item').count(), 1);
+  assert.equal(await page.locator('#filter-status').inputValue(), '', 'the form shows all statuses');
+  assert.equal(new URL(page.url()).searchParams.get('status'), '', 'and so does the address');
+  assert.equal(await page.locator('#rk-queue-summary').textContent(), `1 melding gevonden met kenmerk ${rejected.reference}, in alle statussen. Een kenmerk zoekt altijd in alle statussen.`);
+  assert.match(await card(page, rejected.reference).locator('.rk-card__meta').textContent(), /Afgewezen/);
+
+  // Typed as the reporter wrote it down, in an address with a status.
+  const [, year, number] = /^RK-(\d{4})-0*(\d+)$/.exec(rejected.reference);
+  await page.goto(`${env.server.url}/team?status=new&q=rk-${year}-${number}`);
+  await card(page, rejected.reference).waitFor();
+  assert.equal(await page.locator('#filter-status').inputValue(), '');
+  assert.equal(new URL(page.url()).searchParams.get('status'), '');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
