@@ -383,6 +383,30 @@ function ensureList() {
   return state.list;
 }
 
+/** The order of every list on this page, as the server gives it: oldest first (received, then id). */
+function compareOrder(a, b) {
+  const x = a.created_at ?? '';
+  const y = b.created_at ?? '';
+  if (x !== y) return x < y ? -1 : 1;
+  return Number(a.id) - Number(b.id);
+}
+
+/**
+ * Puts a card that arrives live where a reload would show it: a report back from "meer
+ * informatie nodig" between the others by its age, a new one at the end.
+ */
+function placeInOrder(entry) {
+  const list = ensureList();
+  for (const li of list.children) {
+    const other = state.entries.get(li.dataset.id);
+    if (other && other !== entry && compareOrder(entry.report, other.report) < 0) {
+      list.insertBefore(entry.li, li);
+      return;
+    }
+  }
+  list.append(entry.li);
+}
+
 function renderQueue(items, { append = false } = {}) {
   if (!append) {
     state.entries.clear();
@@ -773,7 +797,7 @@ async function onCreated(data) {
   }
   if (state.entries.has(String(report.id))) return;
   const entry = buildEntry(report, { fresh: true });
-  ensureList().append(entry.li);
+  placeInOrder(entry);
   updateSummary();
   if (answeredAt(report)) announce(`${report.reference} staat weer in de wachtrij: de melder heeft de gevraagde informatie gestuurd.`);
   else announce(`Nieuwe melding in de wachtrij: ${report.reference}, ${isolated(report.title)}.`);
@@ -832,7 +856,7 @@ async function resync() {
     if (!entry) {
       if (WEEK === THIS_WEEK || !isWeekQueue()) {
         const added = buildEntry(r, { fresh: true });
-        ensureList().append(added.li);
+        placeInOrder(added);
       }
     } else if (String(r.version) !== String(entry.decisions.current.version)) {
       fillMeta(entry, r);

@@ -468,3 +468,31 @@ test('a reference in the search finds its report whatever the status filter, and
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a report that comes back into the queue live takes its place by age, as after a reload', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const oldest = await newReport(meta, 'Volgorde: de oudste, met een vraag aan de melder');
+  const middle = await newReport(meta, 'Volgorde: de middelste');
+  const newest = await newReport(meta, 'Volgorde: de nieuwste');
+  const bram = await apiSession('bram');
+  await change(bram, oldest.id, { status: 'needs_info', note: 'Om welk loket gaat het?' });
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await card(page, newest.reference).waitFor();
+  await page.locator('.rk-connection[data-state="open"]').waitFor();
+  assert.equal(await card(page, oldest.reference).count(), 0);
+
+  await reply(oldest, 'Het loket in het stadhuis.');
+  await card(page, oldest.reference).waitFor({ timeout: 10_000 });
+  const live = await page.locator('.rk-queue__list .rk-ref').allTextContents();
+  assert.ok(live.indexOf(oldest.reference) < live.indexOf(middle.reference), `oldest first: ${live.join(', ')}`);
+  await page.reload();
+  await card(page, oldest.reference).waitFor();
+  const reloaded = await page.locator('.rk-queue__list .rk-ref').allTextContents();
+  assert.deepEqual(live, reloaded, 'the same order as after a reload');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
