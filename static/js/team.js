@@ -43,6 +43,8 @@ const THIS_WEEK = main.dataset.thisWeek;
 const WEEK_NUMBER = main.dataset.weekNumber;
 /** A past week's queue is as it stood at its end: its cards stay when a report is decided now. */
 const PAST_WEEK = main.dataset.pastWeek === '1';
+/** A week that has not begun has no queue or decisions of its own: the page says so (team.html) and loads nothing. */
+const FUTURE_WEEK = main.dataset.futureWeek === '1';
 const PAGE_SIZE = 50;
 // The week's view asks for this many queue items, decisions and stale reports; when there are
 // more, the page says so (the CSV download always holds every decision).
@@ -1052,7 +1054,9 @@ function restoreDrafts() {
 
 let live = false;
 setupLogout();
-guardUnsentText();
-setupFilters();
-setupToolbar();
-load();
+if (!FUTURE_WEEK) {
+  guardUnsentText();
+  setupFilters();
+  setupToolbar();
+  load();
+}

@@ -496,3 +496,40 @@ test('a report that comes back into the queue live takes its place by age, as af
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a week that has not begun says so instead of showing this week’s queue; no ‘Volgende week’ after this week', async () => {
+  ensureUsers();
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page);
+  await page.locator('#rk-queue[aria-busy="false"]').waitFor();
+  // This week: no step into the future.
+  assert.equal(await page.locator('.rk-week-nav a[rel="next"]').count(), 0);
+  assert.equal(await page.locator('.rk-week-nav a[rel="prev"]').count(), 1);
+  const thisWeek = await page.locator('main').getAttribute('data-this-week');
+
+  const loaded = [];
+  page.on('request', (r) => {
+    if (/\/api\/v1\/(triage|reports)/.test(r.url())) loaded.push(r.url());
+  });
+  await page.goto(`${env.server.url}/team?week=2099-W10`);
+  const notice = page.locator('#rk-week-future');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /Week 10 is nog niet begonnen/);
+  assert.match(await notice.textContent(), /Er zijn dus nog geen besluiten/);
+  assert.equal(await notice.getByRole('link', { name: 'Naar het weekoverleg van deze week' }).getAttribute('href'), `/team?week=${thisWeek}`);
+  for (const selector of ['#wachtrij', '#besluiten', '#blijven-liggen', '#rk-counts']) assert.equal(await page.locator(selector).isVisible(), false, `${selector} is not shown`);
+  assert.equal(await page.getByText('Nieuwe meldingen en besluiten van anderen verschijnen vanzelf.').count(), 0);
+  assert.equal(await page.locator('.rk-week-nav a[rel="next"]').count(), 0, 'no ‘Volgende week’ further into the future');
+  assert.equal(await page.locator('.rk-week-nav a', { hasText: 'Deze week' }).getAttribute('href'), `/team?week=${thisWeek}`);
+  assert.deepEqual(loaded, [], 'nothing of this week is loaded under a future week');
+  await assertAccessible(page, '/team for a week that has not begun');
+
+  // A past week still leads to the next one.
+  await page.goto(`${env.server.url}/team?week=2020-W10`);
+  assert.equal(await page.locator('.rk-week-nav a[rel="next"]').getAttribute('href'), '/team?week=2020-W11');
+  assert.equal(await page.locator('#rk-week-future').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
