@@ -30,7 +30,7 @@ import {
   userText,
   versionFromEtag,
 } from './api.js';
-import { characterCount } from './forms.js';
+import { attachCounter, characterCount } from './forms.js';
 
 /** The longest decision note the server takes (as a comment: both 5,000 characters). */
 export const NOTE_LIMIT = 5000;
@@ -710,15 +710,18 @@ export class Decisions {
       );
       fields.push(field({ name: 'outcome', label: 'Uitkomst', required: true, description: 'Wat heeft de melding opgeleverd? Dit telt mee in de maandcijfers.', control: select }));
     }
+    const noteControl = h('textarea', { class: 'utrecht-textarea utrecht-textarea--html-textarea rk-input', id: `${base}-note`, name: 'note', rows: '3' }, prefill.note ?? '');
     fields.push(
       field({
         name: 'note',
         label: noteLabel(to, needs.reopening),
         required: needs.noteRequired,
-        description: 'De melder leest deze toelichting op de volgpagina. Ze komt ook in de geschiedenis van de melding en in de besluitenlijst van de week. Iets alleen voor het team? Zet dat in een opmerking ‘alleen voor het team’.',
-        control: h('textarea', { class: 'utrecht-textarea utrecht-textarea--html-textarea rk-input', id: `${base}-note`, name: 'note', rows: '3' }, prefill.note ?? ''),
+        description: `De melder leest deze toelichting op de volgpagina. Ze komt ook in de geschiedenis van de melding en in de besluitenlijst van de week. Iets alleen voor het team? Zet dat in een opmerking ‘alleen voor het team’. Maximaal ${numberFormat.format(NOTE_LIMIT)} tekens.`,
+        control: noteControl,
       }),
     );
+    // The same counter as on the reporter's pages.
+    attachCounter(noteControl, NOTE_LIMIT);
     const form = h(
       'form',
       { class: 'rk-decide__panel', novalidate: true, 'aria-labelledby': titleId, dataset: { to } },
@@ -796,6 +799,7 @@ export class Decisions {
             const form = event.currentTarget.closest('form');
             dropDraft(this.report.id, to);
             for (const name of ['note', 'duplicate_of', 'outcome']) if (form.elements[name]) form.elements[name].value = '';
+            form.elements.note?.dispatchEvent(new Event('input', { bubbles: true })); // (the counter)
             note.remove();
             this.markDrafts();
             announce('De bewaarde tekst is gewist.');
@@ -884,7 +888,8 @@ export class Decisions {
     const note = form.elements.note?.value.trim() ?? '';
     const body = { status: to };
     const problems = [];
-    if (note) body.note = note;
+    if (characterCount(note) > NOTE_LIMIT) problems.push(['note', tooLongMessage(note, NOTE_LIMIT)]);
+    else if (note) body.note = note;
     else if (needs.noteRequired)
       problems.push([
         'note',

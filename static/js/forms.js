@@ -230,19 +230,21 @@ function counterText(count, limit) {
   return `${numberFormat.format(over)} ${over === 1 ? 'teken' : 'tekens'} te veel`;
 }
 
-function addCounter(field) {
-  const { name, control } = field;
-  const limit = limitOf(control);
-  if (limit === null || control.hasAttribute('data-rk-no-counter')) return;
-  // What sighted users see, at once …
+/**
+ * A live character counter under `control`: "Nog 5.000 tekens over", "10 tekens te veel"; what
+ * sighted users see at once, and what screen readers hear when the typing pauses. `idBase`
+ * names its two elements. A script that changes the value itself dispatches an `input` event.
+ * Used by the report form and the tracking page (data-rk-maxlength) and by the team's note and
+ * comment fields (decide.js, team-report.js).
+ */
+export function attachCounter(control, limit, idBase = control.id) {
   const visible = document.createElement('p');
   visible.className = 'rk-char-count';
-  visible.id = `field-${name}-count`;
+  visible.id = `${idBase}-count`;
   visible.setAttribute('aria-hidden', 'true');
-  // … and what screen readers hear, when the typing pauses.
   const live = document.createElement('p');
   live.className = 'rk-visually-hidden';
-  live.id = `field-${name}-count-live`;
+  live.id = `${idBase}-count-live`;
   live.setAttribute('aria-live', 'polite');
   control.after(visible, live);
 
@@ -257,6 +259,13 @@ function addCounter(field) {
   };
   control.addEventListener('input', () => update(true));
   update(false);
+}
+
+function addCounter(field) {
+  const { name, control } = field;
+  const limit = limitOf(control);
+  if (limit === null || control.hasAttribute('data-rk-no-counter')) return;
+  attachCounter(control, limit, `field-${name}`);
 }
 
 // ------------------------------------------------------------------------------- wiring

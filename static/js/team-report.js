@@ -30,7 +30,8 @@ import {
   versionFromEtag,
   whenSlow,
 } from './api.js';
-import { changedBy, clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberAssignee, rememberReports, setFieldError, showFieldErrors, transitionsFrom } from './decide.js';
+import { attachCounter } from './forms.js';
+import { changedBy, clearFieldErrors, Decisions, describeEvent, eventText, referenceOf, rememberAssignee, rememberReports, setFieldError, showFieldErrors, tooLongMessage, transitionsFrom } from './decide.js';
 
 const main = document.getElementById('inhoud');
 const REPORT_ID = main.dataset.reportId;
@@ -354,6 +355,8 @@ function buildCommentForm() {
       h('p', { class: 'utrecht-paragraph rk-draft-note', id: `${base}-draft` }, 'Uw opmerking van daarnet is bewaard, maar nog niet geplaatst. Controleer hem en kies ‘Opmerking plaatsen’.'),
     );
   }
+  // The same counter as on the reporter's pages.
+  attachCounter(textarea, COMMENT_LIMIT);
   return form;
 }
 
@@ -381,7 +384,7 @@ async function submitComment(form) {
     return;
   }
   if ([...body].length > COMMENT_LIMIT) {
-    setFieldError(form, 'body', `Deze tekst is te lang: maximaal ${COMMENT_LIMIT.toLocaleString('nl-NL')} tekens.`);
+    setFieldError(form, 'body', tooLongMessage(body, COMMENT_LIMIT));
     form.elements.body.focus();
     return;
   }
@@ -402,6 +405,7 @@ async function submitComment(form) {
     dropDraft();
     form.querySelector('.rk-draft-note')?.remove();
     form.elements.body.value = '';
+    form.elements.body.dispatchEvent(new Event('input', { bubbles: true })); // (the counter)
     // Each comment is internal unless chosen otherwise: the next one does not go to the
     // reporter because this one did.
     form.querySelector('input[name="visibility"][value="internal"]').checked = true;

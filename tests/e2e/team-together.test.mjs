@@ -533,3 +533,39 @@ test('a week that has not begun says so instead of showing this week’s queue; 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the note and the comment count their characters as the reporter’s pages do, and say their limit', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Lange teksten in het team');
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const problems = watchPage(page);
+  await login(page, `/team/reports/${created.id}`);
+
+  const comment = page.locator('.rk-comment-form textarea');
+  const commentCount = page.locator('.rk-comment-form .rk-char-count');
+  assert.equal(await commentCount.textContent(), 'Nog 5.000 tekens over');
+  await comment.fill('Kort.');
+  assert.equal(await commentCount.textContent(), 'Nog 4.995 tekens over');
+  await comment.fill('x'.repeat(5010));
+  assert.equal(await commentCount.textContent(), '10 tekens te veel');
+  assert.match(await commentCount.getAttribute('class'), /rk-char-count--over/);
+  await page.getByRole('button', { name: 'Opmerking plaatsen' }).click();
+  await page.locator('.rk-comment-form .utrecht-form-field-error-message', { hasText: 'Deze tekst is 10 tekens te lang: maximaal 5.000 tekens.' }).waitFor();
+  assert.equal((await comment.inputValue()).length, 5010, 'the text is kept');
+
+  const besluit = page.locator('#besluit');
+  await besluit.getByRole('button', { name: 'Meer informatie vragen' }).click();
+  assert.match(await besluit.locator('.utrecht-form-field-description').last().textContent(), /Maximaal 5\.000 tekens\./);
+  const noteCount = besluit.locator('.rk-char-count');
+  assert.equal(await noteCount.textContent(), 'Nog 5.000 tekens over');
+  await besluit.locator('textarea[name="note"]').fill('y'.repeat(5001));
+  assert.equal(await noteCount.textContent(), '1 teken te veel');
+  await besluit.getByRole('button', { name: 'Besluit opslaan' }).click();
+  await besluit.locator('.utrecht-form-field-error-message', { hasText: 'Deze tekst is 1 teken te lang: maximaal 5.000 tekens.' }).waitFor();
+  await assertAccessible(page, '/team/reports/{id} with counters over their limit');
+  assert.equal((await apiSession('bram').then((c) => c('GET', `/api/v1/reports/${created.id}`))).body.status, 'new', 'nothing was sent');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
