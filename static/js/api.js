@@ -201,7 +201,8 @@ async function request(method, path, { body, ifMatch, accept = 'application/json
     data = await res.text();
   }
   if (res.status === 401) {
-    toLogin();
+    // Logged out in another tab of this browser: the login page says "U bent uitgelogd".
+    toLogin(elsewhere?.kind === 'logout' ? 'uitgelogd' : 'verlopen');
     throw new ApiError(401, data);
   }
   if (!res.ok) throw new ApiError(res.status, data);
@@ -214,8 +215,90 @@ async function request(method, path, { body, ifMatch, accept = 'application/json
  */
 export async function api(method, path, options = {}) {
   const changes = method !== 'GET' && method !== 'HEAD';
-  const csrf = changes ? (await session()).csrf_token : undefined;
-  return request(method, path, { ...options, csrf });
+  const current = changes ? await session() : null;
+  // A change is only ever sent as the member this page belongs to, never under the name of
+  // whoever logged in since in another tab (the session is asked again after such a login).
+  const me = currentUser();
+  if (changes && me && current?.username && current.username !== me) throw otherUserError(current.username);
+  const csrf = current?.csrf_token;
+  try {
+    return await request(method, path, { ...options, csrf });
+  } catch (err) {
+    if (!(changes && err instanceof ApiError && err.status === 403 && err.code === 'csrf_failed')) throw err;
+    // The browser's session is no longer the one this page started with: someone logged in
+    // in another tab. Who is it now? (Nobody: a 401, and the login page.)
+    sessionPromise = null;
+    const now = await session();
+    // The same member logged in again: nothing was done, so sending it again with the new
+    // session's token is safe.
+    if (!me || now?.username === me) return request(method, path, { ...options, csrf: now?.csrf_token });
+    throw otherUserError(now?.username ?? '');
+  }
+}
+
+/**
+ * The error of a save refused because another member is now logged in in this browser: it
+ * says who, that nothing was sent, and that reloading would lose the text (the next page
+ * belongs to the other member, who never sees it).
+ */
+function otherUserError(name) {
+  const err = new ApiError(403, { error: { code: 'other_user', message: 'another member logged in in this browser' } });
+  err.otherUser = name;
+  err.dutch = `In een ander tabblad is nu ${isolated(name)} ingelogd. Daarom is dit niet verstuurd. Uw tekst staat er nog: kopieer hem als u hem wilt bewaren. Als u de pagina opnieuw laadt, werkt u als ${isolated(name)} en is deze tekst weg.`;
+  return err;
+}
+
+// ------------------------------------------------------------------------------ other tabs
+
+// The tabs of one browser share one session cookie. Each team page tells the others who it
+// belongs to (BroadcastChannel); logging out tells them too. A tab whose member is no longer
+// the browser's then says so at once, rather than at the next save.
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('rk-session') : null;
+let elsewhere = null; // {kind: 'logout'} | {kind: 'user', user}
+
+function tellOtherTabs(message) {
+  try {
+    channel?.postMessage(message);
+  } catch {
+    // nothing to tell
+  }
+}
+
+/** Tells the other tabs who is logged in here, and listens to what they tell. Once per team page. */
+export function watchOtherTabs() {
+  const me = currentUser();
+  if (!channel || !me) return;
+  channel.addEventListener('message', (event) => {
+    const data = event.data;
+    if (!data || typeof data !== 'object') return;
+    if (data.type === 'logout') {
+      elsewhere = { kind: 'logout' };
+      sessionPromise = null;
+      showPageAlert('U bent in een ander tabblad uitgelogd', unsentText()
+        ? 'Wat u hier typte, is nog niet verstuurd. Het blijft in dit tabblad bewaard: log opnieuw in om het op te slaan.'
+        : 'Log opnieuw in om verder te werken.', {
+        kind: 'warning',
+        focus: false,
+        actions: [h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action', onclick: () => toLogin('uitgelogd') }, 'Opnieuw inloggen')],
+      })?.classList.add('rk-alert--session');
+    } else if (data.type === 'here' && typeof data.user === 'string') {
+      sessionPromise = null; // a new session, with a new token
+      if (data.user === me) {
+        // Logged in again as oneself: this tab can go on.
+        if (elsewhere) document.querySelector('#rk-alerts .rk-alert--session')?.remove();
+        elsewhere = null;
+        return;
+      }
+      elsewhere = { kind: 'user', user: data.user };
+      showPageAlert(`In een ander tabblad is nu ${isolated(data.user)} ingelogd`, unsentText()
+        ? `Opslaan kan in dit tabblad niet meer: u werkt hier als ${isolated(me)}. Wat u hier typte, is niet verstuurd. Kopieer het als u het wilt bewaren: als u deze pagina opnieuw laadt, werkt u als ${isolated(data.user)} en is uw tekst weg.`
+        : `Opslaan kan in dit tabblad niet meer: u werkt hier als ${isolated(me)}. Laad de pagina opnieuw om verder te werken als ${isolated(data.user)}.`, {
+        kind: 'warning',
+        focus: false,
+      })?.classList.add('rk-alert--session');
+    }
+  });
+  tellOtherTabs({ type: 'here', user: me });
 }
 
 /** After this long without an answer, a save tells the user that the server has not answered yet. */
@@ -548,6 +631,7 @@ export function setupLogout() {
     // Unposted comments and unsaved decisions kept for a session that ended stay with nobody
     // after a logout.
     dropDrafts();
+    tellOtherTabs({ type: 'logout' });
     leaveOnPurpose();
     location.assign(`${LOGIN_PATH}?reden=uitgelogd`);
   });
@@ -582,7 +666,9 @@ export function subscribe(onEvent, onState = () => {}) {
   source.addEventListener('error', () => {
     if (source.readyState === EventSource.CLOSED) {
       onState('closed');
-      // Perhaps the session ended: a 401 here sends the browser to the login page.
+      // Perhaps the session ended: a 401 here sends the browser to the login page. (Not after
+      // a logout in another tab: the page says so already and leaves the choice to the user.)
+      if (elsewhere?.kind === 'logout') return;
       sessionPromise = null;
       session().catch(() => {});
     } else {

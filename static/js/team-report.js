@@ -28,6 +28,7 @@ import {
   uid,
   userText,
   versionFromEtag,
+  watchOtherTabs,
   whenSlow,
 } from './api.js';
 import { attachCounter } from './forms.js';
@@ -616,5 +617,6 @@ function statusLabelShort(r) {
 }
 
 setupLogout();
+watchOtherTabs();
 guardUnsentText();
 load();

@@ -34,6 +34,7 @@ import {
   uid,
   userText,
   versionFromEtag,
+  watchOtherTabs,
 } from './api.js';
 import { changedBy, Decisions, markField, referenceOf, rememberAssignee, rememberReports } from './decide.js';
 
@@ -1054,6 +1055,7 @@ function restoreDrafts() {
 
 let live = false;
 setupLogout();
+watchOtherTabs();
 if (!FUTURE_WEEK) {
   guardUnsentText();
   setupFilters();

@@ -569,3 +569,66 @@ test('the note and the comment count their characters as the reporter’s pages 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('another tab logging out or in as someone else: the open tab says which, and keeps the unsent text', async () => {
+  ensureUsers();
+  const meta = await fetchMeta(env.server.url);
+  const created = await newReport(meta, 'Gedeelde laptop in het weekoverleg');
+  const context = await env.browser.newContext();
+  const tab1 = await context.newPage();
+  const problems = watchPage(tab1);
+  await login(tab1, `/team/reports/${created.id}`);
+  const textarea = tab1.locator('.rk-comment-form textarea');
+  await textarea.fill('Anna: eerst navragen bij Stadsbeheer.');
+
+  // Tab 2 logs out …
+  const tab2 = await context.newPage();
+  await tab2.goto(`${env.server.url}/team`);
+  await Promise.all([tab2.waitForURL(/\/login/), tab2.getByRole('button', { name: 'Uitloggen' }).click()]);
+  const alert = tab1.locator('#rk-alerts .rk-alert');
+  await alert.filter({ hasText: 'U bent in een ander tabblad uitgelogd' }).waitFor();
+  assert.match(await alert.textContent(), /Wat u hier typte, is nog niet verstuurd\. Het blijft in dit tabblad bewaard/);
+
+  // … and Bram logs in there.
+  await tab2.fill('#field-username', 'bram');
+  await tab2.fill('#field-password', USERS.bram);
+  await Promise.all([tab2.waitForURL((u) => u.pathname === '/team'), tab2.keyboard.press('Enter')]);
+  await alert.filter({ hasText: 'In een ander tabblad is nu bram ingelogd' }).waitFor();
+  assert.match(await alert.textContent(), /u werkt hier als anna/);
+  await assertAccessible(tab1, '/team/reports/{id} after another member logged in elsewhere');
+
+  // Saving from tab 1 says who is logged in now, sends nothing, and keeps the text.
+  await tab1.getByRole('button', { name: 'Opmerking plaatsen' }).click();
+  const error = tab1.locator('.rk-comment-form .rk-form-error');
+  await error.filter({ hasText: 'In een ander tabblad is nu bram ingelogd' }).waitFor();
+  assert.match(await error.textContent(), /Als u de pagina opnieuw laadt, werkt u als bram en is deze tekst weg/);
+  assert.equal(await textarea.inputValue(), 'Anna: eerst navragen bij Stadsbeheer.');
+  const bram = await apiSession('bram');
+  assert.equal((await bram('GET', `/api/v1/reports/${created.id}`)).body.comments.length, 0, 'nothing posted under either name');
+
+  // Anna logs in again in tab 2: tab 1 can go on, and posts under her name.
+  await Promise.all([tab2.waitForURL(/\/login/), tab2.getByRole('button', { name: 'Uitloggen' }).click()]);
+  await tab2.fill('#field-username', 'anna');
+  await tab2.fill('#field-password', USERS.anna);
+  await Promise.all([tab2.waitForURL((u) => u.pathname === '/team'), tab2.keyboard.press('Enter')]);
+  await tab1.locator('#rk-alerts .rk-alert--session').waitFor({ state: 'detached' });
+  await tab1.getByRole('button', { name: 'Opmerking plaatsen' }).click();
+  await tab1.locator('.rk-comment--comment', { hasText: 'eerst navragen bij Stadsbeheer' }).waitFor();
+  const comments = (await bram('GET', `/api/v1/reports/${created.id}`)).body.comments;
+  assert.equal(comments.length, 1);
+  assert.equal(comments[0].actor ?? comments[0].author, 'anna');
+
+  // Logged out elsewhere, a save goes to the login page that says so, and the text comes back.
+  await textarea.fill('Nog een opmerking van Anna.');
+  await Promise.all([tab2.waitForURL(/\/login/), tab2.getByRole('button', { name: 'Uitloggen' }).click()]);
+  await alert.filter({ hasText: 'U bent in een ander tabblad uitgelogd' }).waitFor();
+  await Promise.all([tab1.waitForURL(/\/login\?/), tab1.getByRole('button', { name: 'Opmerking plaatsen' }).click()]);
+  assert.equal(new URL(tab1.url()).searchParams.get('reden'), 'uitgelogd');
+  await tab1.fill('#field-username', 'anna');
+  await tab1.fill('#field-password', USERS.anna);
+  await Promise.all([tab1.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), tab1.keyboard.press('Enter')]);
+  await textarea.waitFor();
+  assert.equal(await textarea.inputValue(), 'Nog een opmerking van Anna.');
+  assert.deepEqual(problems.filter((p) => !/403|401/.test(p)), []);
+  await context.close();
+});
