@@ -547,6 +547,7 @@ export class Decisions {
       if (form.dataset.impossible) this.markPossible(form);
       return;
     }
+    if (form.dataset.impossible === this.current.status) return; // said already
     const { names, own } = changedBy(this.report, this.current);
     this.markImpossible(form, to, { names, own });
   }
@@ -1042,7 +1043,7 @@ export class Decisions {
   /** Adds the explanation that the open decision can no longer be taken, with what to do now. */
   markImpossible(form, to, { names, own }) {
     const fresh = this.current;
-    form.dataset.impossible = 'true';
+    form.dataset.impossible = fresh.status;
     const submit = form.querySelector(':scope > .rk-decide__buttons > button[type="submit"]');
     if (submit) submit.hidden = true;
     const titleId = uid('rk-impossible-title');
@@ -1084,9 +1085,12 @@ export class Decisions {
     );
     const hasNote = () => Boolean(note?.value.trim());
     asComment.hidden = !hasNote();
+    // (the button is there only while there is a text to post)
+    form.rkShowComment?.abort();
+    form.rkShowComment = new AbortController();
     form.addEventListener('input', () => {
       asComment.hidden = !hasNote();
-    });
+    }, { signal: form.rkShowComment.signal });
     const forget = h(
       'button',
       {
@@ -1237,7 +1241,7 @@ export class Decisions {
       'Mijn wijziging vergeten',
     );
     if (stillAllowed) delete form.dataset.impossible;
-    else form.dataset.impossible = 'true';
+    else form.dataset.impossible = fresh.status;
     box.replaceChildren(
       h(
         'div',
