@@ -117,7 +117,7 @@ const FIELD_MESSAGES = {
   outcome: 'Kies een uitkomst.',
   status: 'Deze statuswijziging is niet (meer) toegestaan vanuit de huidige status.',
   priority: 'Kies een prioriteit uit de lijst.',
-  assignee: 'Deze naam kan niet worden gebruikt. Gebruik een gewone naam van maximaal 200 tekens.',
+  assignee: 'Deze naam kan niet worden gebruikt. Gebruik een gewone naam van maximaal 100 tekens.',
   owner_department: 'Kies een dienst uit de lijst.',
   body: 'Schrijf een opmerking.',
   visibility: 'Kies voor wie de opmerking is.',
