@@ -38,7 +38,7 @@ TEST_CASE("the first line on stdout is `listening on`, the log lines held until 
   CHECK(out.find("\"event\":\"stopped\"") != std::string::npos);
 }
 
-TEST_CASE("--log-level takes the level names the lines carry, and leaves out what is below it", "[operations][logging]") {
+TEST_CASE("the log level flag takes the level names the lines carry, and leaves out what is below it", "[operations][logging]") {
   for (const char* level : {"warning", "warn"}) {
     INFO(level);
     temp_dir dir;
