@@ -4,28 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import AxeBuilder from '@axe-core/playwright';
+import { assertAccessible } from './lib/axe.mjs';
 import { createReport, fetchMeta, useServerAndBrowser, watchPage } from './lib/server.mjs';
 
 const env = useServerAndBrowser();
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-function describe(violations) {
-  return violations
-    .map((v) => {
-      const nodes = v.nodes
-        .slice(0, 5)
-        .map((n) => `    ${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`)
-        .join('\n');
-      return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}`;
-    })
-    .join('\n');
-}
-
-async function assertAccessible(page, what) {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  assert.equal(violations.length, 0, `axe found ${violations.length} violation(s) on ${what}:\n${describe(violations)}`);
-}
 
 async function fillValidForm(page, meta) {
   await page.fill('#field-title', 'Parkeervergunning aanvragen kan alleen op papier');

@@ -3,17 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import AxeBuilder from '@axe-core/playwright';
+import { assertAccessible } from './lib/axe.mjs';
 import { TEST_PASSWORD, addUser, focused, useServerAndBrowser, watchPage } from './lib/server.mjs';
 
 const env = useServerAndBrowser();
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-async function assertAccessible(page, what) {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const text = violations.map((v) => `  ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  assert.equal(violations.length, 0, `axe found violations on ${what}:\n${text.join('\n')}`);
-}
 
 test('a triager logs in and out by keyboard only', async () => {
   const { url, dbPath } = env.server;

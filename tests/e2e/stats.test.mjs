@@ -7,23 +7,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import AxeBuilder from '@axe-core/playwright';
+import { assertAccessible } from './lib/axe.mjs';
 import { addUser, createReport, logIn, useServerAndBrowser, watchPage } from './lib/server.mjs';
 
 const env = useServerAndBrowser();
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const CHARTS = 7;
 const BREAKDOWNS = [
   { table: 'department', by: 'by_department' },
   { table: 'owner', by: 'by_owner_department' },
   { table: 'category', by: 'by_category' },
 ];
-
-async function assertAccessible(page, what) {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const text = violations.map((v) => `  ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  assert.equal(violations.length, 0, `axe found violations on ${what}:\n${text.join('\n')}`);
-}
 
 async function seed(dbPath, count) {
   const child = spawn(process.env.RODEKNOP_BIN, ['seed', '--db', dbPath, '--count', String(count)], {

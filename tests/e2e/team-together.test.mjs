@@ -4,61 +4,18 @@
 // references in the search, the order of live additions, future weeks, counters, other tabs).
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import AxeBuilder from '@axe-core/playwright';
+import { assertAccessible } from './lib/axe.mjs';
 import { createReport, fetchMeta, useServerAndBrowser, watchPage } from './lib/server.mjs';
+import { teamMembers } from './lib/team.mjs';
 
 const env = useServerAndBrowser();
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const USERS = { anna: 'anna-wachtwoord-2026', bram: 'bram-wachtwoord-2026' };
+const USERS = {
+  anna: { password: 'anna-wachtwoord-2026', role: 'triager' },
+  bram: { password: 'bram-wachtwoord-2026', role: 'triager' },
+};
+const { ensureUsers, login, apiSession } = teamMembers(env, USERS);
 
-function addUser(name, role = 'triager') {
-  const out = spawnSync(process.env.RODEKNOP_BIN, ['user', 'add', '--db', env.server.dbPath, '--username', name, '--role', role], {
-    input: `${USERS[name]}\n`,
-    encoding: 'utf8',
-  });
-  assert.equal(out.status, 0, `user add ${name}: ${out.stderr}`);
-}
-
-let usersMade = false;
-function ensureUsers() {
-  if (usersMade) return;
-  addUser('anna');
-  addUser('bram');
-  usersMade = true;
-}
-
-/** Logs in through /login, starting from `path` (the gate sends the browser to the login page). */
-async function login(page, path = '/team', user = 'anna') {
-  await page.goto(`${env.server.url}${path}`);
-  assert.match(page.url(), /\/login\?next=/, 'a browser without a session goes to the login page');
-  await page.fill('#field-username', user);
-  await page.fill('#field-password', USERS[user]);
-  await Promise.all([page.waitForURL((u) => u.pathname === path.split('?')[0]), page.keyboard.press('Enter')]);
-}
-
-/** A team member working outside the browser: a session of their own. */
-async function apiSession(user) {
-  const res = await fetch(`${env.server.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: user, password: USERS[user] }),
-  });
-  assert.equal(res.status, 200);
-  const { csrf_token: csrf } = await res.json();
-  const cookie = res.headers.get('set-cookie').split(';')[0];
-  return async (method, path, body, headers = {}) => {
-    const r = await fetch(`${env.server.url}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) };
-  };
-}
-
-/** PATCH with the current version, as a colleague's browser would. */
 async function change(call, id, body) {
   const current = await call('GET', `/api/v1/reports/${id}`);
   const res = await call('PATCH', `/api/v1/reports/${id}`, body, { 'if-match': current.etag });
@@ -99,12 +56,6 @@ async function withoutLiveUpdates(page) {
 /** The steps the decision buttons of `scope` offer (data-to), in order. */
 function offered(scope) {
   return scope.locator('.rk-decide__button[data-to]').evaluateAll((buttons) => buttons.map((b) => b.dataset.to));
-}
-
-async function assertAccessible(page, what) {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const text = violations.map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n${v.nodes.slice(0, 3).map((n) => `    ${n.target.join(' ')}`).join('\n')}`).join('\n');
-  assert.equal(violations.length, 0, `axe found ${violations.length} violation(s) on ${what}:\n${text}`);
 }
 
 test('after a colleague decided, the report page offers only the steps of the new status and keeps the typed text', async () => {
@@ -591,7 +542,7 @@ test('another tab logging out or in as someone else: the open tab says which, an
 
   // … and Bram logs in there.
   await tab2.fill('#field-username', 'bram');
-  await tab2.fill('#field-password', USERS.bram);
+  await tab2.fill('#field-password', USERS.bram.password);
   await Promise.all([tab2.waitForURL((u) => u.pathname === '/team'), tab2.keyboard.press('Enter')]);
   await alert.filter({ hasText: 'In een ander tabblad is nu bram ingelogd' }).waitFor();
   assert.match(await alert.textContent(), /u werkt hier als anna/);
@@ -609,7 +560,7 @@ test('another tab logging out or in as someone else: the open tab says which, an
   // Anna logs in again in tab 2: tab 1 can go on, and posts under her name.
   await Promise.all([tab2.waitForURL(/\/login/), tab2.getByRole('button', { name: 'Uitloggen' }).click()]);
   await tab2.fill('#field-username', 'anna');
-  await tab2.fill('#field-password', USERS.anna);
+  await tab2.fill('#field-password', USERS.anna.password);
   await Promise.all([tab2.waitForURL((u) => u.pathname === '/team'), tab2.keyboard.press('Enter')]);
   await tab1.locator('#rk-alerts .rk-alert--session').waitFor({ state: 'detached' });
   await tab1.getByRole('button', { name: 'Opmerking plaatsen' }).click();
@@ -625,7 +576,7 @@ test('another tab logging out or in as someone else: the open tab says which, an
   await Promise.all([tab1.waitForURL(/\/login\?/), tab1.getByRole('button', { name: 'Opmerking plaatsen' }).click()]);
   assert.equal(new URL(tab1.url()).searchParams.get('reden'), 'uitgelogd');
   await tab1.fill('#field-username', 'anna');
-  await tab1.fill('#field-password', USERS.anna);
+  await tab1.fill('#field-password', USERS.anna.password);
   await Promise.all([tab1.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), tab1.keyboard.press('Enter')]);
   await textarea.waitFor();
   assert.equal(await textarea.inputValue(), 'Nog een opmerking van Anna.');

@@ -5,62 +5,18 @@
 // A/AA) on /team and /team/reports/{id}.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import AxeBuilder from '@axe-core/playwright';
+import { assertAccessible } from './lib/axe.mjs';
 import { createReport, fetchMeta, focused, tabTo, useServerAndBrowser, watchPage } from './lib/server.mjs';
+import { teamMembers } from './lib/team.mjs';
 
 const env = useServerAndBrowser();
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const USERS = { anna: 'anna-wachtwoord-2026', bram: 'bram-wachtwoord-2026', mia: 'mia-wachtwoord-2026' };
-
-/** `rodeknop user add` with the password on stdin, while the server runs. */
-function addUser(name, role = 'triager') {
-  const out = spawnSync(process.env.RODEKNOP_BIN, ['user', 'add', '--db', env.server.dbPath, '--username', name, '--role', role], {
-    input: `${USERS[name]}\n`,
-    encoding: 'utf8',
-  });
-  assert.equal(out.status, 0, `user add ${name}: ${out.stderr}`);
-}
-
-let usersMade = false;
-function ensureUsers() {
-  if (usersMade) return;
-  addUser('anna');
-  addUser('bram');
-  addUser('mia', 'manager');
-  usersMade = true;
-}
-
-/** Logs in through /login, starting from `path` (the gate sends the browser to the login page). */
-async function login(page, path = '/team', user = 'anna') {
-  await page.goto(`${env.server.url}${path}`);
-  assert.match(page.url(), /\/login\?next=/, 'a browser without a session goes to the login page');
-  await page.fill('#field-username', user);
-  await page.fill('#field-password', USERS[user]);
-  await Promise.all([page.waitForURL((u) => u.pathname === path.split('?')[0]), page.keyboard.press('Enter')]);
-}
-
-/** A second team member working outside the browser: a session of their own. */
-async function apiSession(user) {
-  const res = await fetch(`${env.server.url}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: user, password: USERS[user] }),
-  });
-  assert.equal(res.status, 200);
-  const { csrf_token: csrf } = await res.json();
-  const cookie = res.headers.get('set-cookie').split(';')[0];
-  const call = async (method, path, body, headers = {}) => {
-    const r = await fetch(`${env.server.url}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: r.status, etag: r.headers.get('etag'), body: await r.json().catch(() => null) };
-  };
-  return call;
-}
+const USERS = {
+  anna: { password: 'anna-wachtwoord-2026', role: 'triager' },
+  bram: { password: 'bram-wachtwoord-2026', role: 'triager' },
+  mia: { password: 'mia-wachtwoord-2026', role: 'manager' },
+};
+const { ensureUsers, login, apiSession } = teamMembers(env, USERS);
 
 let counter = 0;
 async function newReport(meta, title, extra = {}) {
@@ -77,17 +33,6 @@ async function newReport(meta, title, extra = {}) {
 
 function card(page, reference) {
   return page.locator('.rk-item', { has: page.locator('.rk-ref', { hasText: reference }) });
-}
-
-function describe(violations) {
-  return violations
-    .map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n${v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`).join('\n')}`)
-    .join('\n');
-}
-
-async function assertAccessible(page, what) {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  assert.equal(violations.length, 0, `axe found ${violations.length} violation(s) on ${what}:\n${describe(violations)}`);
 }
 
 test('a triager decides on the queue by keyboard only', async () => {
@@ -365,7 +310,7 @@ test('a comment typed when the session ended is kept through the new login', asy
   assert.equal(new URL(page.url()).searchParams.get('reden'), 'verlopen');
   assert.match(await page.locator('#rk-login-notice').textContent(), /sessie is verlopen/);
   await page.fill('#field-username', 'anna');
-  await page.fill('#field-password', USERS.anna);
+  await page.fill('#field-password', USERS.anna.password);
   await Promise.all([page.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), page.keyboard.press('Enter')]);
 
   // Back on the report: the comment and its choice are there, with a word of explanation.
@@ -404,7 +349,7 @@ test('text kept when a session ended is not shown to someone else who logs in on
   await context.clearCookies();
   await Promise.all([page.waitForURL(/\/login\?next=/), page.getByRole('button', { name: 'Opmerking plaatsen' }).click()]);
   await page.fill('#field-username', 'bram');
-  await page.fill('#field-password', USERS.bram);
+  await page.fill('#field-password', USERS.bram.password);
   await Promise.all([page.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), page.keyboard.press('Enter')]);
   await page.locator('#besluit .rk-decide__button').first().waitFor();
   await textarea.waitFor();
@@ -434,7 +379,7 @@ test('a decision being written when the session ended opens again after the new 
   assert.equal(new URL(page.url()).searchParams.get('reden'), 'verlopen');
   assert.match(await page.locator('#rk-login-notice').textContent(), /sessie is verlopen/);
   await page.fill('#field-username', 'anna');
-  await page.fill('#field-password', USERS.anna);
+  await page.fill('#field-password', USERS.anna.password);
   await Promise.all([page.waitForURL((u) => u.pathname === `/team/reports/${created.id}`), page.keyboard.press('Enter')]);
 
   // The same decision is open again, with the text and a word of explanation.
