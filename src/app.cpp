@@ -144,17 +144,12 @@ application::application(config cfg) : cfg_(std::move(cfg)) {
                      : std::string("no pages found: give --static DIR (looked in ./static, ") + installed_static_dir +
                            " and " + RODEKNOP_SOURCE_STATIC_DIR + ")");
 
-  const fs::path db_path(cfg_.db);
   store::check_database_path(cfg_.db);
-  if (db_path.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(db_path.parent_path(), ec);
-    if (ec)
-      throw std::runtime_error("cannot make the folder " + db_path.parent_path().string() + " for the database: " +
-                               ec.message());
-  }
+  const bool fresh = store::make_database_folder(cfg_.db);
   const store::db_options db{cfg_.db, cfg_.synchronous};
   store::initialise_database(db);
+  // A new, empty database where one was expected is a mistyped path as often as a first start.
+  if (fresh) log::event(log::level::info, "database_created", {{"path", cfg_.db}});
   // SQLite gives the -wal and -shm files the database file's permissions: a database others may
   // read (chmod, a copy) lets them read every reporter's name in those too.
   if (struct stat st {}; ::stat(cfg_.db.c_str(), &st) == 0 && (st.st_mode & S_IRWXO) != 0)

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "rodeknop/api/input.hpp"
+#include "rodeknop/auth/access.hpp"
 #include "rodeknop/auth/passwords.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/audit.hpp"
@@ -68,7 +69,9 @@ json token_json(const store::token_record& t) {
           {"role", t.role},
           {"created_at", iso(t.created_at)},
           {"last_used_at", t.last_used_at ? json(iso(*t.last_used_at)) : json(nullptr)},
-          {"revoked_at", t.revoked_at ? json(iso(*t.revoked_at)) : json(nullptr)}};
+          {"revoked_at", t.revoked_at ? json(iso(*t.revoked_at)) : json(nullptr)},
+          {"created_by", t.created_by ? json(*t.created_by) : json(nullptr)},
+          {"suspended", t.suspended}};
 }
 
 http::response no_store(http::response res) {
@@ -112,7 +115,7 @@ net::awaitable<http::response> add_user(services& s, http::request_context& ctx)
   check_role(errors, role, true);
   if (!password)
     errors.emplace("password", "is required");
-  else if (const auto problem = auth::password_problem(*password))
+  else if (const auto problem = auth::password_problem(*password, username.value_or("")))
     errors.emplace("password", *problem);
   if (!errors.empty()) {
     // Name every field at fault at once: also a name another account has.
@@ -157,7 +160,7 @@ net::awaitable<http::response> change_user(services& s, http::request_context& c
   std::map<std::string, std::string> errors;
   check_role(errors, role, false);
   if (password)
-    if (const auto problem = auth::password_problem(*password)) errors.emplace("password", *problem);
+    if (const auto problem = auth::password_problem(*password, username)) errors.emplace("password", *problem);
   if (!errors.empty()) throw unprocessable(std::move(errors));
 
   std::string hash;
@@ -239,14 +242,21 @@ net::awaitable<http::response> create_token(services& s, http::request_context& 
 
   const auto secret = "rk_" + util::random_token();
   const auto now = domain::now();
-  auto job = [name = *name, role = *role, hash = util::token_hash(secret), now, who = actor(ctx)](store::connection& c) {
+  // A token depends on the local account that made it (or on the owner of the token that made
+  // it): it is refused while that account is not an enabled administrator.
+  store::token_maker maker;
+  if (ctx.who && ctx.who->via == auth::method::session) maker.user = ctx.who->username;
+  if (ctx.who && ctx.who->via == auth::method::token) maker.via_token = ctx.who->username.substr(std::string_view("token:").size());
+  auto job = [name = *name, role = *role, hash = util::token_hash(secret), now, who = actor(ctx),
+              maker = std::move(maker)](store::connection& c) {
     const store::actor_scope acting(c, who);
-    return store::insert_token(c, name, role, hash, now);
+    return store::insert_token(c, name, role, hash, now, maker);
   };
   if (!co_await s.writer.async_run<std::optional<std::int64_t>>(std::move(job)))
     throw unprocessable({{"name", token_name_taken}});
   log::event(log::level::info, "auth.token_created", {{"name", *name}, {"role", *role}, {"actor", actor(ctx)}});
-  auto out = token_json({0, *name, *role, now, std::nullopt, std::nullopt});
+  store::token_record made{0, *name, *role, now, std::nullopt, std::nullopt, actor(ctx), std::nullopt, false};
+  auto out = token_json(made);
   out["token"] = secret;  // shown once: the database keeps only its hash
   co_return no_store(http::json_response(http::status::created, out));
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "rodeknop/domain/report.hpp"
+#include "rodeknop/domain/workflow.hpp"
 #include "rodeknop/log.hpp"
 #include "rodeknop/store/reports.hpp"
 
@@ -67,7 +68,11 @@ net::awaitable<http::response> meta(services& s) {
            {"tailored_solution", "Maatwerk"},
            {"explained", "Uitgelegd, regel blijft"}}}}},
        {"limits", submission_limits()},
-       {"reply_limits", {{"body", domain::field_limits::reply_body}}}});
+       {"reply_limits", {{"body", domain::field_limits::reply_body}}},
+       {"team_limits",
+        {{"note", domain::team_limits::note},
+         {"assignee", domain::team_limits::assignee},
+         {"comment", domain::team_limits::comment}}}});
 }
 
 // The last time the database answered, in steady-clock milliseconds: /healthz asks the

@@ -50,7 +50,11 @@ http::response with_refusal_headers(http::response page, const http::api_error& 
 }
 
 json message_json(const store::tracking_message& m) {
-  return {{"at", domain::format_rfc3339(m.at)}, {"author", m.from_team ? "team" : "reporter"}, {"body", m.body}};
+  return {{"at", domain::format_rfc3339(m.at)},
+          {"author", m.from_team ? "team" : "reporter"},
+          {"body", m.body},
+          // The note of a decision says which: the status the report moved to (else null).
+          {"decision", m.decision.empty() ? json(nullptr) : json(m.decision)}};
 }
 
 /// Looks up the report behind a tracking token, or nullopt (never distinguishing a
@@ -224,7 +228,7 @@ net::awaitable<http::response> create_report(services& s, http::request_context&
                                   {"reference", created.reference},
                                   {"status", created.status},
                                   {"tracking_token", token},
-                                  {"tracking_url", web::tracking_url(s, ctx.req, token)},
+                                  {"tracking_url", web::tracking_url(s, ctx, token)},
                                   {"created_at", domain::format_rfc3339(created.created_at)}});
   res.set(http::field::location, "/api/v1/reports/" + std::to_string(created.id));
   co_return res;
@@ -285,7 +289,7 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
       const auto view = find_view(s, token);
       if (!view)
         co_return unknown_token_page(s);
-      co_return web::tracking_page(s, http::status::unprocessable_entity, *view, token, ctx.req,
+      co_return web::tracking_page(s, http::status::unprocessable_entity, *view, token, ctx,
                                    {false, false, domain::message_nl(errors.front()), body});
     }
     throw validation_error(errors);
@@ -304,7 +308,7 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
     const auto view = kind == body_kind::form ? find_view(s, token) : std::nullopt;
     if (!view) throw *refused;
     co_return with_refusal_headers(
-        web::tracking_page(s, refused->http_status, *view, token, ctx.req,
+        web::tracking_page(s, refused->http_status, *view, token, ctx,
                            {false, false,
                             "Uw aanvulling kon nu niet worden opgeslagen door een storing bij ons. Probeer het "
                             "over een paar minuten opnieuw; uw tekst staat er nog.",
@@ -324,7 +328,7 @@ net::awaitable<http::response> reply(services& s, http::request_context& ctx) {
       http::status::created,
       {{"reference", result->reference},
        {"status", result->status},
-       {"message", message_json({false, now, body})}});
+       {"message", message_json({false, now, body, {}})}});
 }
 
 }  // namespace

@@ -514,8 +514,9 @@ net::awaitable<http::response> patch_report(services& s, http::request_context& 
     case o::changed:
       log::event(log::level::info, "report_changed", {{"id", *id}, {"actor", actor_of(ctx)}, {"version", result.report->version}});
       publish_report_event(s, "report.updated", result.report->id, result.report->reference, result.report->status,
-                           result.report->version);
-      for (const auto& r : result.repointed) publish_report_event(s, "report.updated", r.id, r.reference, r.status, r.version);
+                           result.report->version, actor_of(ctx));
+      for (const auto& r : result.repointed)
+        publish_report_event(s, "report.updated", r.id, r.reference, r.status, r.version, actor_of(ctx));
       break;
     case o::unchanged: break;
   }
@@ -545,7 +546,7 @@ net::awaitable<http::response> add_comment(services& s, http::request_context& c
   if (!result) throw not_found();
   log::event(log::level::info, "comment_added", {{"id", *id}, {"actor", actor_of(ctx)}, {"visibility", visibility}});
   publish_report_event(s, "report.updated", result->report.id, result->report.reference, result->report.status,
-                       result->version);
+                       result->version, actor_of(ctx));
   json out = comment_json(result->comment);
   out["report"] = {{"id", result->report.id}, {"reference", result->report.reference}, {"version", result->version}};
   auto res = http::json_response(http::status::created, out);
@@ -854,8 +855,12 @@ net::awaitable<http::response> events(services& s, http::request_context& ctx) {
 }  // namespace
 
 void publish_report_event(services& s, std::string_view type, std::int64_t id, std::string_view reference,
-                          std::string_view status, std::int64_t version) {
-  const json data = {{"id", id}, {"reference", reference}, {"status", status}, {"version", version}};
+                          std::string_view status, std::int64_t version, std::string_view actor) {
+  const json data = {{"id", id},
+                     {"reference", reference},
+                     {"status", status},
+                     {"version", version},
+                     {"actor", actor.empty() ? json(nullptr) : json(actor)}};
   s.events.publish(std::string(type), data.dump());
 }
 

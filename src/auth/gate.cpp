@@ -134,13 +134,20 @@ std::string gate::proxy_csrf_token(std::string_view username) const {
 
 net::ip::address gate::client_address(const http::request_context& ctx) const {
   if (!sso_.trusts(ctx.peer)) return ctx.peer;
-  std::string_view xff = ctx.req["X-Forwarded-For"];
+  // The last line and its right-most address are the trusted proxy's own: a proxy that adds a
+  // line of its own (HAProxy's forwardfor) leaves the client's line before it.
+  std::string_view xff;
+  for (auto [it, end] = ctx.req.equal_range("X-Forwarded-For"); it != end; ++it) xff = it->value();
   if (xff.empty()) return ctx.peer;
   if (const auto comma = xff.rfind(','); comma != std::string_view::npos) xff = xff.substr(comma + 1);
   while (!xff.empty() && xff.front() == ' ') xff.remove_prefix(1);
   boost::system::error_code ec;
   const auto a = net::ip::make_address(std::string(xff), ec);
   return ec ? ctx.peer : a;
+}
+
+bool gate::forwarded_https(const http::request_context& ctx) const {
+  return sso_.trusts(ctx.peer) && boost::beast::iequals(ctx.req["X-Forwarded-Proto"], "https");
 }
 
 bool gate::secure_cookie(const http::request& req, const net::ip::address& peer) const {
@@ -298,9 +305,11 @@ std::optional<std::string> gate::cross_site(const http::request& req) const {
   if (boost::beast::iequals(req["Sec-Fetch-Site"], "cross-site")) return "cross-site";
   if (boost::beast::iequals(req["Sec-Fetch-Site"], "same-site")) return "same-site";
   const std::string_view origin = req[http::field::origin];
-  // Our pages send `Referrer-Policy: no-referrer`, so a browser sends `Origin: null` with the
-  // pages' own plain form posts (login, logout without script). Then the browser's
-  // Sec-Fetch-Site says where the request came from.
+  // Our pages send `Referrer-Policy: same-origin` (no address leaves for another site, a
+  // tracking link's token included), so a browser sends their own Origin with their form posts.
+  // With `no-referrer` it sent `Origin: null`, and only Sec-Fetch-Site told where it came from:
+  // browsers send that header to secure contexts only, so a login over plain http under an
+  // intranet name was refused. `Origin: null` still counts when Sec-Fetch-Site vouches for it.
   if (origin == "null") {
     const std::string_view site = req["Sec-Fetch-Site"];
     if (site != "same-origin" && site != "none") return "opaque-origin";
@@ -415,7 +424,7 @@ net::awaitable<login_outcome> gate::login(std::string username, std::string pass
                 {"reason", !user ? "unknown_user" : user->disabled ? "disabled" : "wrong_password"}});
     throw http::api_error(http::status::unauthorized, "invalid_credentials", "unknown user or wrong password");
   }
-  throttle_.succeeded(account);
+  throttle_.succeeded(account, address);
 
   std::string new_hash;
   if (rehash) {

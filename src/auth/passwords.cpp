@@ -1,5 +1,8 @@
 #include "rodeknop/auth/passwords.hpp"
 
+#include <array>
+#include <cctype>
+
 #include <boost/beast/core/string.hpp>
 
 #include <sodium.h>
@@ -12,7 +15,23 @@
 
 namespace rodeknop::auth {
 
-std::optional<std::string> password_problem(std::string_view password) {
+namespace {
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// The first guesses of every password list (and their Dutch counterparts), of 8 characters or more.
+constexpr std::array<std::string_view, 24> common_passwords = {
+    "password", "password1", "password123", "12345678", "123456789", "1234567890", "87654321", "qwertyui",
+    "qwerty123", "iloveyou", "11111111", "00000000", "abcd1234", "abcdefgh", "welcome1", "welkom01",
+    "welkom123", "wachtwoord", "wachtwoord1", "wachtwoord123", "gemeente", "denhaag1", "zomer2026", "winter2026"};
+
+}  // namespace
+
+std::optional<std::string> password_problem(std::string_view password, std::string_view username) {
   if (!domain::valid_utf8(password)) return "the password must be valid UTF-8 text";
   if (domain::utf8_length(password) < min_password_length)
     return "the password must have at least " + std::to_string(min_password_length) + " characters";
@@ -27,6 +46,17 @@ std::optional<std::string> password_problem(std::string_view password) {
     if (c < 0x20 || c == 0x7f || (c == 0xC2 && next >= 0x80 && next <= 0x9F) ||
         (c == 0xE2 && next == 0x80 && (third == 0xA8 || third == 0xA9)))
       return "the password must not hold control characters or line breaks";
+  }
+  const auto lower = ascii_lower(password);
+  if (std::find(common_passwords.begin(), common_passwords.end(), lower) != common_passwords.end())
+    return "the password is one of the first that anyone guessing tries; choose another";
+  if (!username.empty()) {
+    std::string rest = lower;
+    const auto name = ascii_lower(username);
+    for (auto at = rest.find(name); at != std::string::npos; at = rest.find(name)) rest.erase(at, name.size());
+    if (domain::utf8_length(rest) < min_password_length)
+      return "the password must have at least " + std::to_string(min_password_length) +
+             " characters besides the account's name";
   }
   return std::nullopt;
 }

@@ -25,9 +25,11 @@ std::optional<std::chrono::seconds> login_throttle::wait(std::string_view accoun
                                                          clock::time_point now) {
   std::lock_guard lock(mutex_);
   clock::time_point until{};
-  if (auto it = pairs_.find(pair_key(account, address)); it != pairs_.end())
-    until = std::max(until, it->second.blocked_until);
-  if (auto it = accounts_.find(std::string(account)); it != accounts_.end())
+  const auto key = pair_key(account, address);
+  if (auto it = pairs_.find(key); it != pairs_.end()) until = std::max(until, it->second.blocked_until);
+  const auto place = places_.find(key);
+  const bool known_place = place != places_.end() && now - place->second <= policy_.remember_places;
+  if (auto it = accounts_.find(std::string(account)); it != accounts_.end() && !known_place)
     until = std::max(until, it->second.blocked_until);
   if (auto it = addresses_.find(std::string(address)); it != addresses_.end())
     until = std::max(until, it->second.blocked_until);
@@ -73,11 +75,17 @@ void login_throttle::failed(std::string_view account, std::string_view address, 
   bump(addresses_, address, policy_.free_address_failures, now);
 }
 
-void login_throttle::succeeded(std::string_view account, clock::time_point) {
+void login_throttle::succeeded(std::string_view account, std::string_view address, clock::time_point now) {
   std::lock_guard lock(mutex_);
   accounts_.erase(std::string(account));
   const auto prefix = pair_key(account, {});
   std::erase_if(pairs_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
+  if (places_.size() >= policy_.max_entries) {
+    std::erase_if(places_, [&](const auto& kv) { return now - kv.second > policy_.remember_places; });
+    // Still full: forget them all rather than grow (only the exemption is lost, never a count).
+    if (places_.size() >= policy_.max_entries) places_.clear();
+  }
+  places_[pair_key(account, address)] = now;
 }
 
 }  // namespace rodeknop::auth

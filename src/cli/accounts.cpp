@@ -42,7 +42,7 @@ extern "C" void restore_terminal_and_exit(int signal_number) {
 }
 
 /// One line from standard input, without its line ending; never echoed or logged.
-std::string read_password() {
+std::string read_password(std::string_view username) {
   std::string line;
   bool got = false;
   if (isatty(STDIN_FILENO)) {
@@ -73,7 +73,7 @@ std::string read_password() {
   }
   if (!got) throw std::runtime_error("no password on standard input (one line expected)");
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (const auto problem = auth::password_problem(line)) throw std::runtime_error(*problem);
+  if (const auto problem = auth::password_problem(line, username)) throw std::runtime_error(*problem);
   return line;
 }
 
@@ -93,7 +93,7 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
   add->callback([&o, &action, db = &add_db] {
     action = [&o, db] {
       check_username(o.username);
-      const auto password = read_password();
+      const auto password = read_password(o.username);
       const auto hash = auth::hash_password(password);
       auto c = open(*db);
       const auto now = domain::now();
@@ -154,7 +154,7 @@ void add_user_commands(CLI::App& app, account_options& o, std::function<int()>& 
   passwd->add_option("--username", o.username, "Login name")->required();
   passwd->callback([&o, &action, db = &passwd_db] {
     action = [&o, db] {
-      const auto password = read_password();
+      const auto password = read_password(o.username);
       const auto hash = auth::hash_password(password);
       auto c = open_existing(*db);
       if (!store::set_user_password(*c, o.username, hash, domain::now()))
@@ -195,11 +195,12 @@ void add_token_commands(CLI::App& app, account_options& o, std::function<int()>&
   list->callback([&o, &action, db = &list_db] {
     action = [&o, db] {
       auto c = open_existing(*db);
-      std::cout << "name\trole\tstatus\tcreated_at\tlast_used_at\trevoked_at\n";
+      std::cout << "name\trole\tstatus\tcreated_at\tlast_used_at\trevoked_at\tcreated_by\n";
       for (const auto& t : store::list_tokens(*c))
-        std::cout << t.name << '\t' << t.role << '\t' << (t.revoked_at ? "revoked" : "active") << '\t' << iso(t.created_at)
+        std::cout << t.name << '\t' << t.role << '\t'
+                  << (t.revoked_at ? "revoked" : t.suspended ? "suspended" : "active") << '\t' << iso(t.created_at)
                   << '\t' << (t.last_used_at ? iso(*t.last_used_at) : "never") << '\t'
-                  << (t.revoked_at ? iso(*t.revoked_at) : "-") << '\n';
+                  << (t.revoked_at ? iso(*t.revoked_at) : "-") << '\t' << t.created_by.value_or("-") << '\n';
       return 0;
     };
   });

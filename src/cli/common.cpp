@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <iostream>
 #include <stdexcept>
 
 #include <pwd.h>
@@ -36,6 +37,9 @@ std::string command_line_actor() {
 
 std::unique_ptr<store::connection> open(const std::string& db) {
   util::init_crypto();
+  store::check_database_path(db);
+  // Like `serve`: `user add --db data/rodeknop.db` before the first start makes data/ too.
+  if (store::make_database_folder(db)) std::cerr << "rodeknop: a new database is made at " << db << "\n";
   const store::db_options options{db};
   store::initialise_database(options);
   auto c = std::make_unique<store::connection>(options, true);

@@ -121,7 +121,7 @@ const std::string& security_headers() {
   static const std::string block = std::string("Content-Security-Policy: ") + content_security_policy +
                                    "\r\n"
                                    "X-Content-Type-Options: nosniff\r\n"
-                                   "Referrer-Policy: no-referrer\r\n"
+                                   "Referrer-Policy: same-origin\r\n"
                                    "X-Frame-Options: DENY\r\n"
                                    "Cross-Origin-Opener-Policy: same-origin\r\n"
                                    "Cross-Origin-Resource-Policy: same-origin\r\n"

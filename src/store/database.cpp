@@ -87,6 +87,24 @@ void check_database_path(const std::string& path) {
     throw std::runtime_error("--db " + path + " is not a file (a folder or device?); name the database file");
 }
 
+bool make_database_folder(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path db(path);
+  std::error_code ec;
+  const bool fresh = !fs::exists(db, ec);
+  const auto folder = db.parent_path();
+  if (folder.empty() || fs::is_directory(folder, ec)) return fresh;
+  if (fs::exists(folder, ec))
+    throw std::runtime_error("cannot make the folder " + folder.string() + " for the database: a file of that name is there");
+  if (!folder.parent_path().empty() && !fs::is_directory(folder.parent_path(), ec))
+    throw std::runtime_error("the folder " + folder.parent_path().string() + " does not exist: is the path --db " + path +
+                             " right? (Rode Knop makes only the database's own folder, such as data/)");
+  fs::create_directory(folder, ec);
+  if (ec)
+    throw std::runtime_error("cannot make the folder " + folder.string() + " for the database: " + ec.message());
+  return fresh;
+}
+
 void initialise_database(const db_options& options) {
   const auto& path = options.path;
   check_database_path(path);

@@ -19,11 +19,18 @@ user_record user_from(SQLite::Statement& st) {
           from_seconds(st.getColumn(5).getInt64())};
 }
 
+// token_from reads: id, name, role, created_at, last_used_at, revoked_at, created_by, owner, and
+// whether the owner lets the token work (no owner, or an enabled administrator):
+//   (owner IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.username = api_tokens.owner
+//                             AND u.role = 'admin' AND u.disabled = 0))
 token_record token_from(SQLite::Statement& st) {
   token_record t{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
-                 from_seconds(st.getColumn(3).getInt64()), std::nullopt, std::nullopt};
+                 from_seconds(st.getColumn(3).getInt64()), std::nullopt, std::nullopt, std::nullopt, std::nullopt, false};
   if (!st.getColumn(4).isNull()) t.last_used_at = from_seconds(st.getColumn(4).getInt64());
   if (!st.getColumn(5).isNull()) t.revoked_at = from_seconds(st.getColumn(5).getInt64());
+  if (!st.getColumn(6).isNull()) t.created_by = st.getColumn(6).getString();
+  if (!st.getColumn(7).isNull()) t.owner = st.getColumn(7).getString();
+  t.suspended = st.getColumn(8).getInt() == 0;
   return t;
 }
 
@@ -169,33 +176,41 @@ std::int64_t expire_sessions(connection& c, domain::sys_seconds idle_before, dom
 }
 
 std::optional<std::int64_t> insert_token(connection& c, std::string_view name, std::string_view role,
-                                         std::string_view token_hash, domain::sys_seconds now) {
+                                         std::string_view token_hash, domain::sys_seconds now, const token_maker& maker) {
   auto& st = c.prepare(
       // Names are never reused, also not in other capitals: the history names a token's actor
       // by it (token:powerbi and token:POWERBI would read as one).
-      "INSERT INTO api_tokens (name, role, token_hash, created_at) SELECT ?1, ?2, ?3, ?4 "
+      "INSERT INTO api_tokens (name, role, token_hash, created_at, created_by, owner) "
+      "SELECT ?1, ?2, ?3, ?4, rk_actor(), coalesce(?5, (SELECT owner FROM api_tokens WHERE name = ?6)) "
       "WHERE NOT EXISTS (SELECT 1 FROM api_tokens WHERE lower(name) = lower(?1)) ON CONFLICT (name) DO NOTHING");
   bind_view(st, 1, name);
   bind_view(st, 2, role);
   bind_blob(st, 3, token_hash);
   st.bind(4, seconds(now));
+  if (maker.user) bind_view(st, 5, *maker.user);
+  if (maker.via_token) bind_view(st, 6, *maker.via_token);
   if (st.exec() != 1) return std::nullopt;
   return c.db().getLastInsertRowid();
 }
 
 std::optional<token_record> find_token(connection& c, std::string_view token_hash) {
   auto& st = c.prepare(
-      "SELECT id, name, role, created_at, last_used_at, revoked_at FROM api_tokens "
-      "WHERE token_hash = ?1 AND revoked_at IS NULL");
+      "SELECT id, name, role, created_at, last_used_at, revoked_at, created_by, owner, "
+      "(owner IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.username = api_tokens.owner AND u.role = 'admin' "
+      "AND u.disabled = 0)) FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL");
   bind_blob(st, 1, token_hash);
   if (!st.executeStep()) return std::nullopt;
   auto t = token_from(st);
   st.reset();
+  if (t.suspended) return std::nullopt;
   return t;
 }
 
 std::vector<token_record> list_tokens(connection& c) {
-  auto& st = c.prepare("SELECT id, name, role, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id");
+  auto& st = c.prepare(
+      "SELECT id, name, role, created_at, last_used_at, revoked_at, created_by, owner, "
+      "(owner IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.username = api_tokens.owner AND u.role = 'admin' "
+      "AND u.disabled = 0)) FROM api_tokens ORDER BY id");
   std::vector<token_record> out;
   while (st.executeStep()) out.push_back(token_from(st));
   return out;

@@ -155,7 +155,8 @@ std::optional<tracking_view> find_tracking_view(connection& c, std::string_view 
   // status decisions (the answer to the report), in the order of the history (every comment
   // and reply has its event), so a question always comes before its answer.
   auto& msgs = c.prepare(
-      "SELECT e.at, coalesce(cm.author, e.actor) <> 'reporter', coalesce(cm.body, e.note) "
+      "SELECT e.at, coalesce(cm.author, e.actor) <> 'reporter', coalesce(cm.body, e.note), "
+      "CASE WHEN e.type = 'status' THEN e.to_value ELSE '' END "
       "FROM events e LEFT JOIN comments cm ON cm.id = e.comment_id AND e.type IN ('comment', 'reply') "
       "WHERE e.report_id = ?1 AND ((e.type IN ('comment', 'reply') AND cm.visibility = 'reporter') "
       "OR (e.type = 'status' AND e.actor <> 'reporter' AND e.note IS NOT NULL AND e.note <> '')) "
@@ -163,7 +164,8 @@ std::optional<tracking_view> find_tracking_view(connection& c, std::string_view 
   msgs.bind(1, v.id);
   while (msgs.executeStep())
     v.messages.push_back(
-        {msgs.getColumn(1).getInt() != 0, from_seconds(msgs.getColumn(0).getInt64()), msgs.getColumn(2).getString()});
+        {msgs.getColumn(1).getInt() != 0, from_seconds(msgs.getColumn(0).getInt64()), msgs.getColumn(2).getString(),
+         msgs.getColumn(3).getString()});
   return v;
 }
 

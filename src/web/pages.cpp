@@ -68,11 +68,12 @@ json list_options(const std::vector<store::list_entry>& active, std::string_view
   return out;
 }
 
-std::string tracking_url(const services& s, const http::request& req, std::string_view token) {
+std::string tracking_url(const services& s, const http::request_context& ctx, std::string_view token) {
   std::string base = s.cfg.base_url;
   if (base.empty()) {
-    const std::string_view host = req[http::field::host];
-    if (valid_host(host)) base = "http://" + std::string(host);
+    const std::string_view host = ctx.req[http::field::host];
+    // Behind a trusted proxy that ends TLS, the link is https like the address the reporter used.
+    if (valid_host(host)) base.append(s.gate.forwarded_https(ctx) ? "https://" : "http://").append(host);
   }
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + "/volg/" + std::string(token);
@@ -121,13 +122,14 @@ http::response report_form_page(services& s, http::status status, const domain::
 }
 
 http::response tracking_page(services& s, http::status status, const store::tracking_view& view,
-                             std::string_view token, const http::request& req, const tracking_page_state& state) {
+                             std::string_view token, const http::request_context& ctx, const tracking_page_state& state) {
   json messages = json::array();
   bool team_wrote = false;
   for (const auto& m : view.messages) team_wrote = team_wrote || m.from_team;
   for (const auto& m : view.messages)
     messages.push_back({{"from_team", m.from_team},
                         {"author_label", m.from_team ? "Ontregelteam" : "U"},
+                        {"decision_label", m.decision.empty() ? std::string() : std::string(domain::status_label_nl(m.decision))},
                         {"at", domain::format_rfc3339(m.at)},
                         {"at_local", domain::format_dutch_datetime(m.at)},
                         {"body", m.body}});
@@ -140,7 +142,7 @@ http::response tracking_page(services& s, http::status status, const store::trac
                      {"updated_at", domain::format_rfc3339(view.updated_at)},
                      {"updated_local", domain::format_dutch_datetime(view.updated_at)},
                      {"just_submitted", state.just_submitted},
-                     {"tracking_url", tracking_url(s, req, token)},
+                     {"tracking_url", tracking_url(s, ctx, token)},
                      {"token", token},
                      {"needs_info", view.status == "needs_info"},
                      {"team_wrote", team_wrote},
@@ -211,7 +213,7 @@ void register_page_routes(http::router& r, services& s) {
           if (const auto* v = ctx.query("reactie"))
             state.reply_sent = *v == "verzonden" && !view->messages.empty() && !view->messages.back().from_team &&
                                recent(view->messages.back().at);
-          co_return tracking_page(s, http::status::ok, *view, token, ctx.req, state);
+          co_return tracking_page(s, http::status::ok, *view, token, ctx, state);
         });
 }
 

@@ -409,7 +409,11 @@ export function statusBadge(m, status) {
 export function actorLabel(actor) {
   if (!actor || actor === 'reporter') return 'de melder';
   if (actor === 'system') return 'het systeem';
-  return String(actor);
+  // A script with an API token (token:NAME) and a command on the server (cli:USER), in Dutch.
+  const text = String(actor);
+  if (text.startsWith('token:')) return `API-sleutel ${text.slice(6)}`;
+  if (text.startsWith('cli:')) return `beheer op de server (${text.slice(4)})`;
+  return text;
 }
 
 // ------------------------------------------------------------------------------ time

@@ -451,8 +451,8 @@ function updateSummary() {
       els.countQueue.textContent = `${n}+`;
     } else {
       // A past week's queue is as it stood at the week's end.
-      if (PAST_WEEK) els.summary.textContent = n === 1 ? '1 melding wachtte aan het einde van die week op een besluit.' : `${n} meldingen wachtten aan het einde van die week op een besluit.`;
-      else els.summary.textContent = n === 1 ? '1 melding wacht op een besluit.' : `${n} meldingen wachten op een besluit.`;
+      if (PAST_WEEK) els.summary.textContent = n === 0 ? 'Aan het einde van die week wachtte geen melding op een besluit.' : n === 1 ? '1 melding wachtte aan het einde van die week op een besluit.' : `${n} meldingen wachtten aan het einde van die week op een besluit.`;
+      else els.summary.textContent = n === 0 ? 'Er wacht geen melding op een besluit.' : n === 1 ? '1 melding wacht op een besluit.' : `${n} meldingen wachten op een besluit.`;
       els.countQueue.textContent = String(n);
     }
   } else {
@@ -706,7 +706,9 @@ function renderStale(list) {
   const m = state.meta;
   const cut = Boolean(state.truncated?.stale);
   els.countStale.textContent = cut ? `${list.length}+` : String(list.length);
-  els.countStaleLabel.textContent = list.length === 1 && !cut ? 'blijft liggen' : 'blijven liggen';
+  const one = list.length === 1 && !cut;
+  if (PAST_WEEK) els.countStaleLabel.textContent = one ? 'bleef liggen' : 'bleven liggen';
+  else els.countStaleLabel.textContent = one ? 'blijft liggen' : 'blijven liggen';
   els.stale.setAttribute('aria-busy', 'false');
   if (list.length === 0) {
     els.stale.replaceChildren(h('p', { class: 'utrecht-paragraph rk-empty' }, PAST_WEEK
@@ -883,7 +885,7 @@ function startLive() {
       indicator.textContent =
         s === 'open'
           ? PAST_WEEK
-            ? 'Besluiten van anderen verschijnen vanzelf.'
+            ? 'Wat anderen nu aan deze meldingen veranderen, verschijnt vanzelf.'
             : 'Nieuwe meldingen en besluiten van anderen verschijnen vanzelf.'
           : s === 'reconnecting'
             ? 'De verbinding met de server is even weg; er wordt opnieuw verbonden …'

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertAccessible } from './lib/axe.mjs';
-import { TEST_PASSWORD, addUser, focused, useServerAndBrowser, watchPage } from './lib/server.mjs';
+import { TEST_PASSWORD, addUser, focused, launchBrowser, logIn, useServerAndBrowser, watchPage } from './lib/server.mjs';
 
 const env = useServerAndBrowser();
 
@@ -108,4 +108,27 @@ test('/login has no WCAG 2.1 AA violations, also with the session-expired notice
   await page.setViewportSize({ width: 390, height: 844 });
   await assertAccessible(page, '/login on a phone');
   await context.close();
+});
+
+test('a team member logs in and out over plain HTTP under an intranet name (not a secure context)', async () => {
+  // Away from localhost, over http, Chromium sends no Sec-Fetch-Site; with the pages'
+  // Referrer-Policy its form posts must still carry the page's own Origin, or the login's
+  // cross-site check refuses them (an adopting municipality found this on a test VM).
+  const { url, dbPath } = env.server;
+  await addUser(dbPath, 'kees', 'triager');
+  const browser = await launchBrowser(['--host-resolver-rules=MAP rodeknop.intranet.test 127.0.0.1']);
+  try {
+    const page = await browser.newPage();
+    const problems = watchPage(page);
+    const base = `http://rodeknop.intranet.test:${new URL(url).port}`;
+    await logIn(page, base, 'kees', TEST_PASSWORD, '/team');
+    assert.equal(new URL(page.url()).pathname, '/team');
+    assert.equal(await page.evaluate(() => window.isSecureContext), false, 'the page is not a secure context');
+    await assert.doesNotReject(page.getByText('Ingelogd als').waitFor());
+    await Promise.all([page.waitForURL((u) => u.pathname === '/login'), page.getByRole('button', { name: 'Uitloggen' }).click()]);
+    // Chromium says it ignores Cross-Origin-Opener-Policy over plain http (it applies on https).
+    assert.deepEqual(problems.filter((p) => !/Cross-Origin-Opener-Policy header has been ignored/.test(p)), []);
+  } finally {
+    await browser.close();
+  }
 });

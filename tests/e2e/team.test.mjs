@@ -471,6 +471,10 @@ test('a past week speaks in the past tense', async () => {
   await decisions.getByText('Geen besluiten in week 10.').waitFor();
   await page.getByText('Niets bleef liggen: bij alle lopende meldingen was in de vier weken voor het einde van week 10 iets gebeurd.').waitFor();
   assert.equal(await page.getByText(/deze week besloot|Nog geen besluiten|afgelopen vier weken/).count(), 0);
+  // The counts and the queue's summary too; no promise of new reports arriving in a past week.
+  assert.equal((await page.locator('#rk-counts').textContent()).replace(/\s+/g, ' ').trim(), '0 in de wachtrij 0 besluiten 0 bleven liggen');
+  assert.equal(await page.locator('#rk-queue-summary').textContent(), 'Aan het einde van die week wachtte geen melding op een besluit.');
+  assert.equal(await page.getByText(/Nieuwe meldingen/).count(), 0);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -535,7 +539,7 @@ test('printing /team gives the minutes: the week and its decisions, no controls'
   ensureUsers();
   const meta = await fetchMeta(env.server.url);
   await newReport(meta, 'Nog in de wachtrij bij het afdrukken');
-  const decided = await newReport(meta, 'Besloten voor het afdrukken');
+  const decided = await newReport(meta, 'Besloten voor het afdrukken: evenementenvergunning');
   const bram = await apiSession('bram');
   const before = await bram('GET', `/api/v1/reports/${decided.id}`);
   assert.equal((await bram('PATCH', `/api/v1/reports/${decided.id}`, { status: 'accepted' }, { 'if-match': before.etag })).status, 200);
@@ -556,6 +560,25 @@ test('printing /team gives the minutes: the week and its decisions, no controls'
   assert.equal(await page.locator('.rk-minutes').isVisible(), true);
   const headers = await page.locator('.rk-minutes thead th').allTextContents();
   assert.deepEqual(headers, ['Kenmerk', 'Titel', 'Besluit', 'Toelichting', 'Wie', 'Wanneer']);
+  // On A4 the title column is wide enough for a long Dutch word: it is not broken in the middle.
+  await page.setViewportSize({ width: 680, height: 960 });
+  const lines = await page.locator('.rk-minutes__title', { hasText: 'evenementenvergunning' }).evaluate((cell) => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent.indexOf('evenementenvergunning');
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + 'evenementenvergunning'.length);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    }
+    return -1;
+  });
+  const widths = await page.locator('.rk-minutes thead th').evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().width)));
+  assert.equal(lines, 1, `the word stays on one line (column widths ${widths.join(', ')} px)`);
+  // Nothing runs out of its cell into the next one (a reference stays on one line).
+  const overflowing = await page.locator('.rk-minutes td').evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.className));
+  assert.deepEqual(overflowing, [], `column widths ${widths.join(', ')} px`);
   await context.close();
 });
 

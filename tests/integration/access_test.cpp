@@ -272,6 +272,15 @@ TEST_CASE("the Secure attribute is set behind HTTPS and when configured", "[acce
                            {{"X-Forwarded-Proto", "https"}});
   REQUIRE(p.status == 200);
   CHECK(p.header("set-cookie").find("; Secure") != std::string::npos);
+  // The tracking link follows the scheme the trusted proxy reports; from others it is http.
+  const auto https = post_json(proxied.port(), "/api/v1/reports", valid_report(),
+                               {{"X-Forwarded-Proto", "https"}, {"Host", "rodeknop.example.nl"}});
+  REQUIRE(https.status == 201);
+  CHECK(https.json().at("tracking_url").get<std::string>().rfind("https://rodeknop.example.nl/volg/", 0) == 0);
+  const auto plain = post_json(srv.port(), "/api/v1/reports", valid_report(),
+                               {{"X-Forwarded-Proto", "https"}, {"Host", "rodeknop.example.nl"}});
+  REQUIRE(plain.status == 201);
+  CHECK(plain.json().at("tracking_url").get<std::string>().rfind("http://rodeknop.example.nl/volg/", 0) == 0);
 }
 
 TEST_CASE("unknown user and wrong password get one and the same answer", "[access][session]") {
@@ -431,9 +440,16 @@ TEST_CASE("someone guessing an account's password from one address does not lock
   // Anna at her own desk logs in.
   CHECK(login("10.1.2.3", test_password).status == 200);
 
-  // Guessing spread over many addresses still makes the account wait (25 failures in all).
+  // Guessing spread over many addresses still makes the account wait (25 failures in all)...
   for (int i = 0; i < 25; ++i) login("10.7.0." + std::to_string(i), "wrong password!");
-  require_error(login("10.1.2.3", test_password), 429, "too_many_attempts");
+  require_error(login("10.1.2.4", test_password), 429, "too_many_attempts");
+  // A client's own X-Forwarded-For line before the proxy's counts for nothing: the proxy's last
+  // line names the address (here a new place, which waits; anna's desk would not).
+  const auto two_lines = post_json(port, "/api/v1/session", {{"username", "anna"}, {"password", test_password}},
+                                   {{"X-Forwarded-For", "10.1.2.3"}, {"X-Forwarded-For", "10.9.9.9"}});
+  require_error(two_lines, 429, "too_many_attempts");
+  // ...but not at the address anna logged in from: the guessers cannot keep her out.
+  CHECK(login("10.1.2.3", test_password).status == 200);
 }
 
 TEST_CASE("a new password or enabling the account again lifts its login throttle", "[access][throttle]") {
@@ -617,7 +633,7 @@ TEST_CASE("single sign-on headers count only from a trusted proxy", "[access][ss
     require_error(post_json(srv.port(), "/api/v1/reports", valid_report(),
                             {{"X-Remote-User", "piet"}, {"Origin", "https://evil.example"}}),
                   403, "cross_site_refused");
-    // Rode Knop's own page (Referrer-Policy no-referrer: Origin null, same-origin) may.
+    // Rode Knop's own page may (a browser that says `Origin: null` with Sec-Fetch-Site same-origin).
     const auto ours = request(srv.port(), http::verb::post, "/api/v1/reports", fields,
                               {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Remote-User", "piet"},
                                {"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
@@ -736,8 +752,8 @@ TEST_CASE("the login page logs in with a plain form and names problems in Dutch"
   CHECK(get(port, "/login?next=%2Fteam%3Fweek%3D2026-W47", {{"Cookie", cookie}}).header("location") == "/team?week=2026-W47");
   // A page the role may not open is no destination: the role's own page instead.
   CHECK(get(port, "/login?next=%2Fstats", {{"Cookie", cookie}}).header("location") == "/team");
-  // The page sends Referrer-Policy: no-referrer, so the browser's form post says `Origin: null`
-  // and `Sec-Fetch-Site: same-origin` (as Chromium does).
+  // A browser that says `Origin: null` (as Chromium did under Referrer-Policy no-referrer) with
+  // `Sec-Fetch-Site: same-origin` is believed.
   const auto out = request(port, http::verb::post, "/logout", "csrf_token=" + csrf,
                            {{"Cookie", cookie}, {"Content-Type", "application/x-www-form-urlencoded"},
                             {"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});

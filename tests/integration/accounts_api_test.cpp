@@ -318,3 +318,53 @@ TEST_CASE("every change to accounts, tokens and lists is in the administrator's 
   CHECK_THROWS(raw.exec("UPDATE admin_events SET actor = 'iemand anders'"));
   CHECK_THROWS(raw.exec("DELETE FROM admin_events"));
 }
+
+TEST_CASE("a token works only while the administrator who made it is an enabled administrator", "[accounts][tokens]") {
+  admin_server s;
+  // "vertrekker", an admin, makes a token through a session, and with that token another one.
+  REQUIRE(post_json(s.port, "/api/v1/users",
+                    {{"username", "vertrekker"}, {"role", "admin"}, {"password", "vertrekker-wachtwoord-2026"}}, s.admin)
+              .status == 201);
+  const auto leaver = login(s.port, "vertrekker", "vertrekker-wachtwoord-2026").headers();
+  const auto first = post_json(s.port, "/api/v1/tokens", {{"name", "achterdeur"}, {"role", "admin"}}, leaver);
+  REQUIRE(first.status == 201);
+  CHECK(first.json().at("created_by") == "vertrekker");
+  const auto first_token = bearer(first.json().at("token").get<std::string>());
+  const auto second = post_json(s.port, "/api/v1/tokens", {{"name", "achterdeur-2"}, {"role", "manager"}}, first_token);
+  REQUIRE(second.status == 201);
+  CHECK(second.json().at("created_by") == "token:achterdeur");
+  const auto second_token = bearer(second.json().at("token").get<std::string>());
+  // A token made on the command line depends on nobody.
+  const auto cli_token = bearer(create_token(s.db, "powerbi", "manager"));
+  REQUIRE(get(s.port, "/api/v1/users", first_token).status == 200);
+  REQUIRE(get(s.port, "/api/v1/stats/monthly", second_token).status == 200);
+
+  const auto suspended = [&](const std::string& name) {
+    const auto tokens = get(s.port, "/api/v1/tokens", s.admin).json();
+    for (const auto& t : tokens.at("items"))
+      if (t.at("name") == name) return t.at("suspended").get<bool>();
+    FAIL("no token " << name);
+    return false;
+  };
+
+  // Disabled: both tokens are refused, also for enabling the account again; the list says why.
+  REQUIRE(patch_json(s.port, "/api/v1/users/vertrekker", {{"disabled", true}}, s.admin).status == 200);
+  require_error(get(s.port, "/api/v1/users", first_token), 401, "invalid_token");
+  require_error(patch_json(s.port, "/api/v1/users/vertrekker", {{"disabled", false}}, first_token), 401, "invalid_token");
+  require_error(get(s.port, "/api/v1/stats/monthly", second_token), 401, "invalid_token");
+  CHECK(get(s.port, "/api/v1/stats/monthly", cli_token).status == 200);
+  CHECK(suspended("achterdeur"));
+  CHECK(suspended("achterdeur-2"));
+  CHECK_FALSE(suspended("powerbi"));
+  const auto cli_list = run_command({"token", "list", "--db", s.db});
+  CHECK(cli_list.out.find("achterdeur\tadmin\tsuspended") != std::string::npos);
+  CHECK(cli_list.out.find("powerbi\tmanager\tactive") != std::string::npos);
+
+  // Enabled again but no longer an administrator: still refused. An admin again: they work.
+  REQUIRE(patch_json(s.port, "/api/v1/users/vertrekker", {{"disabled", false}, {"role", "triager"}}, s.admin).status == 200);
+  require_error(get(s.port, "/api/v1/stats/monthly", second_token), 401, "invalid_token");
+  REQUIRE(patch_json(s.port, "/api/v1/users/vertrekker", {{"role", "admin"}}, s.admin).status == 200);
+  CHECK(get(s.port, "/api/v1/users", first_token).status == 200);
+  CHECK(get(s.port, "/api/v1/stats/monthly", second_token).status == 200);
+  CHECK_FALSE(suspended("achterdeur"));
+}

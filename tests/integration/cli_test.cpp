@@ -429,6 +429,19 @@ TEST_CASE("a --db that is a folder or a device is refused, and a database others
   CHECK(below_a_file.exit_status != 0);
   CHECK(below_a_file.err.find("cannot make the folder " + dir.file("gewoon")) != std::string::npos);
   CHECK(below_a_file.err.find("filesystem error") == std::string::npos);
+  // Only the database's own folder is made (data/ before the first start, also by `user add`);
+  // a path further off is a typo, not a tree of folders to make.
+  const auto far_off = run_command({"serve", "--listen", "127.0.0.1:0", "--db", dir.file("mistyped") + "/data/rk.db"});
+  CHECK(far_off.exit_status != 0);
+  CHECK(far_off.err.find("the folder " + dir.file("mistyped") + " does not exist") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("mistyped")));
+  const auto first = run_command({"user", "add", "--db", dir.file("data") + "/rodeknop.db", "--username", "anna",
+                                  "--role", "admin"},
+                                 "wachtwoord-van-anna-2026\n");
+  INFO(first.err);
+  CHECK(first.exit_status == 0);
+  CHECK(first.err.find("a new database is made at " + dir.file("data") + "/rodeknop.db") != std::string::npos);
+  CHECK(std::filesystem::is_regular_file(dir.file("data") + "/rodeknop.db"));
 
   const auto db = dir.file("open.db");
   REQUIRE(run_command({"seed", "--db", db, "--count", "1"}).exit_status == 0);

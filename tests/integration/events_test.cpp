@@ -146,6 +146,10 @@ TEST_CASE("the event stream delivers report.created and report.updated with incr
   CHECK(events[1].type == "report.updated");
   CHECK(events[1].data.at("status") == "accepted");
   CHECK(events[1].data.at("version") == 2);
+  // Who changed it: the team member (here an API token); a new report names nobody.
+  CHECK(events[0].data.at("actor").is_null());
+  CHECK(events[1].data.at("actor") == "token:dashboard");
+  CHECK(events[2].data.at("actor") == "token:dashboard");
   CHECK(std::stoull(events[0].id) < std::stoull(events[1].id));
   CHECK(std::stoull(events[1].id) < std::stoull(events[2].id));
   // No personal data on the stream.

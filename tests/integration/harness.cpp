@@ -231,7 +231,14 @@ response request(unsigned short port, http::verb method, const std::string& targ
   stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   http::request<http::string_body> req{method, target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-  for (const auto& [k, v] : headers) req.set(k, v);
+  // A header given twice goes out as two lines (a proxy's X-Forwarded-For after a client's);
+  // a Host given replaces the default.
+  for (const auto& [k, v] : headers) {
+    if (beast::iequals(k, "Host"))
+      req.set(http::field::host, v);
+    else
+      req.insert(k, v);
+  }
   if (!body.empty() || method == http::verb::post || method == http::verb::patch) {
     req.body() = body;
     req.prepare_payload();

@@ -582,6 +582,8 @@ TEST_CASE("meta lists the departments and categories from the database and the w
   CHECK(j.at("limits").at("description") == 10000);
   CHECK(j.at("limits").at("reporter_email") == 254);
   CHECK(j.at("reply_limits").at("body") == 5000);
+  // And the team's: the longest decision note, assignee and comment the PATCH and comments take.
+  CHECK(j.at("team_limits") == json{{"note", 5000}, {"assignee", 100}, {"comment", 5000}});
 }
 
 TEST_CASE("the addresses a refused form leaves in the address bar lead back to a page in a browser", "[reporter][form]") {

@@ -566,6 +566,13 @@ TEST_CASE("the week view: queue with age, decisions, stale, 422 for weeks that d
   }
   CHECK(get(port, "/api/v1/triage/2026-W53", s.as_triager()).status == 200);
   CHECK(get(port, "/api/v1/triage/2020-W53", s.as_triager()).status == 200);
+  // A week that has not begun: the lists as they stand now (as_of before starts_at), no decisions.
+  const auto future = get(port, "/api/v1/triage/9998-W10", s.as_triager()).json();
+  CHECK(future.at("as_of").get<std::string>() < future.at("starts_at").get<std::string>());
+  CHECK(future.at("decisions").empty());
+  REQUIRE(future.at("queue").size() == 1);
+  CHECK(future.at("queue")[0].at("id") == a.id);
+  CHECK(future.at("queue")[0].at("age_days") == 0);
   require_error(get(port, "/api/v1/triage/" + week + "?limit=0", s.as_triager()), 422, "validation_failed");
   require_error(get(port, "/api/v1/triage/" + week + "?format=xml", s.as_triager()), 422, "validation_failed");
   require_error(get(port, "/api/v1/triage/" + week), 401, "unauthenticated");
@@ -646,6 +653,11 @@ TEST_CASE("the reporter reads the conversation in the order it happened, and the
   CHECK(bodies == std::vector<std::string>{"1 vraag", "2 opmerking", "3 antwoord", "4 opmerking"});
   CHECK(view.at("messages")[2].at("author") == "reporter");
   CHECK(view.at("messages")[1].at("author") == "team");
+  // A decision's note says which decision it explains; comments and replies are no decision.
+  CHECK(view.at("messages")[0].at("decision") == "needs_info");
+  CHECK(view.at("messages")[1].at("decision").is_null());
+  CHECK(view.at("messages")[2].at("decision").is_null());
+  CHECK(get(port, "/volg/" + a.token).body.find("· besluit: Meer informatie nodig") != std::string::npos);
   CHECK(view.at("outcome").is_null());
   CHECK(view.at("duplicate_of_reference").is_null());
 

@@ -39,6 +39,21 @@ TEST_CASE("a new password needs at least 8 characters and at most 1 KiB", "[auth
   CHECK(auth::password_problem("\xff\xfe invalid utf8 text"));
 }
 
+TEST_CASE("a new password is not one everybody tries first, nor little more than the account's name",
+          "[auth][passwords]") {
+  for (const char* common : {"password", "12345678", "Wachtwoord", "WELKOM01", "Password123"}) {
+    INFO(common);
+    CHECK(auth::password_problem(common));
+  }
+  CHECK_FALSE(auth::password_problem("wachtwoord-van-anna"));
+  // The name taken out (any capitals), at least 8 characters must remain.
+  CHECK(auth::password_problem("weak3weak3", "weak3"));
+  CHECK(auth::password_problem("Beheer2026", "beheer"));
+  CHECK(auth::password_problem("jjansen!", "jjansen"));
+  CHECK_FALSE(auth::password_problem("anna-wachtwoord-2026", "anna"));
+  CHECK_FALSE(auth::password_problem("weak3weak3", "bram"));
+}
+
 TEST_CASE("usernames: letters, digits and . - _ @, and never the history's name for the reporter",
           "[auth][accounts]") {
   CHECK_FALSE(auth::username_problem("a.de-vries_2@denhaag"));
@@ -88,7 +103,7 @@ TEST_CASE("failed logins are throttled per account and per address", "[auth][thr
     REQUIRE(w2);
     CHECK(*w2 == std::chrono::seconds(60));
     CHECK_FALSE(t.wait("anna", "10.0.0.3", t0 + std::chrono::seconds(92)));
-    t.succeeded("anna", t0 + std::chrono::seconds(92));
+    t.succeeded("anna", "10.0.0.3", t0 + std::chrono::seconds(92));
     t.failed("anna", "10.0.0.4", t0 + std::chrono::seconds(93));
     CHECK_FALSE(t.wait("anna", "10.0.0.4", t0 + std::chrono::seconds(93)));
   }
@@ -98,8 +113,23 @@ TEST_CASE("failed logins are throttled per account and per address", "[auth][thr
     CHECK(t.wait("anna", "10.6.6.6", t0));
     CHECK_FALSE(t.wait("anna", "10.0.0.1", t0));
     // The owner logs in: the account's records go, the guesser's too.
-    t.succeeded("anna", t0);
+    t.succeeded("anna", "10.0.0.1", t0);
     CHECK_FALSE(t.wait("anna", "10.6.6.6", t0));
+  }
+  SECTION("guessing from many addresses locks the account, but not at an address its owner logged in from") {
+    t.succeeded("anna", "10.0.0.1", t0);  // anna's desk
+    for (const char* a : {"10.6.6.1", "10.6.6.2", "10.6.6.3"}) t.failed("anna", a, t0 + std::chrono::hours(1));
+    const auto later = t0 + std::chrono::hours(1);
+    CHECK(t.wait("anna", "10.6.6.4", later));   // a new place waits
+    CHECK_FALSE(t.wait("anna", "10.0.0.1", later));  // her desk does not
+    // Her own typos at her desk still count there.
+    t.failed("anna", "10.0.0.1", later);
+    t.failed("anna", "10.0.0.1", later);
+    CHECK(t.wait("anna", "10.0.0.1", later));
+    // A place is remembered for a while only.
+    t.succeeded("anna", "10.0.0.1", later);
+    for (const char* a : {"10.6.6.1", "10.6.6.2", "10.6.6.3"}) t.failed("anna", a, later + policy.remember_places + std::chrono::hours(1));
+    CHECK(t.wait("anna", "10.0.0.1", later + policy.remember_places + std::chrono::hours(1)));
   }
   SECTION("one address trying many accounts waits too") {
     for (int i = 0; i < 5; ++i) t.failed("user" + std::to_string(i), "10.9.9.9", t0);

@@ -18,8 +18,10 @@ namespace rodeknop::api {
 void register_team_routes(http::router& r, services& s);
 
 /// Tells the open live-update streams that a report was created or changed
-/// (`type` "report.created" or "report.updated"); data {id, reference, status, version}.
+/// (`type` "report.created" or "report.updated"); data {id, reference, status, version, actor}.
+/// `actor` is the team member (user name, or `token:name`) who made the change; empty for
+/// the reporter's own steps (the report itself, a reply), which name nobody.
 void publish_report_event(services& s, std::string_view type, std::int64_t id, std::string_view reference,
-                          std::string_view status, std::int64_t version);
+                          std::string_view status, std::int64_t version, std::string_view actor = {});
 
 }  // namespace rodeknop::api

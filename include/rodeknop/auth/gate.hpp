@@ -82,6 +82,8 @@ class gate {
 
   /// The client's address: the peer, or the address a trusted proxy forwarded for.
   boost::asio::ip::address client_address(const http::request_context& ctx) const;
+  /// A trusted proxy says the client used https (X-Forwarded-Proto: https).
+  bool forwarded_https(const http::request_context& ctx) const;
 
  private:
   std::optional<principal> from_session(const http::request_context& ctx, bool& expired);

@@ -21,8 +21,10 @@ struct hash_cost {
 inline constexpr std::size_t min_password_length = 8;    // characters
 inline constexpr std::size_t max_password_bytes = 1024;  // hashing cost is bounded
 
-/// Why a new password is not acceptable (English), or nullopt when it is.
-std::optional<std::string> password_problem(std::string_view password);
+/// Why a new password is not acceptable (English), or nullopt when it is: also one of the
+/// passwords every guesser tries first, and one that is little more than the account's name
+/// (`username`; with the name taken out, fewer than min_password_length characters remain).
+std::optional<std::string> password_problem(std::string_view password, std::string_view username = {});
 
 /// Why a new account name is not acceptable (1 to 64 of letters, digits and . - _ @), or nullopt.
 std::optional<std::string> username_problem(std::string_view username);

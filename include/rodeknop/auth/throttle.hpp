@@ -6,7 +6,9 @@
 //
 // The tight count is the one per account *and* address: someone guessing from one place waits
 // after a few tries without locking the account's owner out at their own desk. The account's
-// count over all addresses is looser, against guessing spread over many addresses.
+// count over all addresses is looser, against guessing spread over many addresses; it does not
+// hold for an address the account logged in from before (within `remember_places`): otherwise
+// anyone with a few addresses could keep a colleague, or the admin, out for good.
 
 #include <chrono>
 #include <cstdint>
@@ -27,6 +29,7 @@ struct throttle_policy {
   std::chrono::seconds first_wait{30};   // doubles with every further failure
   std::chrono::seconds max_wait{15 * 60};
   std::chrono::seconds forget_after{30 * 60};  // a quiet record is dropped
+  std::chrono::hours remember_places{24 * 30};  // how long an address an account logged in from is known
   std::size_t max_entries = 100000;      // memory bound; the oldest records go first
 };
 
@@ -42,7 +45,8 @@ class login_throttle {
                                            clock::time_point now = clock::now());
 
   void failed(std::string_view account, std::string_view address, clock::time_point now = clock::now());
-  void succeeded(std::string_view account, clock::time_point now = clock::now());
+  /// Clears the account's failures and remembers `address` as one of its places.
+  void succeeded(std::string_view account, std::string_view address, clock::time_point now = clock::now());
 
  private:
   struct record {
@@ -59,6 +63,7 @@ class login_throttle {
   std::unordered_map<std::string, record> pairs_;  // key: account, NUL, address
   std::unordered_map<std::string, record> accounts_;
   std::unordered_map<std::string, record> addresses_;
+  std::unordered_map<std::string, clock::time_point> places_;  // key: account, NUL, address → last login
 };
 
 }  // namespace rodeknop::auth

@@ -17,10 +17,12 @@
 
 namespace rodeknop::domain {
 
+/// Maximum lengths (characters) of what the team types; /api/v1/meta gives them as "team_limits".
 struct team_limits {
   static constexpr std::size_t note = 5000;
   static constexpr std::size_t assignee = 100;
-  static constexpr std::size_t comment = 5000;
+  /// A comment is checked like a reporter's reply (validate_reply).
+  static constexpr std::size_t comment = field_limits::reply_body;
 };
 
 /// What the workflow needs to know about a report as it is now.

@@ -60,6 +60,11 @@ class connection {
 
 /// Throws when `path` names no database file ("", ":memory:", a "file:" URI).
 void check_database_path(const std::string& path);
+/// Makes the database's folder when it is missing and its own parent exists (`data/` beside the
+/// program, as the README's first start does); a path further off (a typo, a folder below a file)
+/// gets a one-line message rather than a tree of folders. Returns whether the database file is
+/// new (not there yet).
+bool make_database_folder(const std::string& path);
 
 /// Opens (creating when missing) and migrates the database; call once before anything else.
 void initialise_database(const db_options& options);

@@ -63,12 +63,28 @@ struct token_record {
   domain::sys_seconds created_at{};
   std::optional<domain::sys_seconds> last_used_at;
   std::optional<domain::sys_seconds> revoked_at;
+  /// The actor that made it, as the history names it; nullopt for tokens older than the log.
+  std::optional<std::string> created_by;
+  /// The local account it depends on (see token_maker); nullopt: none.
+  std::optional<std::string> owner;
+  /// The owner is not an enabled administrator (any more): the token is refused meanwhile.
+  bool suspended = false;
 };
 
-/// Adds a token; nullopt when the name is taken.
+/// Who makes a token, for its owner. A local account's session makes the token depend on that
+/// account (`user`); another token passes on its own owner (`via_token`, its name); the command
+/// line and single sign-on make tokens without an owner (the default).
+struct token_maker {
+  std::optional<std::string> user;
+  std::optional<std::string> via_token;
+};
+
+/// Adds a token, made by the connection's actor (actor_scope; created_by); nullopt when the
+/// name is taken.
 std::optional<std::int64_t> insert_token(connection& c, std::string_view name, std::string_view role,
-                                         std::string_view token_hash, domain::sys_seconds now);
-/// A token that is not revoked, or nullopt.
+                                         std::string_view token_hash, domain::sys_seconds now,
+                                         const token_maker& maker = {});
+/// A token that is neither revoked nor suspended, or nullopt.
 std::optional<token_record> find_token(connection& c, std::string_view token_hash);
 std::vector<token_record> list_tokens(connection& c);
 void touch_token(connection& c, std::int64_t id, domain::sys_seconds now);

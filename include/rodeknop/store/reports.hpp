@@ -53,6 +53,8 @@ struct tracking_message {
   bool from_team = false;
   domain::sys_seconds at{};
   std::string body;
+  /// For the note of a team's decision: the status it moved the report to; else empty.
+  std::string decision;
 };
 
 /// What the reporter may see of their own report, and nothing more.

@@ -40,7 +40,7 @@ struct tracking_page_state {
 
 /// The reporter's view of their report.
 http::response tracking_page(services& s, http::status status, const store::tracking_view& view,
-                             std::string_view token, const http::request& req, const tracking_page_state& state);
+                             std::string_view token, const http::request_context& ctx, const tracking_page_state& state);
 
 /// The options of a department or category select: the active entries, and for filters also
 /// the former ones (marked "niet meer in gebruik"), so old reports stay findable.
@@ -52,7 +52,8 @@ nlohmann::json list_options(const std::vector<store::list_entry>& active, std::s
 http::response error_page(services& s, http::status status, std::string title, std::string message,
                           const auth::principal* who = nullptr);
 
-/// The link a reporter keeps: base URL (configured, else from the Host header) + /volg/token.
-std::string tracking_url(const services& s, const http::request& req, std::string_view token);
+/// The link a reporter keeps: base URL (configured, else the Host header, https when a trusted
+/// proxy says X-Forwarded-Proto: https) + /volg/token.
+std::string tracking_url(const services& s, const http::request_context& ctx, std::string_view token);
 
 }  // namespace rodeknop::web

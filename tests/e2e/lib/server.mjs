@@ -103,8 +103,8 @@ export async function startServer() {
   return { url, dbPath, logs, stop };
 }
 
-/** Debian's Chromium, headless, without anything that phones home. */
-export function launchBrowser() {
+/** Debian's Chromium, headless, without anything that phones home; `extraArgs` added. */
+export function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
@@ -116,6 +116,7 @@ export function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
