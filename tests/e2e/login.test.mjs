@@ -116,7 +116,8 @@ test('a team member logs in and out over plain HTTP under an intranet name (not 
   // cross-site check refuses them (an adopting municipality found this on a test VM).
   const { url, dbPath } = env.server;
   await addUser(dbPath, 'kees', 'triager');
-  const browser = await launchBrowser(['--host-resolver-rules=MAP rodeknop.intranet.test 127.0.0.1']);
+  // Straight to the test server, also on a machine whose environment names a proxy.
+  const browser = await launchBrowser(['--host-resolver-rules=MAP rodeknop.intranet.test 127.0.0.1', '--no-proxy-server']);
   try {
     const page = await browser.newPage();
     const problems = watchPage(page);
