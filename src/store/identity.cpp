@@ -19,10 +19,16 @@ user_record user_from(SQLite::Statement& st) {
           from_seconds(st.getColumn(5).getInt64())};
 }
 
-// token_from reads: id, name, role, created_at, last_used_at, revoked_at, created_by, owner, and
-// whether the owner lets the token work (no owner, or an enabled administrator):
-//   (owner IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.username = api_tokens.owner
-//                             AND u.role = 'admin' AND u.disabled = 0))
+// What token_from reads, the last column whether the owner lets the token work (no owner, or
+// an enabled administrator). The one place that rule is written.
+const std::string& select_tokens() {
+  static const std::string sql =
+      "SELECT id, name, role, created_at, last_used_at, revoked_at, created_by, owner, "
+      "(owner IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.username = api_tokens.owner AND u.role = 'admin' "
+      "AND u.disabled = 0)) FROM api_tokens ";
+  return sql;
+}
+
 token_record token_from(SQLite::Statement& st) {
   token_record t{st.getColumn(0).getInt64(), st.getColumn(1).getString(), st.getColumn(2).getString(),
                  from_seconds(st.getColumn(3).getInt64()), std::nullopt, std::nullopt, std::nullopt, std::nullopt, false};
@@ -194,10 +200,9 @@ std::optional<std::int64_t> insert_token(connection& c, std::string_view name, s
 }
 
 std::optional<token_record> find_token(connection& c, std::string_view token_hash) {
-  auto& st = c.prepare(
-      "SELECT id, name, role, created_at, last_used_at, revoked_at, created_by, owner, "
-      "(owner IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.username = api_tokens.owner AND u.role = 'admin' "
-      "AND u.disabled = 0)) FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL");
+  // Statements are cached by the address of their text: built once, kept for good.
+  static const std::string sql = std::string(select_tokens()).append("WHERE token_hash = ?1 AND revoked_at IS NULL");
+  auto& st = c.prepare(sql.c_str());
   bind_blob(st, 1, token_hash);
   if (!st.executeStep()) return std::nullopt;
   auto t = token_from(st);
@@ -207,10 +212,8 @@ std::optional<token_record> find_token(connection& c, std::string_view token_has
 }
 
 std::vector<token_record> list_tokens(connection& c) {
-  auto& st = c.prepare(
-      "SELECT id, name, role, created_at, last_used_at, revoked_at, created_by, owner, "
-      "(owner IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.username = api_tokens.owner AND u.role = 'admin' "
-      "AND u.disabled = 0)) FROM api_tokens ORDER BY id");
+  static const std::string sql = std::string(select_tokens()).append("ORDER BY id");
+  auto& st = c.prepare(sql.c_str());
   std::vector<token_record> out;
   while (st.executeStep()) out.push_back(token_from(st));
   return out;
